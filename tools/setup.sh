@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages neuroscore needs. Idempotent: when everything is
+# present it only checks (well under a second) and installs nothing.
+#   tools/setup.sh           build, test and run
+#   tools/setup.sh --golden  also python3-numpy/scipy/sklearn/torch, for the scripts that
+#                            regenerate golden test values (tests never need them)
+#   tools/setup.sh --fuzz    also clang and its libFuzzer runtime, for tools/fuzz.sh
+set -euo pipefail
+
+packages=(
+  bazel-bootstrap       # Bazel 4.2.3
+  bazel-rules-java      # rules_java for Bazel 4 offline
+  g++                   # the C++ toolchain Bazel auto-configures
+  libeigen3-dev         # Eigen 3.4
+  libboost-math-dev     # Boost.Math 1.74
+  librange-v3-dev       # range-v3 0.12
+  libtorch-dev          # libtorch 1.13.1, CPU
+  libgtest-dev          # GoogleTest 1.12
+  libgmock-dev          # GoogleMock 1.12
+  libbenchmark-dev      # Google Benchmark 1.7
+  nlohmann-json3-dev    # nlohmann-json 3.11
+  libsentencepiece-dev  # SentencePiece
+  libopenblas-dev       # OpenBLAS (CBLAS)
+  ca-certificates       # HTTPS for third_party/data/fetch_data.sh
+  curl                  # third_party/data/fetch_data.sh
+)
+for arg in "$@"; do
+  case "$arg" in
+    --golden) packages+=(python3 python3-numpy python3-scipy python3-sklearn python3-torch) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "setup.sh: unknown option '$arg' (use --golden or --fuzz)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup.sh: installing ${missing[*]}" >&2
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup.sh: installing packages needs root (run as root, or: sudo $0 $*)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
