@@ -1,13 +1,18 @@
 // neuroscore/score.hpp: how well predictions match observations, per target (column).
-// Entry point: pearson_r(observed, predicted) -> TargetScores.
+// Entry points: pearson_r / r2_score / r2_oos(observed, predicted) -> TargetScores;
+// cross_validated_score(y, folds, fold_predictions, Metric) -> CrossValidatedScore.
 #pragma once
 
 #include <Eigen/Core>
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "neuroscore/detail/check.hpp"
+#include "neuroscore/split.hpp"
 
 namespace neuroscore {
 
@@ -77,6 +82,223 @@ inline TargetScores r2_score(const Eigen::Ref<const Eigen::MatrixXd>& observed,
     out.value(j) = 1.0 - (observed.col(j) - predicted.col(j)).squaredNorm() / sst;
   }
   return out;
+}
+
+// Out-of-sample R^2 against the training-mean prediction, per column (Feghhi et al. 2024,
+// "What are large language models mapping to in the brain?", methods: the baseline is the
+// mean of the TRAINING targets, not the test mean, so a model must beat what training
+// alone already knew):
+//   R2_oos = 1 - sum_i (y_i - p_i)^2 / sum_i (y_i - mean_train)^2.
+// `training_mean` holds mean_train per target (a row or column vector of observed.cols()).
+// A constant observed column (which includes a zero denominator) gives 0 and `degenerate`,
+// never NaN, as r2_score does.
+// Errors: shape mismatch, a training mean of the wrong length, non-finite training mean.
+inline TargetScores r2_oos(const Eigen::Ref<const Eigen::MatrixXd>& observed,
+                           const Eigen::Ref<const Eigen::MatrixXd>& predicted,
+                           const Eigen::Ref<const Eigen::VectorXd>& training_mean) {
+  detail::require_same_shape(observed, "observed", predicted, "predicted");
+  if (training_mean.size() != observed.cols()) {
+    throw std::invalid_argument("r2_oos: training_mean has " + std::to_string(training_mean.size()) +
+                                " entries but observed has " + std::to_string(observed.cols()) +
+                                " targets");
+  }
+  detail::require_finite(training_mean, "training_mean");
+  const Eigen::Index n = observed.rows();
+  TargetScores out{Eigen::VectorXd::Zero(observed.cols()),
+                   std::vector<bool>(static_cast<std::size_t>(observed.cols()), false)};
+  for (Eigen::Index j = 0; j < observed.cols(); ++j) {
+    const double sst = (observed.col(j).array() - observed.col(j).mean()).square().sum();
+    if (n < 1 || detail::is_constant(sst, observed.col(j).cwiseAbs().maxCoeff(), n)) {
+      out.degenerate[static_cast<std::size_t>(j)] = true;
+      continue;
+    }
+    const double ss_train_mean = (observed.col(j).array() - training_mean(j)).square().sum();
+    out.value(j) = 1.0 - (observed.col(j) - predicted.col(j)).squaredNorm() / ss_train_mean;
+  }
+  return out;
+}
+
+// Which score a cross-validated summary is made of.
+enum class Metric { pearson_r, r2, r2_oos };
+
+// How fold-level test blocks become one score per target.
+//   per_fold_mean (THE DEFAULT): score each fold's test block with its own model, then
+//     average over folds. Each model is judged only on the block it never saw, with its own
+//     intercept; pooling instead mixes between-fold offsets (each fold's training mean and
+//     slow drifts of the run) into Pearson r, which can inflate or deflate it without any
+//     within-block prediction. It is also the unit of the outer CV (per-fold values show the
+//     spread) and the brain score the benchmarks report (mean of per-block r).
+//   pooled: concatenate every fold's test rows and predictions and score once. For r2_oos
+//     the pooled value is 1 - (sum over folds of SSE) / (sum over folds of sum (y - mean_train_f)^2),
+//     each fold against its own training mean. Needed when test blocks are too short for a
+//     per-block r (e.g. leave-one-sample-out).
+enum class FoldAggregation { per_fold_mean, pooled };
+
+// A cross-validated score per target and how it was made.
+struct CrossValidatedScore {
+  Eigen::VectorXd value;          // per target
+  // pooled: the pooled score was degenerate (value 0). per_fold_mean: at least one fold's
+  // score was degenerate; such a fold counts as 0 in the mean (as RidgeCvResult::mean_r).
+  std::vector<bool> degenerate;
+  Eigen::MatrixXd per_fold;       // folds x targets for per_fold_mean; 0 x targets when pooled
+  Eigen::Index degenerate_fold_scores = 0;  // (fold, target) pairs degenerate (per_fold_mean)
+  Metric metric = Metric::pearson_r;
+  FoldAggregation aggregation = FoldAggregation::per_fold_mean;
+};
+
+namespace detail {
+
+// Checks folds and prediction blocks against y: same count, each block is
+// (test samples) x (targets), every index is a sample of y, r2_oos folds have training.
+inline void validate_fold_predictions(const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                      const std::vector<Fold>& folds,
+                                      const std::vector<Eigen::MatrixXd>& predictions,
+                                      Metric metric) {
+  if (folds.empty()) throw std::invalid_argument("cross_validated_score: no folds");
+  if (folds.size() != predictions.size()) {
+    throw std::invalid_argument("cross_validated_score: " + std::to_string(folds.size()) +
+                                " folds but " + std::to_string(predictions.size()) +
+                                " prediction blocks");
+  }
+  require_finite(y, "y");
+  const auto n = static_cast<std::size_t>(y.rows());
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const Eigen::MatrixXd& p = predictions[f];
+    const auto rows = static_cast<Eigen::Index>(folds[f].test.size());
+    if (p.rows() != rows || p.cols() != y.cols()) {
+      throw std::invalid_argument("cross_validated_score: prediction block " + std::to_string(f) +
+                                  " is " + shape_string(p.rows(), p.cols()) + " but fold " +
+                                  std::to_string(f) + " tests " + shape_string(rows, y.cols()) +
+                                  " (samples x targets)");
+    }
+    require_finite(p, "prediction block " + std::to_string(f));
+    for (const auto* part : {&folds[f].train, &folds[f].test}) {
+      for (std::size_t i : *part) {
+        if (i >= n) {
+          throw std::invalid_argument("cross_validated_score: fold " + std::to_string(f) +
+                                      " names sample " + std::to_string(i) + " but y has " +
+                                      std::to_string(n) + " samples");
+        }
+      }
+    }
+    if (folds[f].test.empty()) {
+      throw std::invalid_argument("cross_validated_score: fold " + std::to_string(f) +
+                                  " has no test samples");
+    }
+    if (metric == Metric::r2_oos && folds[f].train.empty()) {
+      throw std::invalid_argument("cross_validated_score: r2_oos needs the training mean but fold " +
+                                  std::to_string(f) + " has no training samples");
+    }
+  }
+}
+
+inline Eigen::MatrixXd rows_of(const Eigen::Ref<const Eigen::MatrixXd>& m,
+                               const std::vector<std::size_t>& rows) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.row(static_cast<Eigen::Index>(i)) = m.row(static_cast<Eigen::Index>(rows[i]));
+  }
+  return out;
+}
+
+inline Eigen::VectorXd training_mean_of(const Eigen::Ref<const Eigen::MatrixXd>& y, const Fold& fold) {
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(y.cols());
+  for (std::size_t i : fold.train) mean += y.row(static_cast<Eigen::Index>(i)).transpose();
+  return mean / static_cast<double>(fold.train.size());
+}
+
+}  // namespace detail
+
+// Per-fold scores averaged over folds (see FoldAggregation). `fold_predictions[f]` holds the
+// predictions of fold f's test samples, rows in the order of folds[f].test, one column per
+// target of y. For r2_oos the training mean of fold f is the mean of y over folds[f].train.
+// Errors: mismatched counts or shapes (naming them), indices beyond y, non-finite values.
+inline CrossValidatedScore per_fold_mean_score(const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                               const std::vector<Fold>& folds,
+                                               const std::vector<Eigen::MatrixXd>& fold_predictions,
+                                               Metric metric) {
+  detail::validate_fold_predictions(y, folds, fold_predictions, metric);
+  const auto k = static_cast<Eigen::Index>(folds.size());
+  CrossValidatedScore out;
+  out.metric = metric;
+  out.aggregation = FoldAggregation::per_fold_mean;
+  out.per_fold.resize(k, y.cols());
+  out.degenerate.assign(static_cast<std::size_t>(y.cols()), false);
+  for (Eigen::Index f = 0; f < k; ++f) {
+    const Fold& fold = folds[static_cast<std::size_t>(f)];
+    const Eigen::MatrixXd observed = detail::rows_of(y, fold.test);
+    const Eigen::MatrixXd& predicted = fold_predictions[static_cast<std::size_t>(f)];
+    const TargetScores s = metric == Metric::pearson_r ? pearson_r(observed, predicted)
+                           : metric == Metric::r2      ? r2_score(observed, predicted)
+                                                       : r2_oos(observed, predicted,
+                                                                detail::training_mean_of(y, fold));
+    out.per_fold.row(f) = s.value.transpose();
+    out.degenerate_fold_scores += s.degenerate_count();
+    for (std::size_t j = 0; j < s.degenerate.size(); ++j) {
+      if (s.degenerate[j]) out.degenerate[j] = true;
+    }
+  }
+  out.value = out.per_fold.colwise().mean().transpose();
+  return out;
+}
+
+// One score over the concatenated test blocks of every fold (see FoldAggregation).
+// Arguments and errors as per_fold_mean_score.
+inline CrossValidatedScore pooled_score(const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                        const std::vector<Fold>& folds,
+                                        const std::vector<Eigen::MatrixXd>& fold_predictions,
+                                        Metric metric) {
+  detail::validate_fold_predictions(y, folds, fold_predictions, metric);
+  Eigen::Index rows = 0;
+  for (const Fold& fold : folds) rows += static_cast<Eigen::Index>(fold.test.size());
+  const Eigen::Index t = y.cols();
+  Eigen::MatrixXd observed(rows, t), predicted(rows, t), baseline(rows, t);
+  Eigen::Index at = 0;
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const auto m = static_cast<Eigen::Index>(folds[f].test.size());
+    observed.middleRows(at, m) = detail::rows_of(y, folds[f].test);
+    predicted.middleRows(at, m) = fold_predictions[f];
+    if (metric == Metric::r2_oos) {
+      baseline.middleRows(at, m).rowwise() = detail::training_mean_of(y, folds[f]).transpose();
+    }
+    at += m;
+  }
+  CrossValidatedScore out;
+  out.metric = metric;
+  out.aggregation = FoldAggregation::pooled;
+  out.per_fold.resize(0, t);
+  TargetScores s;
+  if (metric == Metric::pearson_r) {
+    s = pearson_r(observed, predicted);
+  } else if (metric == Metric::r2) {
+    s = r2_score(observed, predicted);
+  } else {
+    // Pooled R2_oos = 1 - sum_f SSE_f / sum_f sum_i (y_i - mean_train_f)^2: r2_oos's kernel
+    // with a per-row baseline.
+    s = TargetScores{Eigen::VectorXd::Zero(t), std::vector<bool>(static_cast<std::size_t>(t), false)};
+    for (Eigen::Index j = 0; j < t; ++j) {
+      const double sst = (observed.col(j).array() - observed.col(j).mean()).square().sum();
+      if (detail::is_constant(sst, observed.col(j).cwiseAbs().maxCoeff(), rows)) {
+        s.degenerate[static_cast<std::size_t>(j)] = true;
+        continue;
+      }
+      s.value(j) = 1.0 - (observed.col(j) - predicted.col(j)).squaredNorm() /
+                             (observed.col(j) - baseline.col(j)).squaredNorm();
+    }
+  }
+  out.value = s.value;
+  out.degenerate = s.degenerate;
+  out.degenerate_fold_scores = 0;
+  return out;
+}
+
+// The cross-validated score with the aggregation chosen explicitly; per-fold mean by default.
+inline CrossValidatedScore cross_validated_score(
+    const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
+    const std::vector<Eigen::MatrixXd>& fold_predictions, Metric metric,
+    FoldAggregation aggregation = FoldAggregation::per_fold_mean) {
+  return aggregation == FoldAggregation::pooled ? pooled_score(y, folds, fold_predictions, metric)
+                                                : per_fold_mean_score(y, folds, fold_predictions, metric);
 }
 
 }  // namespace neuroscore
