@@ -24,10 +24,10 @@ inline constexpr const char* kNoDataMessage =
     "does), or fetch it with third_party/data/fetch_data.sh";
 
 // Under `bazel test` the working directory is the runfiles tree, so only NEUROSCORE_DATA
-// (passed by .bazelrc's --test_env) can name the data.
+// (passed by .bazelrc's --test_env) can name the data. Unset or empty: std::nullopt.
 inline std::optional<std::filesystem::path> test_data_root() {
   const char* env = std::getenv("NEUROSCORE_DATA");
-  if (env == nullptr || *env == '\0' || !std::filesystem::is_directory(env)) return std::nullopt;
+  if (env == nullptr || *env == '\0') return std::nullopt;
   return std::filesystem::path(env);
 }
 
@@ -43,9 +43,15 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
 
 }  // namespace neuroscore::testing
 
+// Declares `std::filesystem::path var`. NEUROSCORE_DATA unset: the test skips (fails when
+// NEUROSCORE_REQUIRE_DATA=1); set to something that is not a directory: the test fails.
 #define NEUROSCORE_DATA_ROOT_OR_SKIP(var)                                   \
   std::filesystem::path var;                                                \
   if (auto found_root = ::neuroscore::testing::test_data_root()) {          \
+    if (!std::filesystem::is_directory(*found_root)) {                      \
+      FAIL() << "NEUROSCORE_DATA=" << found_root->string()                  \
+             << " is not a directory";                                      \
+    }                                                                       \
     var = *found_root;                                                      \
   } else if (::neuroscore::testing::data_required()) {                      \
     FAIL() << ::neuroscore::testing::kNoDataMessage                         \

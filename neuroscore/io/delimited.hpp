@@ -1,0 +1,298 @@
+// CSV/TSV tables with a header row and RFC 4180 quoting: a reader, a writer and numeric columns.
+// Main entry points: neuroscore::io::read_delimited(path) -> Table and write_delimited(path, table).
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neuroscore/io/detail/file_bytes.hpp"
+#include "neuroscore/io/detail/parse_number.hpp"
+#include "neuroscore/io/detail/quote.hpp"
+
+namespace neuroscore::io {
+
+// A table of text fields: the header row's names and the data rows, each with one field per
+// column (the reader guarantees that; tables built by hand are checked where it matters).
+struct Table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+
+  // Index of the column called `name`. Throws std::invalid_argument naming the available
+  // columns when there is none, or both indices when the name appears more than once.
+  std::size_t column_index(std::string_view name) const;
+
+  // The column called `name` as numbers (surrounding spaces and tabs allowed). Throws
+  // std::runtime_error naming the column, the row index (0-based, into `rows`) and the value
+  // when a value is empty, not a number, nan, inf or out of range.
+  Eigen::VectorXd numeric_column(std::string_view name) const;
+};
+
+// Parses `text`: the first record is the header, every later record a row. Records end at "\n"
+// or "\r\n". A field that starts with '"' is quoted: it may hold the delimiter, newlines and
+// doubled quotes (""), and must be followed by the delimiter or the end of the record; a quote
+// inside an unquoted field is kept as written. Empty lines (outside quotes) are skipped, and a
+// UTF-8 byte-order mark at the start is dropped. Throws std::runtime_error "SOURCE:LINE: problem"
+// for a ragged row (field count unlike the header's), an unclosed quote, text after a closing
+// quote, or input without a header; std::invalid_argument for a delimiter of '"', '\n' or '\r'.
+inline Table parse_delimited(std::string_view text, char delimiter, std::string_view source_name);
+
+// Reads the file at `path`. The delimiter defaults from the extension (case-insensitive): ".csv"
+// is ',', ".tsv" and ".tab" are tab; any other extension needs an explicit delimiter
+// (std::invalid_argument otherwise). Errors name the path and line.
+inline Table read_delimited(const std::filesystem::path& path,
+                            std::optional<char> delimiter = std::nullopt);
+
+// The text write_delimited writes: header and rows, "\n" line ends, and a field quoted (with
+// doubled quotes) only when it holds the delimiter, '"', '\n' or '\r', when it is the empty
+// field of a one-column table (an empty line would be skipped on reading), or when the very first
+// field starts with a UTF-8 byte-order mark. parse_delimited(format_delimited(t, d), d, ...) == t.
+// Throws std::invalid_argument for a table without columns or with a row of the wrong length.
+inline std::string format_delimited(const Table& table, char delimiter = ',');
+
+// Writes `table` to `path` as format_delimited does (replacing the file).
+inline void write_delimited(const std::filesystem::path& path, const Table& table,
+                            char delimiter = ',');
+
+// ---------------------------------------------------------------------------------------------
+// Implementation.
+
+namespace detail {
+
+inline std::string list_column_names(const std::vector<std::string>& columns) {
+  constexpr std::size_t kShown = 20;
+  std::string out;
+  for (std::size_t i = 0; i < columns.size() && i < kShown; ++i) {
+    out += (i == 0 ? "" : ", ") + quote_for_message(columns[i]);
+  }
+  if (columns.size() > kShown) out += ", ... (" + std::to_string(columns.size()) + " in all)";
+  return out;
+}
+
+inline void check_delimiter(char delimiter) {
+  if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+    throw std::invalid_argument("the delimiter cannot be '\"', '\\n' or '\\r'");
+  }
+}
+
+}  // namespace detail
+
+inline std::size_t Table::column_index(std::string_view name) const {
+  const auto found = std::find(columns.begin(), columns.end(), name);
+  if (found == columns.end()) {
+    throw std::invalid_argument("no column named " + detail::quote_for_message(name) +
+                                "; available columns: " + detail::list_column_names(columns));
+  }
+  const auto index = static_cast<std::size_t>(found - columns.begin());
+  const auto again = std::find(found + 1, columns.end(), name);
+  if (again != columns.end()) {
+    throw std::invalid_argument("column name " + detail::quote_for_message(name) +
+                                " is ambiguous: columns " + std::to_string(index) + " and " +
+                                std::to_string(again - columns.begin()) + " have it");
+  }
+  return index;
+}
+
+inline Eigen::VectorXd Table::numeric_column(std::string_view name) const {
+  const std::size_t column = column_index(name);
+  Eigen::VectorXd values(static_cast<Eigen::Index>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto where = [&] {
+      return "column " + detail::quote_for_message(name) + ", row index " + std::to_string(r) + ": ";
+    };
+    if (rows[r].size() != columns.size()) {
+      throw std::invalid_argument(where() + "the row has " + std::to_string(rows[r].size()) +
+                                  " fields but the table has " + std::to_string(columns.size()) +
+                                  " columns");
+    }
+    std::string_view field = rows[r][column];
+    while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.remove_prefix(1);
+    while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.remove_suffix(1);
+    if (field.empty()) throw std::runtime_error(where() + "empty value, not a number");
+    const detail::ParsedNumber number = detail::parse_double(field);
+    if (number.status == detail::NumberStatus::malformed) {
+      throw std::runtime_error(where() + detail::quote_for_message(rows[r][column]) +
+                               " is not a number");
+    }
+    if (number.status == detail::NumberStatus::out_of_range) {
+      throw std::runtime_error(where() + detail::quote_for_message(rows[r][column]) +
+                               " is out of the range of a double");
+    }
+    if (!std::isfinite(number.value)) {
+      throw std::runtime_error(where() + detail::quote_for_message(rows[r][column]) + " is " +
+                               detail::nonfinite_name(number.value));
+    }
+    values(static_cast<Eigen::Index>(r)) = number.value;
+  }
+  return values;
+}
+
+inline Table parse_delimited(std::string_view text, char delimiter, std::string_view source_name) {
+  detail::check_delimiter(delimiter);
+  const std::string source(source_name);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::size_t pos = 0;
+  std::size_t line = 1;
+  auto fail = [&](std::size_t at_line, const std::string& what) {
+    return std::runtime_error(source + ":" + std::to_string(at_line) + ": " + what);
+  };
+
+  Table table;
+  bool have_header = false;
+  std::vector<std::string> record;
+  while (pos < text.size()) {
+    // An empty line (outside quotes) is skipped.
+    if (text[pos] == '\n') {
+      ++pos;
+      ++line;
+      continue;
+    }
+    if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') {
+      pos += 2;
+      ++line;
+      continue;
+    }
+    const std::size_t record_line = line;
+    record.clear();
+    if (have_header) record.reserve(table.columns.size());
+    for (;;) {  // one field per pass
+      std::string field;
+      if (pos < text.size() && text[pos] == '"') {
+        const std::size_t open_line = line;
+        ++pos;
+        for (;;) {
+          const std::size_t quote = text.find('"', pos);
+          if (quote == std::string_view::npos) {
+            throw fail(open_line, "quoted field " + std::to_string(record.size() + 1) +
+                                      " opened here is never closed");
+          }
+          const std::string_view chunk = text.substr(pos, quote - pos);
+          line += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+          field.append(chunk);
+          pos = quote + 1;
+          if (pos < text.size() && text[pos] == '"') {
+            field += '"';
+            ++pos;
+            continue;
+          }
+          break;
+        }
+        const bool at_end = pos >= text.size() || text[pos] == delimiter || text[pos] == '\n' ||
+                            (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n');
+        if (!at_end) {
+          throw fail(line, "unexpected " + detail::quote_for_message(text.substr(pos, 1)) +
+                               " after the closing quote of field " +
+                               std::to_string(record.size() + 1) +
+                               " (a quote inside a quoted field is written \"\")");
+        }
+      } else {
+        std::size_t end = pos;
+        while (end < text.size() && text[end] != delimiter && text[end] != '\n') ++end;
+        std::size_t value_end = end;
+        if (end < text.size() && text[end] == '\n' && value_end > pos && text[value_end - 1] == '\r') {
+          --value_end;  // CRLF
+        }
+        field.assign(text.substr(pos, value_end - pos));
+        pos = (end < text.size() && text[end] == '\n' && value_end != end) ? value_end : end;
+      }
+      record.push_back(std::move(field));
+      if (pos < text.size() && text[pos] == delimiter) {
+        ++pos;
+        continue;
+      }
+      // End of record: "\n", "\r\n" or the end of the text.
+      if (pos < text.size() && text[pos] == '\r') ++pos;
+      if (pos < text.size() && text[pos] == '\n') {
+        ++pos;
+        ++line;
+      }
+      break;
+    }
+    if (!have_header) {
+      table.columns = std::move(record);
+      record = {};
+      have_header = true;
+    } else if (record.size() != table.columns.size()) {
+      throw fail(record_line, "expected " + std::to_string(table.columns.size()) +
+                                  " fields (as in the header), found " +
+                                  std::to_string(record.size()));
+    } else {
+      table.rows.push_back(std::move(record));
+      record = {};
+    }
+  }
+  if (!have_header) throw std::runtime_error(source + ": empty file (no header row)");
+  return table;
+}
+
+inline Table read_delimited(const std::filesystem::path& path, std::optional<char> delimiter) {
+  if (!delimiter) {
+    std::string extension = path.extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (extension == ".csv") {
+      delimiter = ',';
+    } else if (extension == ".tsv" || extension == ".tab") {
+      delimiter = '\t';
+    } else {
+      throw std::invalid_argument(path.string() + ": cannot tell the delimiter from the extension " +
+                                  detail::quote_for_message(path.extension().string()) +
+                                  " (.csv is ',', .tsv is tab); pass it explicitly");
+    }
+  }
+  const std::string bytes = detail::read_file_bytes(path);
+  return parse_delimited(bytes, *delimiter, path.string());
+}
+
+inline std::string format_delimited(const Table& table, char delimiter) {
+  detail::check_delimiter(delimiter);
+  if (table.columns.empty()) throw std::invalid_argument("cannot write a table without columns");
+  std::string out;
+  const bool one_column = table.columns.size() == 1;
+  const char specials[] = {delimiter, '"', '\n', '\r', '\0'};
+  const std::string_view needs_quotes(specials, 4);
+  auto append_record = [&](const std::vector<std::string>& fields, bool first_record) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::string& field = fields[i];
+      if (i > 0) out += delimiter;
+      const bool quote = std::string_view(field).find_first_of(needs_quotes) != std::string_view::npos ||
+                         (one_column && field.empty()) ||
+                         (first_record && i == 0 && field.compare(0, 3, "\xEF\xBB\xBF") == 0);
+      if (!quote) {
+        out += field;
+        continue;
+      }
+      out += '"';
+      for (const char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    }
+    out += '\n';
+  };
+  append_record(table.columns, true);
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    if (table.rows[r].size() != table.columns.size()) {
+      throw std::invalid_argument("row index " + std::to_string(r) + " has " +
+                                  std::to_string(table.rows[r].size()) + " fields but the table has " +
+                                  std::to_string(table.columns.size()) + " columns");
+    }
+    append_record(table.rows[r], false);
+  }
+  return out;
+}
+
+inline void write_delimited(const std::filesystem::path& path, const Table& table, char delimiter) {
+  detail::write_file_bytes(path, format_delimited(table, delimiter));
+}
+
+}  // namespace neuroscore::io

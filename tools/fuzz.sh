@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Fuzzes every neuroscore::io parser with libFuzzer (Debian clang, ASan + UBSan), outside Bazel.
+#
+# Usage: tools/fuzz.sh [SECONDS_PER_PARSER] [PARSER...]
+#   SECONDS_PER_PARSER  budget for each parser (default 60)
+#   PARSER              any of: text_matrix textgrid delimited npy (default: all four)
+# Environment: FUZZ_OUT (default /tmp/neuroscore-fuzz) holds binaries, the grown corpora and crash
+# files; FUZZ_JOBS (default 1) runs that many parallel fuzzing jobs per parser.
+#
+# Each entry point tests/io/fuzz/<parser>_fuzz.cc is built with
+#   clang++ -fsanitize=fuzzer,address,undefined
+# and run on a working corpus seeded from tests/io/fuzz/corpus/<parser>/ (and tests/io/testdata/ for
+# npy). The committed seed corpus is never modified. When a run finds a crash, the input is left as
+# $FUZZ_OUT/<parser>/crash-*; copy it into tests/io/fuzz/corpus/<parser>/ (so the Bazel replay test
+# keeps checking it) once fixed. Exit status: 0 when no parser crashed, 1 otherwise.
+# Needs: apt-get install -y clang libclang-rt-14-dev libeigen3-dev
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-60}"
+if [[ $# -gt 0 ]]; then shift; fi
+parsers=("$@")
+if [[ ${#parsers[@]} -eq 0 ]]; then parsers=(text_matrix textgrid delimited npy); fi
+out="${FUZZ_OUT:-/tmp/neuroscore-fuzz}"
+jobs="${FUZZ_JOBS:-1}"
+
+if ! command -v clang++ >/dev/null; then
+  echo "fuzz.sh: clang++ not found; install it with: apt-get install -y clang libclang-rt-14-dev" >&2
+  exit 2
+fi
+
+status=0
+summary=()
+for parser in "${parsers[@]}"; do
+  source_file="$root/tests/io/fuzz/${parser}_fuzz.cc"
+  if [[ ! -f "$source_file" ]]; then
+    echo "fuzz.sh: no entry point $source_file" >&2
+    exit 2
+  fi
+  work="$out/$parser"
+  mkdir -p "$work/corpus"
+  binary="$work/${parser}_fuzz"
+  echo "== building $parser"
+  clang++ -std=c++17 -g -O1 -fno-omit-frame-pointer \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+    -DEIGEN_MPL2_ONLY -I"$root" -I/usr/include/eigen3 \
+    "$source_file" -o "$binary"
+
+  seeds=("$root/tests/io/fuzz/corpus/$parser")
+  if [[ "$parser" == npy ]]; then seeds+=("$root/tests/io/testdata"); fi
+  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
+           -print_final_stats=1 -artifact_prefix="$work/")
+  dict="$root/tests/io/fuzz/$parser.dict"
+  if [[ -f "$dict" ]]; then options+=(-dict="$dict"); fi
+  if [[ "$jobs" -gt 1 ]]; then options+=(-fork="$jobs"); fi
+
+  echo "== fuzzing $parser for ${seconds}s (log: $work/fuzz.log)"
+  rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*
+  set +e
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$binary" "${options[@]}" "$work/corpus" "${seeds[@]}" >"$work/fuzz.log" 2>&1
+  rc=$?
+  set -e
+  runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/fuzz.log" | grep -o '[0-9]*$' | tail -1)"
+  coverage="$(grep -o 'cov: [0-9]*' "$work/fuzz.log" | tail -1)"
+  artifacts="$(ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null || true)"
+  if [[ $rc -ne 0 || -n "$artifacts" ]]; then
+    status=1
+    summary+=("$parser: FAILED (exit $rc) after ${runs:-?} runs; artifacts: ${artifacts:-none}; see $work/fuzz.log")
+    tail -40 "$work/fuzz.log"
+  else
+    summary+=("$parser: ${runs:-?} runs in ${seconds}s, ${coverage:-cov: ?} edges, corpus $(ls "$work/corpus" | wc -l) files, no crash")
+  fi
+done
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+exit "$status"
