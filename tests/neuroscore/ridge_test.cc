@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <random>
+#include <string>
 
 namespace ns = neuroscore;
 
@@ -126,5 +129,182 @@ TEST(CrossValidatedRidge, BadInputGivesClearErrors) {
     EXPECT_NE(std::string(e.what()).find("X has a non-finite value (nan) at row 7, column 1"),
               std::string::npos)
         << e.what();
+  }
+}
+
+// ---- RidgeDecomposition: every solver satisfies the normal equations (typed over Scalar
+// would need a float tolerance; the double checks are the 1e-10 contract of the issue). ----
+
+struct SolverCase {
+  int n, p;
+  ns::RidgeSolver solver;
+};
+
+class RidgeDecompositionSolvers : public ::testing::TestWithParam<SolverCase> {};
+
+// (Xc'Xc + alpha I) W = Xc'Yc to 1e-10 relative in double, for primal and dual on tall and
+// wide X (both sides of the automatic branch, and each solver forced on the other shape).
+TEST_P(RidgeDecompositionSolvers, SatisfiesTheNormalEquations) {
+  const auto [n, p, solver] = GetParam();
+  const Eigen::MatrixXd x = gaussian(n, p, 21);
+  const Eigen::MatrixXd y = gaussian(n, 3, 22);
+  const ns::RidgeDecomposition<double> dec(x, solver);
+  EXPECT_EQ(dec.solver(), solver == ns::RidgeSolver::automatic
+                              ? (p > n ? ns::RidgeSolver::dual : ns::RidgeSolver::primal)
+                              : solver);
+  const Eigen::MatrixXd xc = x.rowwise() - x.colwise().mean();
+  const Eigen::MatrixXd yc = y.rowwise() - y.colwise().mean();
+  for (double alpha : {1e-3, 1.0, 1e3}) {
+    const Eigen::MatrixXd w = dec.coefficients(y, alpha);
+    const Eigen::MatrixXd lhs = xc.transpose() * (xc * w) + alpha * w;
+    const Eigen::MatrixXd rhs = xc.transpose() * yc;
+    EXPECT_LT((lhs - rhs).norm() / rhs.norm(), 1e-10) << "n=" << n << " p=" << p << " alpha=" << alpha;
+    EXPECT_LT((w - direct_ridge(x, y, alpha)).norm() / w.norm(), 1e-8);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PrimalDualTallWide, RidgeDecompositionSolvers,
+    ::testing::Values(SolverCase{50, 5, ns::RidgeSolver::automatic}, SolverCase{20, 60, ns::RidgeSolver::automatic},
+                      SolverCase{50, 5, ns::RidgeSolver::dual}, SolverCase{20, 60, ns::RidgeSolver::primal},
+                      SolverCase{50, 5, ns::RidgeSolver::primal}, SolverCase{20, 60, ns::RidgeSolver::dual}));
+
+TEST(RidgeDecomposition, RankDeficiencyAndConstantColumnInBothSolvers) {
+  Eigen::MatrixXd x = gaussian(30, 4, 3);
+  x.col(3) = x.col(0) + x.col(1);
+  x.col(2).setConstant(7.0);
+  for (auto solver : {ns::RidgeSolver::primal, ns::RidgeSolver::dual}) {
+    for (bool standardize : {false, true}) {
+      const ns::RidgeDecomposition<double> dec(x, solver, standardize);
+      EXPECT_EQ(dec.rank(), 2);
+      // alpha = 0: the minimum-norm least-squares fit still solves the normal equations.
+      const Eigen::MatrixXd y = gaussian(30, 2, 4);
+      const Eigen::MatrixXd w = dec.coefficients(y, 0.0);
+      EXPECT_TRUE(w.allFinite());
+      EXPECT_NEAR(w.row(2).norm(), 0.0, 1e-12);  // the constant column gets no weight
+    }
+  }
+}
+
+// Standardization uses the training mean and population standard deviation only, and W is
+// reported in the original units: equals ridge on X / sd with W scaled back.
+TEST(RidgeDecomposition, StandardizeEqualsRidgeOnScaledFeatures) {
+  Eigen::MatrixXd x = gaussian(40, 3, 30);
+  x.col(1) *= 100.0;
+  const Eigen::MatrixXd y = gaussian(40, 2, 31);
+  const Eigen::MatrixXd xc = x.rowwise() - x.colwise().mean();
+  const Eigen::RowVectorXd sd = (xc.colwise().squaredNorm() / 40.0).cwiseSqrt();
+  const Eigen::MatrixXd xs = xc.array().rowwise() / sd.array();
+  const Eigen::MatrixXd expected = direct_ridge(xs, y, 5.0).array().colwise() / sd.transpose().array();
+  for (auto solver : {ns::RidgeSolver::primal, ns::RidgeSolver::dual}) {
+    const ns::RidgeDecomposition<double> dec(x, solver, true);
+    EXPECT_LT((dec.coefficients(y, 5.0) - expected).norm() / expected.norm(), 1e-10);
+  }
+}
+
+namespace {
+ns::RidgeCvOptions grid_options(ns::RidgeSolver solver) {
+  ns::RidgeCvOptions options;
+  options.alphas = {1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4};
+  options.solver = solver;
+  return options;
+}
+}  // namespace
+
+// Primal and dual cross-validated ridge give the same alphas and predictions, on both shapes.
+TEST(CrossValidatedRidge, PrimalAndDualAgree) {
+  for (auto [n, p] : {std::make_pair(120, 8), std::make_pair(60, 150)}) {
+    const Eigen::MatrixXd x = gaussian(n, p, 40);
+    const Eigen::MatrixXd y = x * gaussian(p, 5, 41) * (1.0 / std::sqrt(double(p))) + gaussian(n, 5, 42);
+    const auto folds = ns::contiguous_kfold(n, 4, ns::Gap{2});
+    const auto primal = ns::cross_validated_ridge(x, y, folds, grid_options(ns::RidgeSolver::primal));
+    const auto dual = ns::cross_validated_ridge(x, y, folds, grid_options(ns::RidgeSolver::dual));
+    const auto automatic = ns::cross_validated_ridge(x, y, folds, grid_options(ns::RidgeSolver::automatic));
+    EXPECT_EQ(primal.chosen_alpha, dual.chosen_alpha) << "n=" << n << " p=" << p;
+    EXPECT_LT((primal.predictions - dual.predictions).norm() / primal.predictions.norm(), 1e-9);
+    EXPECT_LT((primal.predictions - automatic.predictions).norm() / primal.predictions.norm(), 1e-9);
+  }
+}
+
+// Float runs the target products in single precision. Bound: predictions agree with double
+// to 1e-4 relative (Frobenius). Unit roundoff 6e-8 times the growth of the products
+// (sums of about 100 terms) and the filter's condition (l_max + a)/(l_min + a) below 10 for
+// this well-conditioned design gives about 1e-5; 1e-4 leaves a factor of 10.
+TEST(CrossValidatedRidge, FloatAgreesWithDouble) {
+  for (auto [n, p] : {std::make_pair(200, 10), std::make_pair(80, 200)}) {
+    const Eigen::MatrixXd x = gaussian(n, p, 50);
+    const Eigen::MatrixXd y = x * gaussian(p, 6, 51) * (1.0 / std::sqrt(double(p))) + gaussian(n, 6, 52);
+    const auto folds = ns::contiguous_kfold(n, 5);
+    ns::RidgeCvOptions options;
+    options.alphas = {1e-1, 10.0, 1e3};  // widely spaced: float rounding cannot flip a choice
+    const auto d = ns::cross_validated_ridge(x, y, folds, options);
+    const ns::RidgeCvResultOf<float> f = ns::cross_validated_ridge(
+        Eigen::MatrixXf(x.cast<float>()), Eigen::MatrixXf(y.cast<float>()), folds, options);
+    EXPECT_EQ(d.chosen_alpha, f.chosen_alpha);
+    EXPECT_LT((d.predictions - f.predictions.cast<double>()).norm() / d.predictions.norm(), 1e-4);
+    EXPECT_LT((d.fold_r - f.fold_r).cwiseAbs().maxCoeff(), 1e-4);
+  }
+}
+
+// A byte budget that allows 3 targets per batch gives exactly the one-batch result.
+TEST(CrossValidatedRidge, TargetBatchesUnderAByteBudgetGiveTheSameResult) {
+  const Eigen::MatrixXd x = gaussian(90, 6, 60);
+  const Eigen::MatrixXd y = x * gaussian(6, 10, 61) + gaussian(90, 10, 62);
+  const auto folds = ns::contiguous_kfold(90, 3);
+  ns::RidgeCvOptions options = grid_options(ns::RidgeSolver::automatic);
+  const auto whole = ns::cross_validated_ridge(x, y, folds, options);
+  EXPECT_EQ(whole.target_batch_size, 10);
+  const std::size_t per_target = ns::detail::RidgeWorkspace<double>::bytes_per_target(60, 6, 30, 7);
+  options.max_batch_bytes = 3 * per_target + 1;
+  const auto batched = ns::cross_validated_ridge(x, y, folds, options);
+  EXPECT_EQ(batched.target_batch_size, 3);
+  EXPECT_EQ(whole.chosen_alpha, batched.chosen_alpha);
+  EXPECT_LT((whole.predictions - batched.predictions).cwiseAbs().maxCoeff(), 1e-12);
+  options.max_batch_bytes = 1;  // below one target: still one at a time
+  EXPECT_EQ(ns::cross_validated_ridge(x, y, folds, options).target_batch_size, 1);
+  options.max_batch_bytes = 0;
+  EXPECT_THROW(ns::cross_validated_ridge(x, y, folds, options), std::invalid_argument);
+}
+
+TEST(CrossValidatedRidge, EdgeCases) {
+  // One target; p > n inside every fold (dual); a constant column; a rank-deficient design.
+  Eigen::MatrixXd x = gaussian(40, 70, 70);
+  x.col(5).setConstant(-3.0);
+  x.col(6) = 2.0 * x.col(7);
+  const Eigen::MatrixXd y = x.leftCols(4).rowwise().sum() + 0.1 * gaussian(40, 1, 71);
+  const auto fit = ns::cross_validated_ridge(x, y, ns::contiguous_kfold(40, 4), grid_options(ns::RidgeSolver::automatic));
+  EXPECT_EQ(fit.predictions.cols(), 1);
+  EXPECT_TRUE(fit.predictions.allFinite());
+  EXPECT_GT(fit.mean_r()(0), 0.3);
+  // Fewer training samples than inner folds: a clear error.
+  ns::RidgeCvOptions many = grid_options(ns::RidgeSolver::automatic);
+  many.inner_folds = 31;
+  try {
+    ns::cross_validated_ridge(x, y, ns::contiguous_kfold(40, 4), many);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("fewer than inner_folds = 31"), std::string::npos) << e.what();
+  }
+  // Inf in Y names row and column.
+  Eigen::MatrixXd bad = gaussian(40, 2, 72);
+  bad(11, 1) = std::numeric_limits<double>::infinity();
+  try {
+    ns::cross_validated_ridge(x, bad, ns::contiguous_kfold(40, 4));
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("Y has a non-finite value (inf) at row 11, column 1"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(CrossValidatedRidge, FloatInputErrorsNameRowAndColumn) {
+  Eigen::MatrixXf x = Eigen::MatrixXf::Random(20, 3);
+  x(4, 2) = std::numeric_limits<float>::quiet_NaN();
+  const Eigen::MatrixXf y = Eigen::MatrixXf::Random(20, 1);
+  try {
+    ns::cross_validated_ridge(x, y, ns::contiguous_kfold(20, 2));
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("at row 4, column 2"), std::string::npos) << e.what();
   }
 }

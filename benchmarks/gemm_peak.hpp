@@ -1,0 +1,43 @@
+// benchmarks/gemm_peak.hpp: the machine's measured GEMM rate, the yardstick of the ridge
+// benchmarks. Entry points: eigen_gemm(n, c, a, b) and blas_gemm(...) for float and double.
+#pragma once
+
+#include <cblas.h>
+#include <sys/resource.h>
+
+#include <Eigen/Core>
+
+namespace neuroscore::benchmarks {
+
+// C = A B with Eigen's product (Eigen's own kernels, or BLAS when built with EIGEN_USE_BLAS).
+template <class Scalar>
+void eigen_gemm(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& a,
+                const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& b,
+                Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& c) {
+  c.noalias() = a * b;
+}
+
+// C = A B with OpenBLAS's cblas_?gemm (column-major, no transposes).
+inline void blas_gemm(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, Eigen::MatrixXd& c) {
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.rows()),
+              static_cast<int>(b.cols()), static_cast<int>(a.cols()), 1.0, a.data(),
+              static_cast<int>(a.rows()), b.data(), static_cast<int>(b.rows()), 0.0, c.data(),
+              static_cast<int>(c.rows()));
+}
+
+inline void blas_gemm(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b, Eigen::MatrixXf& c) {
+  cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a.rows()),
+              static_cast<int>(b.cols()), static_cast<int>(a.cols()), 1.0f, a.data(),
+              static_cast<int>(a.rows()), b.data(), static_cast<int>(b.rows()), 0.0f, c.data(),
+              static_cast<int>(c.rows()));
+}
+
+// Peak resident set size of this process so far, in MiB (getrusage: a high-water mark over
+// the whole process, so run one benchmark per process to attribute it).
+inline double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+}  // namespace neuroscore::benchmarks
