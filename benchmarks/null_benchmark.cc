@@ -1,0 +1,98 @@
+// benchmarks/null_benchmark.cc: the block-permutation null (W4) against the machine's GEMM peak.
+// Build and run optimized (never part of `bazel test`):
+//   bazel run --config=opt //benchmarks:null_benchmark -- --benchmark_counters_tabular=true
+//
+// W4 (issue 4): fixed predictions and targets of 600 test samples x 20,000 targets, 1,000 block
+// permutations with blocks of 20 (30 blocks), Pearson r per target and draw, p-values and the
+// max-statistic, null not stored. Counters:
+//   FLOP/s      the flops the code performs (block GEMM: 2 N m^2 T for S C plus 2 n m T for the
+//               block cross-products; direct kernel: 2 N n T), as a rate per iteration;
+//   naive_FLOP/s  2 N n T per iteration, the work of correlating every permuted copy
+//               sample by sample: the rate a sample-level kernel would need to match;
+//   GEMM_peak_GFLOPs the 2048^3 Eigen dgemm rate measured first in this process (BM_GemmPeak),
+//               printed next to FLOP/s for the ratio.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Dense>
+#include <chrono>
+#include <cstdint>
+#include <random>
+
+#include "benchmarks/gemm_peak.hpp"
+#include "neuroscore/null.hpp"
+
+namespace ns = neuroscore;
+namespace nb = neuroscore::benchmarks;
+
+namespace {
+
+double& gemm_peak() {
+  static double peak = 0.0;
+  return peak;
+}
+
+void BM_GemmPeak(benchmark::State& state) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  const Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n), b = Eigen::MatrixXd::Random(n, n);
+  Eigen::MatrixXd c(n, n);
+  nb::eigen_gemm(a, b, c);  // warm-up
+  const auto start = std::chrono::steady_clock::now();
+  std::int64_t runs = 0;
+  for (auto _ : state) {
+    nb::eigen_gemm(a, b, c);
+    benchmark::DoNotOptimize(c.data());
+    ++runs;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double flops = 2.0 * double(n) * double(n) * double(n);
+  gemm_peak() = flops * double(runs) / seconds;
+  state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_W4BlockPermutation(benchmark::State& state) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  const auto t = static_cast<Eigen::Index>(state.range(1));
+  const auto perms = static_cast<std::size_t>(state.range(2));
+  const auto block = static_cast<std::size_t>(state.range(3));
+  const auto kernel = state.range(4) == 0 ? ns::NullKernel::block_gemm : ns::NullKernel::direct;
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal;
+  Eigen::MatrixXd y(n, t), p(n, t);
+  for (Eigen::Index j = 0; j < t; ++j) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      y(i, j) = normal(rng);
+      p(i, j) = 0.1 * y(i, j) + normal(rng);
+    }
+  }
+  ns::BlockPermutationOptions options;
+  options.block = ns::BlockLength{block};
+  options.permutations = perms;
+  options.keep_null = false;
+  options.kernel = kernel;
+  for (auto _ : state) {
+    const ns::PermutationTest test = ns::block_permutation_test(y, p, ns::Seed{7}, options);
+    benchmark::DoNotOptimize(test.p_value.data());
+  }
+  const double m = double(static_cast<std::size_t>(n) / block);
+  const double naive = 2.0 * double(perms) * double(n) * double(t);
+  const double performed = kernel == ns::NullKernel::block_gemm
+                               ? 2.0 * double(perms) * m * m * double(t) + 2.0 * double(n) * m * double(t)
+                               : naive;
+  state.counters["FLOP/s"] = benchmark::Counter(performed, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["naive_FLOP/s"] = benchmark::Counter(naive, benchmark::Counter::kIsIterationInvariantRate);
+  if (gemm_peak() > 0.0) {
+    state.counters["GEMM_peak_GFLOPs"] = gemm_peak() * 1e-9;
+  }
+  state.counters["peak_RSS_MiB"] = nb::peak_rss_mib();
+}
+
+BENCHMARK(BM_GemmPeak)->ArgName("n")->Arg(2048)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
+BENCHMARK(BM_W4BlockPermutation)
+    ->ArgNames({"samples", "targets", "perms", "block", "direct"})
+    ->Args({600, 20000, 1000, 20, 0})
+    ->Args({600, 20000, 1000, 20, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+
+}  // namespace

@@ -1,0 +1,268 @@
+// neuroscore/compare.hpp: paired comparisons of two feature sets, and leaderboard aggregation.
+// Entry points: paired_squared_error_test(observed, predicted_a, predicted_b, Seed, options),
+// blocked_t_test(...), score_difference_ci(units, score_a, score_b, Seed, options),
+// sign_flip_test(differences, Seed, options), aggregate_benchmark_scores(scores, ceilings).
+#pragma once
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "neuroscore/bootstrap.hpp"
+#include "neuroscore/detail/check.hpp"
+#include "neuroscore/null.hpp"
+#include "neuroscore/split.hpp"
+
+namespace neuroscore {
+
+// ---- Blocked paired test on squared errors (Feghhi et al. 2024) ----
+//
+// Per sample i and target j, d_ij = (y_ij - a_ij)^2 - (y_ij - b_ij)^2: the squared error of
+// feature set A minus that of B on the same test sample (Feghhi et al. 2024, "What are large
+// language models mapping to in the brain?", methods: comparisons on per-sample squared
+// errors rather than on two correlations). The statistic is the mean of d over samples;
+// positive means B predicts better. Tail::greater tests "B better than A".
+//
+// THE TEST WE USE: block sign flips. Under the null that A and B are equally good, the
+// difference of their errors is symmetric about 0; consecutive samples share noise, so the
+// sign is flipped per block of L consecutive samples, not per sample. The n samples are cut
+// into blocks of L; the last block holds the n % L leftover samples and gets its own sign.
+// With block sums D (blocks x targets) and a batch of sign vectors S (N x blocks, entries +-1),
+// the null is one GEMM: null = S D / n. When 2^blocks <= permutations every sign vector is
+// enumerated (exhaustive = true, N = 2^blocks, the identity included, p = #{null >= obs} / N);
+// otherwise N random sign vectors and p = (1 + #) / (1 + N).
+// blocked_t_test below is the parametric alternative on the same block means.
+struct PairedTestOptions {
+  BlockLength block{20};
+  std::size_t permutations = 10000;
+  Tail tail = Tail::greater;
+  bool keep_null = false;
+};
+
+// Sign-flip test over subjects (or any exchangeable units): `differences` is units x targets
+// (e.g. per-subject score of B minus score of A); the statistic is the mean over units. The
+// null flips each unit's sign; exact enumeration when 2^units <= permutations (as above).
+struct SignFlipOptions {
+  std::size_t permutations = 10000;
+  Tail tail = Tail::greater;
+  bool keep_null = false;
+};
+
+namespace detail {
+
+// Sign-flip null of the mean over rows of `sums` (units x targets; each row a unit's sum),
+// divided by `divisor`. Fills observed, null, p, p_fwe.
+inline PermutationTest sign_flip_core(const Eigen::MatrixXd& sums, double divisor, Seed seed,
+                                      std::size_t permutations, Tail tail, bool keep_null) {
+  const Eigen::Index k = sums.rows();
+  const Eigen::Index t = sums.cols();
+  if (permutations == 0) throw std::invalid_argument("sign-flip test: 0 permutations");
+  if (k < 2) throw std::invalid_argument("sign-flip test: fewer than 2 units");
+  const bool exhaustive = k < 63 && (std::uint64_t{1} << k) <= permutations;
+  const std::size_t big_n = exhaustive ? static_cast<std::size_t>(std::uint64_t{1} << k) : permutations;
+  PermutationTest out;
+  out.seed = seed;
+  out.permutations = big_n;
+  out.tail = tail;
+  out.method = NullMethod::sign_flip;
+  out.exhaustive = exhaustive;
+  out.degenerate.assign(static_cast<std::size_t>(t), false);
+  out.observed = (sums.colwise().sum() / divisor).transpose();
+  if (keep_null) out.null.resize(static_cast<Eigen::Index>(big_n), t);
+  else out.null.resize(0, t);
+  NullAccumulator acc(out.observed, big_n, tail);
+  std::mt19937_64 rng(seed.value);
+  const Eigen::Index pb = std::min<Eigen::Index>(static_cast<Eigen::Index>(big_n), kPermutationBatch);
+  Eigen::MatrixXd signs(pb, k), r(pb, t);
+  for (Eigen::Index b0 = 0; b0 < static_cast<Eigen::Index>(big_n); b0 += pb) {
+    const Eigen::Index nb = std::min(pb, static_cast<Eigen::Index>(big_n) - b0);
+    for (Eigen::Index b = 0; b < nb; ++b) {
+      const std::uint64_t bits = exhaustive ? static_cast<std::uint64_t>(b0 + b) : 0;
+      std::uint64_t word = 0;
+      for (Eigen::Index u = 0; u < k; ++u) {
+        bool flip;
+        if (exhaustive) {
+          flip = (bits >> u) & 1u;
+        } else {
+          if (u % 64 == 0) word = rng();
+          flip = (word >> (u % 64)) & 1u;
+        }
+        signs(b, u) = flip ? -1.0 : 1.0;
+      }
+    }
+    auto rb = r.topRows(nb);
+    rb.noalias() = signs.topRows(nb) * sums;
+    rb /= divisor;
+    acc.add(rb, b0, 0);
+    if (keep_null) out.null.middleRows(b0, nb) = rb;
+  }
+  acc.finish(out);
+  if (exhaustive) {  // the identity is among the enumerated draws: p = # / N, not (1 + #) / (1 + N)
+    const double n = static_cast<double>(big_n);
+    out.p_value = ((out.p_value.array() * (n + 1.0) - 1.0) / n).matrix();
+    out.p_fwe = ((out.p_fwe.array() * (n + 1.0) - 1.0) / n).matrix();
+  }
+  return out;
+}
+
+inline Eigen::MatrixXd squared_error_difference(const Eigen::Ref<const Eigen::MatrixXd>& observed,
+                                                const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                                const Eigen::Ref<const Eigen::MatrixXd>& b, const char* who) {
+  require_same_shape(observed, std::string(who) + ": observed", a, "predicted_a");
+  require_same_shape(observed, std::string(who) + ": observed", b, "predicted_b");
+  require_finite(observed, std::string(who) + ": observed");
+  require_finite(a, std::string(who) + ": predicted_a");
+  require_finite(b, std::string(who) + ": predicted_b");
+  return ((observed - a).array().square() - (observed - b).array().square()).matrix();
+}
+
+// Block sums of d (blocks x targets), blocks of L, the last one holding the remainder.
+inline Eigen::MatrixXd block_sums(const Eigen::MatrixXd& d, std::size_t l, const char* who) {
+  if (l == 0) throw std::invalid_argument(std::string(who) + ": block length 0");
+  const auto n = static_cast<std::size_t>(d.rows());
+  if (n < 2 * l) {
+    throw std::invalid_argument(std::string(who) + ": " + std::to_string(n) + " samples hold fewer than 2 blocks of " +
+                                std::to_string(l));
+  }
+  const std::size_t k = (n + l - 1) / l;
+  Eigen::MatrixXd sums(static_cast<Eigen::Index>(k), d.cols());
+  for (std::size_t b = 0; b < k; ++b) {
+    const std::size_t len = std::min(l, n - b * l);
+    sums.row(static_cast<Eigen::Index>(b)) =
+        d.middleRows(static_cast<Eigen::Index>(b * l), static_cast<Eigen::Index>(len)).colwise().sum();
+  }
+  return sums;
+}
+
+}  // namespace detail
+
+// Blocked sign-flip test of the squared-error difference (see the comment above).
+// Errors: shape mismatch, non-finite values, block length 0, fewer than 2 blocks, 0 permutations.
+inline PermutationTest paired_squared_error_test(const Eigen::Ref<const Eigen::MatrixXd>& observed,
+                                                 const Eigen::Ref<const Eigen::MatrixXd>& predicted_a,
+                                                 const Eigen::Ref<const Eigen::MatrixXd>& predicted_b, Seed seed,
+                                                 const PairedTestOptions& options = {}) {
+  const char* who = "paired_squared_error_test";
+  const Eigen::MatrixXd d = detail::squared_error_difference(observed, predicted_a, predicted_b, who);
+  const Eigen::MatrixXd sums = detail::block_sums(d, options.block.samples, who);
+  PermutationTest out = detail::sign_flip_core(sums, static_cast<double>(d.rows()), seed, options.permutations,
+                                               options.tail, options.keep_null);
+  out.block = options.block;
+  return out;
+}
+
+// Blocked paired t-test: one-sample t on the K block means of d (blocks as above, the last
+// holding the remainder), t = mean / (sd / sqrt(K)) with K - 1 degrees of freedom (Student's t
+// via Boost.Math; tails by cdf(complement(...))). Block means are treated as independent,
+// which needs blocks longer than the noise's correlation length.
+struct BlockedTTest {
+  Eigen::VectorXd mean_difference;  // mean over samples of d, per target (positive: B better)
+  Eigen::VectorXd t_statistic;      // per target; 0 when the block means are all equal
+  Eigen::VectorXd p_value;
+  double degrees_of_freedom = 0.0;
+  BlockLength block{};
+  Tail tail = Tail::greater;
+};
+
+inline BlockedTTest blocked_t_test(const Eigen::Ref<const Eigen::MatrixXd>& observed,
+                                   const Eigen::Ref<const Eigen::MatrixXd>& predicted_a,
+                                   const Eigen::Ref<const Eigen::MatrixXd>& predicted_b, BlockLength block,
+                                   Tail tail = Tail::greater) {
+  const char* who = "blocked_t_test";
+  const Eigen::MatrixXd d = detail::squared_error_difference(observed, predicted_a, predicted_b, who);
+  const Eigen::MatrixXd sums = detail::block_sums(d, block.samples, who);
+  const Eigen::Index k = sums.rows();
+  const auto n = static_cast<std::size_t>(d.rows());
+  Eigen::MatrixXd means = sums;
+  for (Eigen::Index b = 0; b < k; ++b) {
+    means.row(b) /= static_cast<double>(std::min(block.samples, n - static_cast<std::size_t>(b) * block.samples));
+  }
+  BlockedTTest out;
+  out.block = block;
+  out.tail = tail;
+  out.degrees_of_freedom = static_cast<double>(k - 1);
+  out.mean_difference = d.colwise().mean().transpose();
+  out.t_statistic.resize(d.cols());
+  out.p_value.resize(d.cols());
+  const boost::math::students_t_distribution<double> dist(out.degrees_of_freedom);
+  for (Eigen::Index j = 0; j < d.cols(); ++j) {
+    const double m = means.col(j).mean();
+    const double sd = std::sqrt((means.col(j).array() - m).square().sum() / static_cast<double>(k - 1));
+    const double t = sd > 0.0 ? m / (sd / std::sqrt(static_cast<double>(k))) : 0.0;
+    out.t_statistic(j) = t;
+    out.p_value(j) = tail == Tail::greater ? boost::math::cdf(boost::math::complement(dist, t))
+                     : tail == Tail::less  ? boost::math::cdf(dist, t)
+                                           : 2.0 * boost::math::cdf(boost::math::complement(dist, std::abs(t)));
+  }
+  return out;
+}
+
+// Bootstrap CI of score_b - score_a: both callables see the SAME resampled indices in every
+// draw (a paired bootstrap), so what the two feature sets share cancels. See bootstrap_ci for
+// units, seeding and methods; `observed` and the distribution are differences B - A.
+template <class ScoreA, class ScoreB>
+BootstrapCi score_difference_ci(const ResamplingUnits& units, ScoreA&& score_a, ScoreB&& score_b, Seed seed,
+                                const BootstrapOptions& options = {}) {
+  return bootstrap_ci(
+      units, [&](const std::vector<std::size_t>& idx) { return static_cast<double>(score_b(idx)) - static_cast<double>(score_a(idx)); },
+      seed, options);
+}
+
+// Sign-flip permutation test across subjects (see SignFlipOptions). `differences` is
+// subjects x targets. Errors: fewer than 2 subjects, non-finite values, 0 permutations.
+inline PermutationTest sign_flip_test(const Eigen::Ref<const Eigen::MatrixXd>& differences, Seed seed,
+                                      const SignFlipOptions& options = {}) {
+  detail::require_finite(differences, "sign_flip_test: differences");
+  PermutationTest out = detail::sign_flip_core(differences, static_cast<double>(differences.rows()), seed,
+                                               options.permutations, options.tail, options.keep_null);
+  out.block = BlockLength{1};
+  return out;
+}
+
+// ---- Leaderboard aggregation (Brain-Score) ----
+//
+// Brain-Score's overall score of a model (Schrimpf et al. 2018/2020, brain-score.org: each
+// benchmark's raw score is divided by that benchmark's noise ceiling, and the model's score is
+// the unweighted mean over benchmarks of these ceiling-normalized scores). We keep both
+// conventions visible: `normalized` is score / ceiling unclipped (it may exceed 1 when the
+// ceiling is underestimated, or be negative), `normalized_clipped` is clipped to [0, 1];
+// `mean` averages the unclipped values, `mean_clipped` the clipped ones. Every benchmark
+// counts once whatever its number of targets.
+struct AggregateScore {
+  Eigen::VectorXd normalized;          // score / ceiling, per benchmark
+  Eigen::VectorXd normalized_clipped;  // clipped to [0, 1]
+  double mean = 0.0;                   // unweighted mean of `normalized`
+  double mean_clipped = 0.0;           // unweighted mean of `normalized_clipped`
+};
+
+// Errors: no benchmarks, different lengths, a non-finite score or ceiling, a ceiling <= 0.
+inline AggregateScore aggregate_benchmark_scores(const Eigen::Ref<const Eigen::VectorXd>& scores,
+                                                 const Eigen::Ref<const Eigen::VectorXd>& ceilings) {
+  if (scores.size() == 0) throw std::invalid_argument("aggregate_benchmark_scores: no benchmarks");
+  if (scores.size() != ceilings.size()) {
+    throw std::invalid_argument("aggregate_benchmark_scores: " + std::to_string(scores.size()) + " scores but " +
+                                std::to_string(ceilings.size()) + " ceilings");
+  }
+  detail::require_finite(scores, "aggregate_benchmark_scores: scores");
+  detail::require_finite(ceilings, "aggregate_benchmark_scores: ceilings");
+  for (Eigen::Index i = 0; i < ceilings.size(); ++i) {
+    if (!(ceilings(i) > 0.0)) {
+      throw std::invalid_argument("aggregate_benchmark_scores: ceiling " + std::to_string(ceilings(i)) +
+                                  " of benchmark " + std::to_string(i) + " is not positive");
+    }
+  }
+  AggregateScore out;
+  out.normalized = scores.cwiseQuotient(ceilings);
+  out.normalized_clipped = out.normalized.cwiseMax(0.0).cwiseMin(1.0);
+  out.mean = out.normalized.mean();
+  out.mean_clipped = out.normalized_clipped.mean();
+  return out;
+}
+
+}  // namespace neuroscore

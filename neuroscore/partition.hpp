@@ -1,0 +1,460 @@
+// neuroscore/partition.hpp: variance partitioning between feature sets (unique and shared
+// R^2 from joint fits, Feghhi's omega), banded ridge, and split-R^2 per band.
+// Entry points: partition_variance(A, B, Y, folds), feghhi_omega(simple, llm, Y, folds),
+// banded_ridge(bands, Y, folds, options), split_r2(observed, band_predictions).
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "neuroscore/detail/check.hpp"
+#include "neuroscore/ridge.hpp"
+#include "neuroscore/score.hpp"
+#include "neuroscore/simulate.hpp"
+#include "neuroscore/split.hpp"
+
+namespace neuroscore {
+
+namespace detail::partitioning {
+
+inline Eigen::MatrixXd hstack(const Eigen::Ref<const Eigen::MatrixXd>& a, const Eigen::Ref<const Eigen::MatrixXd>& b) {
+  Eigen::MatrixXd out(a.rows(), a.cols() + b.cols());
+  out << a, b;
+  return out;
+}
+
+inline std::vector<Eigen::MatrixXd> fold_blocks(const Eigen::Ref<const Eigen::MatrixXd>& predictions,
+                                                const std::vector<Fold>& folds) {
+  std::vector<Eigen::MatrixXd> blocks;
+  blocks.reserve(folds.size());
+  for (const Fold& f : folds) blocks.push_back(rows_of(predictions, f.test));
+  return blocks;
+}
+
+}  // namespace detail::partitioning
+
+// ---------------------------------------------------------------------------------------
+// Unique and shared variance from joint fits.
+
+struct PartitionOptions {
+  RidgeCvOptions ridge{};  // the same options (alphas, inner folds) for all three fits
+  // An r^2-unit metric: r2 (about each test block's mean) or r2_oos (against the training
+  // mean). Pearson r is rejected: differences of r are not variance.
+  Metric metric = Metric::r2;
+  FoldAggregation aggregation = FoldAggregation::per_fold_mean;
+};
+
+// Cross-validated R^2 of each model and the partition (all r^2 units, per target):
+//   unique A = R^2(A+B) - R^2(B),  unique B = R^2(A+B) - R^2(A),
+//   shared   = R^2(A) + R^2(B) - R^2(A+B)
+// (the set-theoretic partition of Lescroart, Stansbury & Gallant 2015, Front. Comput.
+// Neurosci. 9:135; de Heer et al. 2017). Values can be negative on finite data (noise, or a
+// joint fit whose single alpha suits one set worse): they are reported, never clipped.
+struct VariancePartition {
+  Eigen::VectorXd r2_a;
+  Eigen::VectorXd r2_b;
+  Eigen::VectorXd r2_joint;
+  Eigen::VectorXd unique_a;
+  Eigen::VectorXd unique_b;
+  Eigen::VectorXd shared;
+  Metric metric = Metric::r2;
+  FoldAggregation aggregation = FoldAggregation::per_fold_mean;
+};
+
+// Cross-validated ridge score of one feature set in r^2 units (cross_validated_ridge, then
+// cross_validated_score of its out-of-fold predictions).
+inline CrossValidatedScore ridge_score(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                                       const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
+                                       const PartitionOptions& options) {
+  const RidgeCvResult fit = cross_validated_ridge(x, y, folds, options.ridge);
+  return cross_validated_score(y, folds, detail::partitioning::fold_blocks(fit.predictions, folds), options.metric,
+                               options.aggregation);
+}
+
+// Fits A, B and [A B] (columns stacked) with the same folds and options, so the three R^2
+// share every split.
+// Errors: a Pearson-r metric, sample counts that differ, plus cross_validated_ridge's.
+inline VariancePartition partition_variance(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                            const Eigen::Ref<const Eigen::MatrixXd>& b,
+                                            const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
+                                            const PartitionOptions& options = {}) {
+  if (options.metric == Metric::pearson_r) {
+    throw std::invalid_argument("partition_variance: needs an r^2 metric (r2 or r2_oos), not Pearson r");
+  }
+  if (a.rows() != y.rows() || b.rows() != y.rows()) {
+    throw std::invalid_argument("partition_variance: A has " + std::to_string(a.rows()) + " samples, B " +
+                                std::to_string(b.rows()) + ", Y " + std::to_string(y.rows()));
+  }
+  VariancePartition out;
+  out.metric = options.metric;
+  out.aggregation = options.aggregation;
+  out.r2_a = ridge_score(a, y, folds, options).value;
+  out.r2_b = ridge_score(b, y, folds, options).value;
+  out.r2_joint = ridge_score(detail::partitioning::hstack(a, b), y, folds, options).value;
+  out.unique_a = out.r2_joint - out.r2_b;
+  out.unique_b = out.r2_joint - out.r2_a;
+  out.shared = out.r2_a + out.r2_b - out.r2_joint;
+  return out;
+}
+
+// Feghhi et al. 2024 ("What are large language models mapping to in the brain?"), the
+// percentage of the LLM's brain score accounted for by simple features (sentence length,
+// position, static embeddings):
+//   omega = 100 (R^2(simple) + R^2(LLM) - R^2(simple + LLM)) / R^2(LLM)
+//         = 100 (1 - (R^2(simple + LLM) - R^2(simple)) / R^2(LLM)),
+// the shared variance as a percent of the LLM's R^2 (the second form reads "100 minus the
+// LLM's unique variance in percent"). Not clipped: omega > 100 when the joint model is worse
+// than the simple one, < 0 when the sets are complementary beyond additivity. Undefined
+// (NaN, flagged) when R^2(LLM) <= 0. (Checked against the formula as this project's issue
+// states it; the paper text was not reachable offline.)
+struct FeghhiOmega {
+  Eigen::VectorXd percent;        // per target
+  std::vector<bool> undefined;    // R^2(LLM) <= 0
+  VariancePartition partition;    // A = simple, B = LLM
+};
+
+inline FeghhiOmega omega_from_partition(const VariancePartition& p) {
+  FeghhiOmega out;
+  out.partition = p;
+  out.percent.resize(p.r2_b.size());
+  out.undefined.assign(static_cast<std::size_t>(p.r2_b.size()), false);
+  for (Eigen::Index j = 0; j < p.r2_b.size(); ++j) {
+    if (!(p.r2_b(j) > 0.0)) {
+      out.undefined[static_cast<std::size_t>(j)] = true;
+      out.percent(j) = std::numeric_limits<double>::quiet_NaN();
+    } else {
+      out.percent(j) = 100.0 * p.shared(j) / p.r2_b(j);
+    }
+  }
+  return out;
+}
+
+inline FeghhiOmega feghhi_omega(const Eigen::Ref<const Eigen::MatrixXd>& simple,
+                                const Eigen::Ref<const Eigen::MatrixXd>& llm, const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                const std::vector<Fold>& folds, const PartitionOptions& options = {}) {
+  return omega_from_partition(partition_variance(simple, llm, y, folds, options));
+}
+
+// ---------------------------------------------------------------------------------------
+// Split-R^2 (product measure), himalaya's r2_score_split with include_correlation=True
+// (Dupre la Tour et al. 2022, "Feature-space selection with banded ridge regression",
+// NeuroImage 264): with y centred over samples and band predictions yhat_b summing to the
+// joint prediction yhat,
+//   R^2_b = sum_i (2 y_i yhat_bi - yhat_bi yhat_i) / sum_i y_i^2,
+// so sum_b R^2_b = 1 - |y - yhat|^2 / |y|^2 exactly. Here `observed` is centred by its own
+// (test-block) mean; the band predictions are used as given.
+struct SplitR2 {
+  Eigen::MatrixXd per_band;  // bands x targets (r^2 units)
+  Eigen::VectorXd total;     // per target: the column sums, = 1 - |y_c - sum_b yhat_b|^2 / |y_c|^2
+};
+
+inline SplitR2 split_r2(const Eigen::Ref<const Eigen::MatrixXd>& observed,
+                        const std::vector<Eigen::MatrixXd>& band_predictions) {
+  if (band_predictions.empty()) throw std::invalid_argument("split_r2: no band predictions");
+  Eigen::MatrixXd joint = Eigen::MatrixXd::Zero(observed.rows(), observed.cols());
+  for (std::size_t b = 0; b < band_predictions.size(); ++b) {
+    detail::require_same_shape(band_predictions[b], "band prediction " + std::to_string(b), observed, "observed");
+    joint += band_predictions[b];
+  }
+  const Eigen::MatrixXd yc = observed.rowwise() - observed.colwise().mean();
+  const Eigen::RowVectorXd sst = yc.colwise().squaredNorm();
+  SplitR2 out;
+  out.per_band.resize(static_cast<Eigen::Index>(band_predictions.size()), observed.cols());
+  for (std::size_t b = 0; b < band_predictions.size(); ++b) {
+    const Eigen::MatrixXd& p = band_predictions[b];
+    const Eigen::RowVectorXd num = (2.0 * yc.cwiseProduct(p) - p.cwiseProduct(joint)).colwise().sum();
+    for (Eigen::Index j = 0; j < observed.cols(); ++j) {
+      out.per_band(static_cast<Eigen::Index>(b), j) = sst(j) > 0.0 ? num(j) / sst(j) : 0.0;
+    }
+  }
+  out.total = out.per_band.colwise().sum().transpose();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Banded ridge by random search over band weights (himalaya's GroupRidgeCV /
+// solve_group_ridge_random_search; Nunez-Elizalde, Huth & Gallant 2019, NeuroImage 197):
+// band b's columns are multiplied by sqrt(gamma_b) with gamma on the simplex, and ridge with
+// one alpha on the scaled features is ridge with per-band penalties alpha / gamma_b. For
+// every candidate gamma the multi-alpha path (one eigendecomposition per inner fold) scores
+// every alpha on inner contiguous folds of the outer training set; each target keeps the
+// (gamma, alpha) with the best mean inner R^2 (ties keep the earlier candidate, then the
+// larger alpha); ridge is refit on the whole outer training set and predicts the test block.
+struct BandedRidgeOptions {
+  std::vector<double> alphas = {1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
+  std::size_t inner_folds = 5;
+  Gap inner_gap{};
+  // Candidate band weights: the first is equal weights (1/B each), as himalaya's
+  // generate_dirichlet_samples; the others are Dirichlet draws whose concentration cycles
+  // through `concentrations` (himalaya's default [0.1, 1.0]: 0.1 reaches near-corners).
+  std::size_t candidates = 20;
+  std::vector<double> concentrations = {0.1, 1.0};
+  Seed seed{};
+};
+
+struct BandedRidgeResult {
+  Eigen::MatrixXd predictions;                  // samples x targets (NaN where never tested)
+  std::vector<Eigen::MatrixXd> band_predictions;  // per band, samples x targets:
+                                                // (X_b - training mean) W_b, so predictions =
+                                                // training mean of y + sum_b band_predictions
+  Eigen::MatrixXd fold_r;                       // outer folds x targets: Pearson r per test block
+  std::vector<Eigen::MatrixXd> chosen_weights;  // per outer fold, bands x targets (gamma)
+  Eigen::MatrixXd chosen_alpha;                 // outer folds x targets
+  Eigen::MatrixXd candidate_weights;            // candidates x bands, the searched gammas
+  Seed seed;
+  Eigen::VectorXd mean_r() const { return fold_r.colwise().mean().transpose(); }
+};
+
+namespace detail::partitioning {
+
+// The multi-alpha ridge path of one training set from one symmetric eigendecomposition
+// (primal Xc'Xc = V diag(l) V' when p <= n, dual Xc Xc' = Q diag(l) Q' otherwise):
+//   W(alpha) = F diag(1 / (l + alpha)) B' Yc,  primal F = V, B = Xc V;  dual F = Xc' Q, B = Q
+// (Hastie, Tibshirani & Friedman, ESL 2nd ed., eq. 3.47; Saunders et al. 1998 for the dual).
+// Eigenvalues at or below max(n, p) eps l_max are dropped. Cheaper than the thin SVD of
+// RidgePath by a constant factor, which matters because the band search factors
+// candidates x inner folds training sets.
+struct EigenPath {
+  Eigen::RowVectorXd x_mean;
+  Eigen::VectorXd eigenvalues;
+  Eigen::MatrixXd feature_map;  // F: p x r
+  Eigen::MatrixXd basis;        // B: n x r
+
+  explicit EigenPath(const Eigen::Ref<const Eigen::MatrixXd>& x_train) : x_mean(x_train.colwise().mean()) {
+    const Eigen::MatrixXd xc = x_train.rowwise() - x_mean;
+    const Eigen::Index n = xc.rows();
+    const Eigen::Index p = xc.cols();
+    const bool dual = p > n;
+    Eigen::MatrixXd gram(dual ? n : p, dual ? n : p);
+    if (dual) {
+      gram.noalias() = xc * xc.transpose();
+    } else {
+      gram.noalias() = xc.transpose() * xc;
+    }
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+    if (eig.info() != Eigen::Success) throw std::runtime_error("banded_ridge: eigendecomposition failed");
+    const Eigen::VectorXd& l = eig.eigenvalues();  // ascending
+    const double l_max = l.size() ? l(l.size() - 1) : 0.0;
+    const double cutoff = static_cast<double>(std::max(n, p)) * std::numeric_limits<double>::epsilon() * l_max;
+    Eigen::Index rank = 0;
+    while (rank < l.size() && l(l.size() - 1 - rank) > cutoff) ++rank;
+    eigenvalues = l.tail(rank);
+    const Eigen::MatrixXd vectors = eig.eigenvectors().rightCols(rank);
+    if (dual) {
+      basis = vectors;
+      feature_map.noalias() = xc.transpose() * vectors;
+    } else {
+      feature_map = vectors;
+      basis.noalias() = xc * vectors;
+    }
+  }
+  // B' (Y - mean Y): r x targets.
+  Eigen::MatrixXd project_targets(const Eigen::Ref<const Eigen::MatrixXd>& y_train) const {
+    return basis.transpose() * (y_train.rowwise() - y_train.colwise().mean());
+  }
+  // (X - x_mean) F: samples x r.
+  Eigen::MatrixXd project_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x) const {
+    return (x.rowwise() - x_mean) * feature_map;
+  }
+  Eigen::VectorXd filter(double alpha) const { return (eigenvalues.array() + alpha).inverse().matrix(); }
+  // Coefficients (p x 1) of one target from its projected column.
+  Eigen::VectorXd coefficients(const Eigen::Ref<const Eigen::VectorXd>& projected, double alpha) const {
+    return feature_map * filter(alpha).cwiseProduct(projected);
+  }
+};
+
+inline Eigen::MatrixXd scaled_bands(const std::vector<Eigen::MatrixXd>& bands, const Eigen::VectorXd& gamma) {
+  Eigen::Index p = 0;
+  for (const auto& b : bands) p += b.cols();
+  Eigen::MatrixXd x(bands[0].rows(), p);
+  Eigen::Index at = 0;
+  for (std::size_t b = 0; b < bands.size(); ++b) {
+    x.middleCols(at, bands[b].cols()) = std::sqrt(gamma(static_cast<Eigen::Index>(b))) * bands[b];
+    at += bands[b].cols();
+  }
+  return x;
+}
+
+}  // namespace detail::partitioning
+
+// Errors: no bands, bands or Y with different sample counts, non-finite values, bad alphas,
+// zero candidates, non-positive concentrations, bad folds.
+inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
+                                      const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
+                                      const BandedRidgeOptions& options = {}) {
+  if (bands.empty()) throw std::invalid_argument("banded_ridge: no bands");
+  for (std::size_t b = 0; b < bands.size(); ++b) {
+    if (bands[b].rows() != y.rows()) {
+      throw std::invalid_argument("banded_ridge: band " + std::to_string(b) + " has " +
+                                  std::to_string(bands[b].rows()) + " samples but Y has " + std::to_string(y.rows()));
+    }
+    detail::require_finite(bands[b], "band " + std::to_string(b));
+  }
+  detail::require_finite(y, "Y");
+  if (options.alphas.empty() || options.candidates == 0 || options.concentrations.empty()) {
+    throw std::invalid_argument("banded_ridge: needs alphas, candidates > 0 and concentrations");
+  }
+  for (double a : options.alphas) {
+    if (!(a >= 0.0) || !std::isfinite(a)) throw std::invalid_argument("banded_ridge: bad alpha " + std::to_string(a));
+  }
+  for (double c : options.concentrations) {
+    if (!(c > 0.0)) throw std::invalid_argument("banded_ridge: concentration must be > 0");
+  }
+  if (folds.empty()) throw std::invalid_argument("banded_ridge: no folds");
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    if (folds[f].test.empty()) throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " has no test samples");
+    for (const auto* part : {&folds[f].train, &folds[f].test}) {
+      for (std::size_t i : *part) {
+        if (i >= static_cast<std::size_t>(y.rows())) {
+          throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " names sample " +
+                                      std::to_string(i) + " but Y has " + std::to_string(y.rows()));
+        }
+      }
+    }
+  }
+  std::vector<double> alphas = options.alphas;
+  std::sort(alphas.begin(), alphas.end());
+  alphas.erase(std::unique(alphas.begin(), alphas.end()), alphas.end());
+
+  const auto n_bands = static_cast<Eigen::Index>(bands.size());
+  const Eigen::Index t = y.cols();
+  const auto n_cand = static_cast<Eigen::Index>(options.candidates);
+  BandedRidgeResult out;
+  out.seed = options.seed;
+  std::mt19937_64 rng(options.seed.value);
+  out.candidate_weights.resize(n_cand, n_bands);
+  out.candidate_weights.row(0).setConstant(1.0 / static_cast<double>(n_bands));
+  for (Eigen::Index c = 1; c < n_cand; ++c) {
+    const double conc = options.concentrations[static_cast<std::size_t>(c - 1) % options.concentrations.size()];
+    out.candidate_weights.row(c) = dirichlet_sample(n_bands, conc, rng).transpose();
+  }
+  out.predictions = Eigen::MatrixXd::Constant(y.rows(), t, std::numeric_limits<double>::quiet_NaN());
+  out.band_predictions.assign(bands.size(), Eigen::MatrixXd::Constant(y.rows(), t, std::numeric_limits<double>::quiet_NaN()));
+  out.fold_r.resize(static_cast<Eigen::Index>(folds.size()), t);
+  out.chosen_alpha.resize(static_cast<Eigen::Index>(folds.size()), t);
+
+  std::vector<Eigen::MatrixXd> scaled;  // per candidate: all samples, scaled columns
+  scaled.reserve(options.candidates);
+  for (Eigen::Index c = 0; c < n_cand; ++c) scaled.push_back(detail::partitioning::scaled_bands(bands, out.candidate_weights.row(c).transpose()));
+
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const Fold& fold = folds[f];
+    if (fold.train.size() < options.inner_folds) {
+      throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " has " +
+                                  std::to_string(fold.train.size()) + " training samples, fewer than inner_folds");
+    }
+    const std::vector<Fold> inner = contiguous_kfold(fold.train.size(), options.inner_folds, options.inner_gap);
+    std::vector<std::vector<std::size_t>> inner_train(inner.size()), inner_test(inner.size());
+    for (std::size_t k = 0; k < inner.size(); ++k) {
+      for (std::size_t i : inner[k].train) inner_train[k].push_back(fold.train[i]);
+      for (std::size_t i : inner[k].test) inner_test[k].push_back(fold.train[i]);
+    }
+    // Best mean inner R^2 per target over (candidate, alpha).
+    Eigen::VectorXd best_score = Eigen::VectorXd::Constant(t, -std::numeric_limits<double>::infinity());
+    Eigen::VectorXi best_cand = Eigen::VectorXi::Zero(t);
+    Eigen::VectorXd best_alpha = Eigen::VectorXd::Constant(t, alphas.back());
+    for (Eigen::Index c = 0; c < n_cand; ++c) {
+      Eigen::MatrixXd score = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(alphas.size()), t);
+      for (std::size_t k = 0; k < inner.size(); ++k) {
+        const Eigen::MatrixXd x_tr = detail::rows_of(scaled[static_cast<std::size_t>(c)], inner_train[k]);
+        const Eigen::MatrixXd y_tr = detail::rows_of(y, inner_train[k]);
+        const Eigen::MatrixXd y_te = detail::rows_of(y, inner_test[k]);
+        const detail::partitioning::EigenPath path(x_tr);
+        const Eigen::MatrixXd z = path.project_targets(y_tr);
+        const Eigen::MatrixXd inputs = path.project_inputs(detail::rows_of(scaled[static_cast<std::size_t>(c)], inner_test[k]));
+        const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
+        const Eigen::MatrixXd y_te_c = y_te.rowwise() - y_te.colwise().mean();
+        const Eigen::RowVectorXd sst = y_te_c.colwise().squaredNorm();
+        for (std::size_t a = 0; a < alphas.size(); ++a) {
+          Eigen::MatrixXd pred = inputs * (path.filter(alphas[a]).asDiagonal() * z);
+          pred.rowwise() += y_mean;
+          const Eigen::RowVectorXd sse = (y_te - pred).colwise().squaredNorm();
+          for (Eigen::Index j = 0; j < t; ++j) {
+            score(static_cast<Eigen::Index>(a), j) += sst(j) > 0.0 ? 1.0 - sse(j) / sst(j) : 0.0;
+          }
+        }
+      }
+      score /= static_cast<double>(inner.size());
+      for (Eigen::Index j = 0; j < t; ++j) {
+        for (Eigen::Index a = static_cast<Eigen::Index>(alphas.size()) - 1; a >= 0; --a) {  // larger alpha first
+          if (score(a, j) > best_score(j)) {
+            best_score(j) = score(a, j);
+            best_cand(j) = static_cast<int>(c);
+            best_alpha(j) = alphas[static_cast<std::size_t>(a)];
+          }
+        }
+      }
+    }
+    // Refit per chosen candidate on the whole outer training set.
+    Eigen::MatrixXd weights(n_bands, t);
+    const Eigen::MatrixXd y_tr = detail::rows_of(y, fold.train);
+    const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
+    const auto n_te = static_cast<Eigen::Index>(fold.test.size());
+    Eigen::MatrixXd pred(n_te, t);
+    std::vector<Eigen::MatrixXd> band_pred(bands.size(), Eigen::MatrixXd(n_te, t));
+    for (Eigen::Index c = 0; c < n_cand; ++c) {
+      std::vector<Eigen::Index> members;
+      for (Eigen::Index j = 0; j < t; ++j) {
+        if (best_cand(j) == c) members.push_back(j);
+      }
+      if (members.empty()) continue;
+      const Eigen::MatrixXd& xs = scaled[static_cast<std::size_t>(c)];
+      const Eigen::MatrixXd x_tr = detail::rows_of(xs, fold.train);
+      const detail::partitioning::EigenPath path(x_tr);
+      Eigen::MatrixXd y_sub(y_tr.rows(), static_cast<Eigen::Index>(members.size()));
+      for (std::size_t m = 0; m < members.size(); ++m) y_sub.col(static_cast<Eigen::Index>(m)) = y_tr.col(members[m]);
+      const Eigen::MatrixXd z = path.project_targets(y_sub);
+      const Eigen::MatrixXd x_te_c = detail::rows_of(xs, fold.test).rowwise() - x_tr.colwise().mean();
+      for (std::size_t m = 0; m < members.size(); ++m) {
+        const Eigen::Index j = members[m];
+        const Eigen::VectorXd w = path.coefficients(z.col(static_cast<Eigen::Index>(m)), best_alpha(j));
+        Eigen::Index at = 0;
+        pred.col(j).setConstant(y_mean(j));
+        for (std::size_t b = 0; b < bands.size(); ++b) {
+          const Eigen::Index pb = bands[b].cols();
+          band_pred[b].col(j) = x_te_c.middleCols(at, pb) * w.segment(at, pb);
+          pred.col(j) += band_pred[b].col(j);
+          at += pb;
+        }
+        weights.col(j) = out.candidate_weights.row(c).transpose();
+        out.chosen_alpha(static_cast<Eigen::Index>(f), j) = best_alpha(j);
+      }
+    }
+    out.chosen_weights.push_back(weights);
+    const Eigen::MatrixXd observed = detail::rows_of(y, fold.test);
+    out.fold_r.row(static_cast<Eigen::Index>(f)) = pearson_r(observed, pred).value.transpose();
+    for (std::size_t i = 0; i < fold.test.size(); ++i) {
+      const auto row = static_cast<Eigen::Index>(fold.test[i]);
+      out.predictions.row(row) = pred.row(static_cast<Eigen::Index>(i));
+      for (std::size_t b = 0; b < bands.size(); ++b) out.band_predictions[b].row(row) = band_pred[b].row(static_cast<Eigen::Index>(i));
+    }
+  }
+  return out;
+}
+
+// Cross-validated split-R^2 of a banded model: split_r2 on each outer test block (observed
+// centred by the block's mean, band predictions as fitted), averaged over folds.
+inline SplitR2 banded_split_r2(const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
+                               const BandedRidgeResult& fit) {
+  if (folds.empty()) throw std::invalid_argument("banded_split_r2: no folds");
+  SplitR2 out;
+  out.per_band = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(fit.band_predictions.size()), y.cols());
+  for (const Fold& f : folds) {
+    std::vector<Eigen::MatrixXd> blocks;
+    for (const Eigen::MatrixXd& p : fit.band_predictions) blocks.push_back(detail::rows_of(p, f.test));
+    out.per_band += split_r2(detail::rows_of(y, f.test), blocks).per_band;
+  }
+  out.per_band /= static_cast<double>(folds.size());
+  out.total = out.per_band.colwise().sum().transpose();
+  return out;
+}
+
+}  // namespace neuroscore

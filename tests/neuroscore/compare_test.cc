@@ -1,0 +1,188 @@
+// Tests of neuroscore/compare.hpp: the blocked sign-flip test on squared-error differences
+// (against brute force, calibrated under the null, powered under a planted difference), the
+// blocked t-test, the subject sign-flip test (exact enumeration), the paired bootstrap of a
+// score difference, and Brain-Score aggregation.
+//
+// Flake budget: each calibration assertion accepts the count of p <= 0.05 over 2,000
+// independent targets inside the two-sided binomial interval of probability 1 - 1e-3 (3
+// assertions: a correct method fails one with probability <= 3e-3); seeds are fixed.
+#include "neuroscore/compare.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/binomial.hpp>
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace ns = neuroscore;
+
+namespace {
+
+Eigen::MatrixXd ar1(Eigen::Index n, Eigen::Index cols, double phi, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Eigen::MatrixXd out(n, cols);
+  for (Eigen::Index j = 0; j < cols; ++j) {
+    double x = normal(rng) / std::sqrt(1.0 - phi * phi);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      x = phi * x + normal(rng);
+      out(i, j) = x;
+    }
+  }
+  return out;
+}
+
+// Count of p <= level over targets inside the 1 - 1e-3 binomial interval of `exact_level`.
+void expect_level(const Eigen::VectorXd& p, double level, double exact_level) {
+  const auto positives = static_cast<double>((p.array() <= level + 1e-12).count());
+  const boost::math::binomial_distribution<double> dist(static_cast<double>(p.size()), exact_level);
+  EXPECT_GE(positives, boost::math::quantile(dist, 5e-4));
+  EXPECT_LE(positives, boost::math::quantile(boost::math::complement(dist, 5e-4)));
+}
+
+TEST(PairedSquaredErrorTest, ExhaustiveNullEqualsBruteForce) {
+  std::mt19937_64 rng(1);
+  const Eigen::MatrixXd y = ar1(53, 2, 0.3, rng);  // blocks of 10: 5 full and one of 3
+  const Eigen::MatrixXd a = y + ar1(53, 2, 0.3, rng);
+  const Eigen::MatrixXd b = y + 0.8 * ar1(53, 2, 0.3, rng);
+  ns::PairedTestOptions options;
+  options.block = ns::BlockLength{10};
+  options.permutations = 100;  // 2^6 = 64 sign vectors: enumerated
+  options.keep_null = true;
+  const ns::PermutationTest test = ns::paired_squared_error_test(y, a, b, ns::Seed{3}, options);
+  ASSERT_TRUE(test.exhaustive);
+  ASSERT_EQ(test.permutations, 64u);
+  EXPECT_EQ(test.method, ns::NullMethod::sign_flip);
+  const Eigen::MatrixXd d = ((y - a).array().square() - (y - b).array().square()).matrix();
+  for (Eigen::Index j = 0; j < 2; ++j) {
+    EXPECT_NEAR(test.observed(j), d.col(j).mean(), 1e-12);
+    int count = 0;
+    for (int s = 0; s < 64; ++s) {
+      double sum = 0.0;
+      for (Eigen::Index i = 0; i < 53; ++i) sum += ((s >> (i / 10)) & 1 ? -1.0 : 1.0) * d(i, j);
+      EXPECT_NEAR(test.null(s, j), sum / 53.0, 1e-12);
+      count += sum / 53.0 >= test.observed(j) - 1e-12;
+    }
+    EXPECT_NEAR(test.p_value(j), count / 64.0, 1e-12);  // exact: identity counted, no +1
+  }
+  options.permutations = 20;  // Monte Carlo
+  const ns::PermutationTest mc = ns::paired_squared_error_test(y, a, b, ns::Seed{3}, options);
+  EXPECT_FALSE(mc.exhaustive);
+  EXPECT_EQ(mc.null.rows(), 20);
+  for (Eigen::Index j = 0; j < 2; ++j) {
+    EXPECT_DOUBLE_EQ(mc.p_value(j), ns::permutation_p_value(mc.observed(j), mc.null.col(j), ns::Tail::greater));
+  }
+  EXPECT_THROW(ns::paired_squared_error_test(y, a, b.topRows(50), ns::Seed{1}, options), std::invalid_argument);
+}
+
+// Null: A and B are the signal plus independent AR(1) noise of the same size, 2,000 targets,
+// 200 samples, blocks of 20 (1,024 sign vectors, enumerated): p <= 0.05 at the exact level
+// floor(0.05 * 1024) / 1024. Power: B's noise is half as large.
+TEST(PairedSquaredErrorTest, CalibratedUnderTheNullAndPowered) {
+  std::mt19937_64 rng(20240607);
+  const Eigen::MatrixXd y = ar1(200, 2000, 0.3, rng);
+  const Eigen::MatrixXd a = y + ar1(200, 2000, 0.3, rng);
+  const Eigen::MatrixXd b = y + ar1(200, 2000, 0.3, rng);
+  ns::PairedTestOptions options;
+  options.block = ns::BlockLength{20};
+  const ns::PermutationTest test = ns::paired_squared_error_test(y, a, b, ns::Seed{9}, options);
+  ASSERT_TRUE(test.exhaustive);
+  expect_level(test.p_value, 0.05, std::floor(0.05 * 1024) / 1024);
+  const ns::BlockedTTest t = ns::blocked_t_test(y, a, b, ns::BlockLength{20});
+  EXPECT_EQ(t.degrees_of_freedom, 9.0);
+  expect_level(t.p_value, 0.05, 0.05);
+  const Eigen::MatrixXd better = y.leftCols(20) + 0.5 * ar1(200, 20, 0.3, rng);
+  const ns::PermutationTest power = ns::paired_squared_error_test(y.leftCols(20), a.leftCols(20), better, ns::Seed{9}, options);
+  for (Eigen::Index j = 0; j < 20; ++j) EXPECT_LE(power.p_value(j), 2.0 / 1024.0);
+}
+
+TEST(BlockedTTest, MatchesTheFormulaOnBlockMeans) {
+  std::mt19937_64 rng(2);
+  const Eigen::MatrixXd y = ar1(45, 1, 0.0, rng);
+  const Eigen::MatrixXd a = y + ar1(45, 1, 0.0, rng);
+  const Eigen::MatrixXd b = y + 0.5 * ar1(45, 1, 0.0, rng);
+  const ns::BlockedTTest t = ns::blocked_t_test(y, a, b, ns::BlockLength{10}, ns::Tail::two_sided);
+  const Eigen::VectorXd d = ((y - a).array().square() - (y - b).array().square()).matrix();
+  Eigen::VectorXd means(5);
+  for (int k = 0; k < 4; ++k) means(k) = d.segment(10 * k, 10).mean();
+  means(4) = d.segment(40, 5).mean();  // the remainder block
+  const double m = means.mean();
+  const double sd = std::sqrt((means.array() - m).square().sum() / 4.0);
+  EXPECT_NEAR(t.t_statistic(0), m / (sd / std::sqrt(5.0)), 1e-12);
+  const boost::math::students_t_distribution<double> dist(4.0);
+  EXPECT_NEAR(t.p_value(0), 2.0 * boost::math::cdf(boost::math::complement(dist, std::abs(t.t_statistic(0)))), 1e-15);
+}
+
+TEST(SignFlipTest, ExactEnumerationAcrossSubjects) {
+  Eigen::MatrixXd diff(6, 1);
+  diff << 0.3, 0.1, 0.25, -0.05, 0.2, 0.15;
+  ns::SignFlipOptions options;
+  options.keep_null = true;
+  const ns::PermutationTest test = ns::sign_flip_test(diff, ns::Seed{1}, options);
+  ASSERT_TRUE(test.exhaustive);
+  ASSERT_EQ(test.permutations, 64u);
+  int count = 0;
+  for (int s = 0; s < 64; ++s) {
+    double sum = 0.0;
+    for (int i = 0; i < 6; ++i) sum += ((s >> i) & 1 ? -1.0 : 1.0) * diff(i, 0);
+    count += sum >= diff.sum() - 1e-12;
+  }
+  EXPECT_NEAR(test.p_value(0), count / 64.0, 1e-12);
+  EXPECT_NEAR(test.p_value(0), 2.0 / 64.0, 1e-12);  // the observed and flipping -0.05
+  options.permutations = 10;  // fewer than 2^6: Monte Carlo
+  const ns::PermutationTest mc = ns::sign_flip_test(diff, ns::Seed{1}, options);
+  EXPECT_FALSE(mc.exhaustive);
+  EXPECT_EQ(mc.seed.value, 1u);
+  EXPECT_THROW(ns::sign_flip_test(Eigen::MatrixXd::Ones(1, 3), ns::Seed{1}), std::invalid_argument);
+}
+
+// Subjects' differences drawn symmetric about 0 (12 subjects, 4,096 sign vectors enumerated).
+TEST(SignFlipTest, CalibratedUnderTheNull) {
+  std::mt19937_64 rng(20240608);
+  const Eigen::MatrixXd diff = ar1(12, 2000, 0.0, rng);
+  const ns::PermutationTest test = ns::sign_flip_test(diff, ns::Seed{2});
+  ASSERT_TRUE(test.exhaustive);
+  expect_level(test.p_value, 0.05, std::floor(0.05 * 4096) / 4096);
+}
+
+TEST(ScoreDifferenceCi, IsPairedBootstrapOfTheDifference) {
+  std::mt19937_64 rng(4);
+  const Eigen::MatrixXd y = ar1(200, 1, 0.3, rng);
+  const Eigen::MatrixXd a = y + ar1(200, 1, 0.3, rng);
+  const Eigen::MatrixXd b = y + 0.5 * ar1(200, 1, 0.3, rng);
+  auto neg_mse = [&](const Eigen::MatrixXd& p) {
+    return [&y, &p](const std::vector<std::size_t>& idx) {
+      double s = 0.0;
+      for (std::size_t i : idx) s += (y(static_cast<Eigen::Index>(i), 0) - p(static_cast<Eigen::Index>(i), 0)) *
+                                     (y(static_cast<Eigen::Index>(i), 0) - p(static_cast<Eigen::Index>(i), 0));
+      return -s / static_cast<double>(idx.size());
+    };
+  };
+  const ns::ResamplingUnits units = ns::contiguous_blocks(200, ns::BlockLength{20});
+  ns::BootstrapOptions options;
+  options.resamples = 500;
+  const ns::BootstrapCi diff = ns::score_difference_ci(units, neg_mse(a), neg_mse(b), ns::Seed{5}, options);
+  const ns::BootstrapCi sa = ns::bootstrap_ci(units, neg_mse(a), ns::Seed{5}, options);
+  const ns::BootstrapCi sb = ns::bootstrap_ci(units, neg_mse(b), ns::Seed{5}, options);
+  EXPECT_LT((diff.distribution - (sb.distribution - sa.distribution)).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_GT(diff.lower, 0.0);  // B is clearly better
+  const ns::BootstrapCi same = ns::score_difference_ci(units, neg_mse(a), neg_mse(a), ns::Seed{5}, options);
+  EXPECT_EQ(same.distribution.cwiseAbs().maxCoeff(), 0.0);
+}
+
+TEST(AggregateBenchmarkScores, UnweightedMeanOfCeilingNormalizedScores) {
+  const Eigen::Vector3d scores(0.2, 0.45, -0.05);
+  const Eigen::Vector3d ceilings(0.4, 0.3, 0.5);
+  const ns::AggregateScore agg = ns::aggregate_benchmark_scores(scores, ceilings);
+  EXPECT_NEAR(agg.normalized(0), 0.5, 1e-15);
+  EXPECT_NEAR(agg.normalized(1), 1.5, 1e-15);
+  EXPECT_NEAR(agg.normalized(2), -0.1, 1e-15);
+  EXPECT_NEAR(agg.mean, (0.5 + 1.5 - 0.1) / 3.0, 1e-15);
+  EXPECT_NEAR(agg.mean_clipped, (0.5 + 1.0 + 0.0) / 3.0, 1e-15);
+  EXPECT_THROW(ns::aggregate_benchmark_scores(scores, Eigen::Vector3d(0.4, 0.0, 0.5)), std::invalid_argument);
+  EXPECT_THROW(ns::aggregate_benchmark_scores(scores, Eigen::Vector2d(0.4, 0.3)), std::invalid_argument);
+  EXPECT_THROW(ns::aggregate_benchmark_scores(Eigen::VectorXd(), Eigen::VectorXd()), std::invalid_argument);
+}
+
+}  // namespace

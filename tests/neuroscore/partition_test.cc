@@ -1,0 +1,218 @@
+// Tests of neuroscore/partition.hpp on simulated feature sets with planted unique and shared
+// variance (neuroscore/simulate.hpp).
+//
+// Flake budget: fixed seeds make every run deterministic. Statistical tolerances are >= 4
+// standard errors of the quantity checked plus the estimator's known bias (each derived
+// next to the check), so a new seed fails one check with probability < 1e-4 and the file
+// (about 15 such checks) with probability < 2e-3.
+#include "neuroscore/partition.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "neuroscore/simulate.hpp"
+
+namespace ns = neuroscore;
+
+namespace {
+
+ns::PartitionOptions options() {
+  ns::PartitionOptions o;
+  o.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1000.0, 1e4};
+  o.ridge.inner_folds = 4;
+  return o;
+}
+
+}  // namespace
+
+// Planted (population, r^2 units): unique A = 0.2/1.5 = 0.133, shared = 0.133, unique B =
+// 0.067. Cross-validated R^2 with 8 features and 480 training samples is biased low by
+// about p / n_train = 0.017 (estimation error of the weights) for each model; the partition
+// differences cancel most of it. Per-fold R^2 over 120 test samples has SE about
+// 2 sqrt(R^2 (1 - R^2)) / sqrt(120) ~ 0.06 per target and fold; the mean over 5 folds and 30
+// targets has SE ~ 0.005 (folds and targets are nearly independent here), but the three
+// models share data, so the differences have SE ~ 0.005 too. Tolerance 0.03 = the worst-case
+// bias 0.017 + 2.6 SE; the bias largely cancels in the differences, leaving > 5 SE in practice.
+TEST(PartitionVariance, RecoversPlantedUniqueAndSharedVariance) {
+  ns::PartitionSpec spec;
+  spec.samples = 600;
+  spec.targets = 30;
+  const ns::SimulatedPartition sim = ns::simulate_partition(spec, ns::Seed{101});
+  const auto folds = ns::contiguous_kfold(600, 5);
+  const ns::VariancePartition p = ns::partition_variance(sim.a, sim.b, sim.y, folds, options());
+  EXPECT_NEAR(p.unique_a.mean(), sim.unique_a, 0.03);
+  EXPECT_NEAR(p.unique_b.mean(), sim.unique_b, 0.03);
+  EXPECT_NEAR(p.shared.mean(), sim.shared, 0.03);
+  EXPECT_NEAR(p.r2_joint.mean(), sim.r2_joint(), 0.04);
+  // The identities hold exactly per target.
+  EXPECT_LT((p.unique_a + p.shared - p.r2_a).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_LT((p.unique_b + p.shared - p.r2_b).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_LT((p.unique_a + p.unique_b + p.shared - p.r2_joint).cwiseAbs().maxCoeff(), 1e-12);
+  // Pearson r is not a variance.
+  ns::PartitionOptions bad = options();
+  bad.metric = ns::Metric::pearson_r;
+  EXPECT_THROW(ns::partition_variance(sim.a, sim.b, sim.y, folds, bad), std::invalid_argument);
+}
+
+// No shared variance planted, the sets independent: shared ~ 0 (tolerance as above).
+TEST(PartitionVariance, IndependentSetsShareNothing) {
+  ns::PartitionSpec spec;
+  spec.samples = 600;
+  spec.targets = 30;
+  spec.shared_variance = 0.0;
+  const ns::SimulatedPartition sim = ns::simulate_partition(spec, ns::Seed{102});
+  const ns::VariancePartition p =
+      ns::partition_variance(sim.a, sim.b, sim.y, ns::contiguous_kfold(600, 5), options());
+  EXPECT_NEAR(p.shared.mean(), 0.0, 0.03);
+  EXPECT_NEAR(p.unique_a.mean(), sim.unique_a, 0.03);
+}
+
+// Omega: simple = A, LLM = B; planted 100 * shared / R^2(B) = 100 * 0.2 / 0.3 = 66.7 %.
+// The ratio of means has SE ~ 100 * 0.005 / 0.2 = 2.5 points plus the R^2 bias (R^2(B) is
+// low by ~0.017, raising omega by ~4 points): tolerance 12 points.
+TEST(FeghhiOmega, IsTheSharedPercentOfTheLlmScore) {
+  ns::PartitionSpec spec;
+  spec.samples = 600;
+  spec.targets = 30;
+  const ns::SimulatedPartition sim = ns::simulate_partition(spec, ns::Seed{103});
+  const ns::FeghhiOmega omega = ns::feghhi_omega(sim.a, sim.b, sim.y, ns::contiguous_kfold(600, 5), options());
+  const ns::VariancePartition& p = omega.partition;
+  EXPECT_NEAR(100.0 * p.shared.mean() / p.r2_b.mean(), 100.0 * sim.shared / sim.r2_b(), 12.0);
+  for (Eigen::Index j = 0; j < omega.percent.size(); ++j) {
+    // Both forms of the formula agree.
+    EXPECT_NEAR(omega.percent(j), 100.0 * (1.0 - (p.r2_joint(j) - p.r2_a(j)) / p.r2_b(j)), 1e-9);
+  }
+  // R^2(LLM) <= 0: undefined, flagged.
+  ns::VariancePartition zero = p;
+  zero.r2_b(0) = 0.0;
+  const ns::FeghhiOmega o = ns::omega_from_partition(zero);
+  EXPECT_TRUE(o.undefined[0]);
+  EXPECT_TRUE(std::isnan(o.percent(0)));
+}
+
+// Split-R^2 is an exact decomposition (himalaya's r2_score_split): the band components sum
+// to 1 - |y_c - sum yhat_b|^2 / |y_c|^2, and with centred predictions this is sklearn's R^2.
+TEST(SplitR2, ComponentsSumToTheJointR2) {
+  std::mt19937_64 rng(4);
+  const Eigen::MatrixXd y = ns::ar1_noise(50, 3, ns::Ar1{0.0, 1.0}, rng);
+  std::vector<Eigen::MatrixXd> bands = {0.5 * y + 0.3 * ns::ar1_noise(50, 3, ns::Ar1{0.0, 1.0}, rng),
+                                        0.2 * y + 0.3 * ns::ar1_noise(50, 3, ns::Ar1{0.0, 1.0}, rng),
+                                        0.1 * ns::ar1_noise(50, 3, ns::Ar1{0.0, 1.0}, rng)};
+  for (auto& b : bands) b = (b.rowwise() - b.colwise().mean()).eval();
+  const ns::SplitR2 s = ns::split_r2(y, bands);
+  const Eigen::MatrixXd joint = bands[0] + bands[1] + bands[2];
+  const Eigen::MatrixXd yc = y.rowwise() - y.colwise().mean();
+  const ns::TargetScores r2 = ns::r2_score(yc, joint);
+  for (Eigen::Index j = 0; j < 3; ++j) {
+    EXPECT_NEAR(s.total(j), r2.value(j), 1e-12);
+    EXPECT_NEAR(s.per_band.col(j).sum(), s.total(j), 1e-12);
+    // The pure-noise band contributes about nothing, the strong band most.
+    EXPECT_GT(s.per_band(0, j), s.per_band(1, j));
+    EXPECT_LT(std::abs(s.per_band(2, j)), 0.1);
+  }
+  // A single band: split-R^2 is R^2.
+  EXPECT_NEAR(ns::split_r2(y, {joint}).per_band(0, 1), r2.value(1), 1e-12);
+}
+
+namespace {
+
+// Band A: 5 informative features (unit scale); band B: 60 pure-noise features at 30 times
+// the scale. One alpha cannot both keep A and silence B.
+struct ScaledBands {
+  std::vector<Eigen::MatrixXd> bands;
+  Eigen::MatrixXd y;
+};
+
+ScaledBands scaled_bands() {
+  ns::PartitionSpec spec;
+  spec.samples = 300;
+  spec.targets = 8;
+  spec.a_only_features = 3;
+  spec.shared_features = 2;
+  spec.b_only_features = 60;
+  spec.unique_a_variance = 0.5;
+  spec.shared_variance = 0.5;
+  spec.unique_b_variance = 0.0;  // B's own columns carry nothing
+  spec.noise_stddev = 1.0;
+  const ns::SimulatedPartition sim = ns::simulate_partition(spec, ns::Seed{55});
+  // B = its 60 noise columns only, scaled by 30.
+  return ScaledBands{{sim.a, 30.0 * sim.b.leftCols(60)}, sim.y};
+}
+
+}  // namespace
+
+// Plain ridge on [A B] vs banded ridge (same folds, same alphas). Planted R^2 of A is 0.5
+// (r = 0.71). Banded ridge finds gamma_B ~ 0 and scores near A alone; plain ridge either
+// overfits B or over-shrinks A. The margin required, 0.05 in mean r over 8 targets and 5
+// folds, is > 4 SE of the paired difference (per-fold r SE ~0.05, mean over 40 ~0.01).
+TEST(BandedRidge, BeatsPlainRidgeWhenBandsDifferInScale) {
+  const ScaledBands data = scaled_bands();
+  const auto folds = ns::contiguous_kfold(300, 5);
+  ns::BandedRidgeOptions opt;
+  opt.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
+  opt.candidates = 12;
+  opt.inner_folds = 4;
+  opt.seed = ns::Seed{8};
+  const ns::BandedRidgeResult banded = ns::banded_ridge(data.bands, data.y, folds, opt);
+  ns::RidgeCvOptions plain_opt;
+  plain_opt.alphas = opt.alphas;
+  plain_opt.inner_folds = 4;
+  const ns::RidgeCvResult plain =
+      ns::cross_validated_ridge(ns::detail::partitioning::hstack(data.bands[0], data.bands[1]), data.y, folds, plain_opt);
+  EXPECT_GT(banded.mean_r().mean(), plain.mean_r().mean() + 0.05)
+      << "banded " << banded.mean_r().mean() << " plain " << plain.mean_r().mean();
+  // The weight of the noise band is small wherever it was chosen (median over folds/targets).
+  std::vector<double> gamma_b;
+  for (const auto& w : banded.chosen_weights)
+    for (Eigen::Index j = 0; j < w.cols(); ++j) gamma_b.push_back(w(1, j));
+  std::nth_element(gamma_b.begin(), gamma_b.begin() + gamma_b.size() / 2, gamma_b.end());
+  EXPECT_LT(gamma_b[gamma_b.size() / 2], 0.05);
+  EXPECT_EQ(banded.seed.value, 8u);
+  EXPECT_DOUBLE_EQ(banded.candidate_weights(0, 0), 0.5);  // equal weights first
+  // Predictions = training mean + sum of band contributions, so split-R^2 components sum
+  // to the fold's total.
+  const ns::SplitR2 split = ns::banded_split_r2(data.y, folds, banded);
+  EXPECT_LT((split.per_band.colwise().sum().transpose() - split.total).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_GT(split.per_band.row(0).mean(), 0.3);             // A explains most
+  EXPECT_LT(std::abs(split.per_band.row(1).mean()), 0.05);  // B next to nothing
+}
+
+// With one band and one candidate, banded ridge is ridge: same predictions as
+// cross_validated_ridge given the same alphas and inner folds (both solve through a Gram
+// eigendecomposition; rounding differs, 1e-8 relative).
+TEST(BandedRidge, OneBandIsPlainRidge) {
+  const ScaledBands data = scaled_bands();
+  const auto folds = ns::contiguous_kfold(300, 5);
+  ns::BandedRidgeOptions opt;
+  opt.alphas = {1.0, 10.0, 100.0, 1000.0};
+  opt.candidates = 1;
+  opt.inner_folds = 4;
+  const ns::BandedRidgeResult banded = ns::banded_ridge({data.bands[0]}, data.y, folds, opt);
+  ns::RidgeCvOptions plain_opt;
+  plain_opt.alphas = opt.alphas;
+  plain_opt.inner_folds = 4;
+  const ns::RidgeCvResult plain = ns::cross_validated_ridge(data.bands[0], data.y, folds, plain_opt);
+  EXPECT_TRUE(banded.chosen_alpha.isApprox(plain.chosen_alpha));
+  EXPECT_LT((banded.predictions - plain.predictions).norm(), 1e-8 * plain.predictions.norm());
+  // Prediction = training mean + band contribution, exactly, in every fold.
+  for (const ns::Fold& f : folds) {
+    double mean = 0.0;
+    for (std::size_t i : f.train) mean += data.y(static_cast<Eigen::Index>(i), 2);
+    mean /= static_cast<double>(f.train.size());
+    for (std::size_t i : f.test) {
+      const auto r = static_cast<Eigen::Index>(i);
+      EXPECT_NEAR(banded.predictions(r, 2) - banded.band_predictions[0](r, 2), mean, 1e-12);
+    }
+  }
+}
+
+TEST(BandedRidge, RejectsBadInput) {
+  const ScaledBands data = scaled_bands();
+  const auto folds = ns::contiguous_kfold(300, 5);
+  EXPECT_THROW(ns::banded_ridge({}, data.y, folds), std::invalid_argument);
+  EXPECT_THROW(ns::banded_ridge({data.bands[0].topRows(10)}, data.y, folds), std::invalid_argument);
+  ns::BandedRidgeOptions opt;
+  opt.candidates = 0;
+  EXPECT_THROW(ns::banded_ridge(data.bands, data.y, folds, opt), std::invalid_argument);
+}
