@@ -2,7 +2,7 @@
 # Installs exactly the Debian 12 packages neuroscore needs. Idempotent: when everything is
 # present it only checks (well under a second) and installs nothing.
 #   tools/setup.sh           build, test and run
-#   tools/setup.sh --golden  also python3-numpy/scipy/sklearn/torch, for the scripts that
+#   tools/setup.sh --golden  also python3-numpy/scipy/sklearn/statsmodels/torch, for the scripts that
 #                            regenerate golden test values (tests never need them)
 #   tools/setup.sh --fuzz    also clang and its libFuzzer runtime, for tools/fuzz.sh
 set -euo pipefail
@@ -20,13 +20,14 @@ packages=(
   libbenchmark-dev      # Google Benchmark 1.7
   nlohmann-json3-dev    # nlohmann-json 3.11
   libsentencepiece-dev  # SentencePiece
+  libpcre2-dev          # PCRE2 (GPT-2 byte-level BPE pre-tokenization)
   libopenblas-dev       # OpenBLAS (CBLAS)
   ca-certificates       # HTTPS for third_party/data/fetch_data.sh
   curl                  # third_party/data/fetch_data.sh
 )
 for arg in "$@"; do
   case "$arg" in
-    --golden) packages+=(python3 python3-numpy python3-scipy python3-sklearn python3-torch) ;;
+    --golden) packages+=(python3 python3-numpy python3-scipy python3-sklearn python3-statsmodels python3-torch) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "setup.sh: unknown option '$arg' (use --golden or --fuzz)" >&2; exit 2 ;;
   esac

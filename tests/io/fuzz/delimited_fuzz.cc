@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "neuroscore/io/delimited.hpp"
-#include "tests/io/fuzz/fuzz_target.hpp"
+#include "tests/testing/fuzz_target.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

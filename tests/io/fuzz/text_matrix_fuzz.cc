@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "neuroscore/io/text_matrix.hpp"
-#include "tests/io/fuzz/fuzz_target.hpp"
+#include "tests/testing/fuzz_target.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
