@@ -1,7 +1,7 @@
 // benchmarks/ridge_benchmark.cc: cross-validated ridge against the machine's GEMM peak.
 // Build and run optimized (never part of `bazel test`):
 //   bazel run --config=opt //benchmarks:ridge_benchmark -- --benchmark_counters_tabular=true
-//   bazel run --config=opt //benchmarks:ridge_benchmark_openblas   # Eigen on OpenBLAS
+//   bazel run --config=opt //benchmarks:ridge_benchmark_eigen_kernels   # without OpenBLAS
 // The 100k-target scaling point is registered only when NEUROSCORE_BENCH_100K=1.
 //
 // Workloads (issue 3): W1 3,000 samples (2,400 train / 600 test), 768 features, 20,000
@@ -16,10 +16,10 @@
 // builds, one thread, OPENBLAS_NUM_THREADS=1): 2048^3 GEMM runs at 37-40 GFLOP/s (double) and
 // 77-80 GFLOP/s (float) with Eigen's own kernels, 48-53 and 93-102 with OpenBLAS; W1's CV
 // phase takes 47 s (Eigen) against 35 s (Eigen on OpenBLAS) in double. Eigen on OpenBLAS
-// (EIGEN_USE_BLAS) is the faster path here, by about 1.3x in double and 1.2x in float; see
-// //benchmarks:ridge_benchmark_openblas. The library itself stays BLAS-agnostic: the define
-// must be the same in every translation unit of a binary (Eigen's product templates would
-// otherwise differ between them), so it belongs in a build-wide setting, not in one target.
+// (EIGEN_USE_BLAS) is the faster path here, by about 1.3x in double and 1.2x in float, so
+// @debian//:eigen defines it for every build (the define must be the same in every
+// translation unit of a binary); //benchmarks:ridge_benchmark_eigen_kernels undefines it to
+// measure Eigen's own kernels.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
