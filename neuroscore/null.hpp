@@ -253,6 +253,25 @@ inline void permuted_r_direct(const Eigen::MatrixXd& zy, const Eigen::MatrixXd& 
   }
 }
 
+// Observed Pearson r of every target, in column batches of `width`, into out.observed, and
+// out.degenerate where the observed or predicted column is constant (r = 0 there).
+inline void observed_r(const Eigen::Ref<const Eigen::MatrixXd>& observed,
+                       const Eigen::Ref<const Eigen::MatrixXd>& predicted, Eigen::Index width,
+                       Eigen::MatrixXd& zy, Eigen::MatrixXd& zp, std::vector<bool>& flag_y,
+                       std::vector<bool>& flag_p, PermutationTest& out) {
+  const Eigen::Index n = observed.rows();
+  const Eigen::Index t = observed.cols();
+  for (Eigen::Index c0 = 0; c0 < t; c0 += width) {
+    const Eigen::Index w = std::min(width, t - c0);
+    standardize_columns(observed, c0, w, zy, flag_y);
+    standardize_columns(predicted, c0, w, zp, flag_p);
+    out.observed.segment(c0, w) = (zy.cwiseProduct(zp).colwise().sum() / static_cast<double>(n)).transpose();
+  }
+  for (Eigen::Index j = 0; j < t; ++j) {
+    out.degenerate[static_cast<std::size_t>(j)] = flag_y[static_cast<std::size_t>(j)] || flag_p[static_cast<std::size_t>(j)];
+  }
+}
+
 inline Eigen::Index batch_width(std::size_t bytes_per_target, std::size_t budget, Eigen::Index t) {
   const auto w = static_cast<Eigen::Index>(budget / std::max<std::size_t>(bytes_per_target, 1));
   return std::max<Eigen::Index>(1, std::min(w, std::max<Eigen::Index>(t, 1)));
@@ -327,15 +346,7 @@ inline PermutationTest block_permutation_test(const Eigen::Ref<const Eigen::Matr
                                                                        detail::kPermutationBatch));
   const Eigen::Index width = detail::batch_width(bytes_per_target, options.max_batch_bytes, t);
   Eigen::MatrixXd zy, zp;
-  for (Eigen::Index c0 = 0; c0 < t; c0 += width) {
-    const Eigen::Index w = std::min(width, t - c0);
-    detail::standardize_columns(observed, c0, w, zy, flag_y);
-    detail::standardize_columns(predicted, c0, w, zp, flag_p);
-    out.observed.segment(c0, w) = (zy.cwiseProduct(zp).colwise().sum() / static_cast<double>(n)).transpose();
-  }
-  for (Eigen::Index j = 0; j < t; ++j) {
-    out.degenerate[static_cast<std::size_t>(j)] = flag_y[static_cast<std::size_t>(j)] || flag_p[static_cast<std::size_t>(j)];
-  }
+  detail::observed_r(observed, predicted, width, zy, zp, flag_y, flag_p, out);
 
   detail::NullAccumulator acc(out.observed, big_n, options.tail);
   const Eigen::Index pb = std::min<Eigen::Index>(static_cast<Eigen::Index>(big_n), detail::kPermutationBatch);
@@ -438,15 +449,7 @@ inline PermutationTest circular_shift_test(const Eigen::Ref<const Eigen::MatrixX
   const std::size_t bytes_per_target = sizeof(double) * static_cast<std::size_t>(4 * n + 2 * detail::kPermutationBatch);
   const Eigen::Index width = detail::batch_width(bytes_per_target, options.max_batch_bytes, t);
   Eigen::MatrixXd zy, zp;
-  for (Eigen::Index c0 = 0; c0 < t; c0 += width) {
-    const Eigen::Index w = std::min(width, t - c0);
-    detail::standardize_columns(observed, c0, w, zy, flag_y);
-    detail::standardize_columns(predicted, c0, w, zp, flag_p);
-    out.observed.segment(c0, w) = (zy.cwiseProduct(zp).colwise().sum() / static_cast<double>(n)).transpose();
-  }
-  for (Eigen::Index j = 0; j < t; ++j) {
-    out.degenerate[static_cast<std::size_t>(j)] = flag_y[static_cast<std::size_t>(j)] || flag_p[static_cast<std::size_t>(j)];
-  }
+  detail::observed_r(observed, predicted, width, zy, zp, flag_y, flag_p, out);
   detail::NullAccumulator acc(out.observed, big_n, options.tail);
   const Eigen::Index pb = std::min<Eigen::Index>(static_cast<Eigen::Index>(big_n), detail::kPermutationBatch);
   Eigen::MatrixXd r(pb, width);
