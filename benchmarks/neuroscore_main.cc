@@ -1,5 +1,6 @@
 // The `neuroscore` command line. Subcommands:
 //   alice-word-rate   word rate -> Alice fMRI ROIs, contiguous CV ridge (the first analysis)
+//   extract           language-model word features (activations, attention, attributions)
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "benchmarks/alice_word_rate.hpp"
+#include "extract/extract_command.hpp"
 #include "neuroscore/data_root.hpp"
 #include "neuroscore/datasets/alice.hpp"
 
@@ -37,6 +39,42 @@ options of alice-word-rate:
 examples:
   bazel run -c opt //benchmarks:neuroscore -- alice-word-rate
   bazel run -c opt //benchmarks:neuroscore -- alice-word-rate --roi-mm 10 --out /tmp/r
+
+  extract           Word features of a language model for a stimulus: activations of every
+                    layer, attention to the previous K words, and "words x K" attributions of
+                    the prediction of word w+1 made at word w (Rahimi et al. 2025). Writes one
+                    NPY per array and manifest.json (model sha256, every option, words, shapes).
+
+options of extract:
+  --model M          llama2.c checkpoint (.bin) or Hugging Face directory (required)
+  --tokenizer T      llama2.c tokenizer.bin (required)
+  --stimulus S       words/sentences text file (split on whitespace) or a .TextGrid (required)
+  --tier NAME        TextGrid tier of words (default: "words", else the first interval tier)
+  --features LIST    comma-separated: activations,attention,grad_norm,grad_x_input,
+                     integrated_gradients,erasure,conductance (default: activations)
+  --out DIR          output directory (required)
+  --context N        preceding words of context per word (default 0 = all that fit in the
+                     model's max_seq_len, sliding windows)
+  --stride N         sliding-window stride in words when --context is 0 (default: half a window)
+  --lags K           previous words for attention and attributions (default 10)
+  --threads T        libtorch threads (default 1: on this 2-core machine 2 threads measured
+                     far slower than 1)
+  --dtype D          float32 (default) or float64
+  --target X         logprob (default), logit, argmax-logprob, argmax-logit
+  --baseline B       IG/conductance/erasure-replace baseline: zero (default; does not converge
+                     on RMSNorm models: see the completeness file), mean, token:ID (token:0 = <unk>)
+  --quadrature Q     gausslegendre (default), riemann_left|right|middle|trapezoid
+  --ig-steps N       integration steps (default 50; conductance uses N + 1 points)
+  --erasure E        remove (default) or replace
+  --activation-pooling P   last (default), first, mean, sum, absmax
+  --attribution-pooling P  sum (default), last, first, mean, absmax
+
+examples:
+  bazel run -c opt //benchmarks:neuroscore -- extract --model stories260K.bin --tokenizer tok512.bin \
+      --stimulus words.txt --out /tmp/feat
+  bazel run -c opt //benchmarks:neuroscore -- extract --model stories260K.bin --tokenizer tok512.bin \
+      --stimulus story.TextGrid --features activations,attention,integrated_gradients \
+      --baseline mean --context 20 --out /tmp/feat
 )";
 
 // Relative paths are the user's, not Bazel's runfiles directory.
@@ -142,6 +180,64 @@ int alice_word_rate(const std::vector<std::string>& args) {
   return 0;
 }
 
+std::int64_t parse_int(const std::string& flag, const std::string& value) {
+  return static_cast<std::int64_t>(parse_count(flag, value));
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+int extract_command(const std::vector<std::string>& args) {
+  ns::extract::ExtractRequest req;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "-h" || flag == "--help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (i + 1 >= args.size()) throw std::invalid_argument("unknown option or missing value: " + flag);
+    const std::string& value = args[++i];
+    if (flag == "--model") req.model_path = user_path(value).string();
+    else if (flag == "--tokenizer") req.tokenizer_path = user_path(value).string();
+    else if (flag == "--stimulus") req.stimulus_path = user_path(value).string();
+    else if (flag == "--tier") req.textgrid_tier = value;
+    else if (flag == "--out") req.out_dir = user_path(value).string();
+    else if (flag == "--features") req.features = split_commas(value);
+    else if (flag == "--context") req.context_words = parse_int(flag, value);
+    else if (flag == "--stride") req.stride_words = parse_int(flag, value);
+    else if (flag == "--lags") req.lags = parse_int(flag, value);
+    else if (flag == "--threads") req.threads = parse_int(flag, value);
+    else if (flag == "--dtype") req.dtype = value;
+    else if (flag == "--target") req.target = value;
+    else if (flag == "--baseline") req.baseline = value;
+    else if (flag == "--quadrature") req.quadrature = value;
+    else if (flag == "--ig-steps") req.ig_steps = parse_int(flag, value);
+    else if (flag == "--erasure") req.erasure = value;
+    else if (flag == "--activation-pooling") req.activation_pooling = value;
+    else if (flag == "--attribution-pooling") req.attribution_pooling = value;
+    else throw std::invalid_argument("unknown option: " + flag);
+  }
+  if (req.stimulus_path.empty()) throw std::invalid_argument("--stimulus is required");
+  const ns::extract::ExtractSummary s = ns::extract::run_extract(req, &std::cerr);
+  std::cout << "extract: " << s.words << " words (" << s.tokens << " tokens) in " << std::fixed
+            << std::setprecision(2) << s.seconds << " s (" << std::setprecision(1)
+            << static_cast<double>(s.tokens) / s.seconds << " tokens/s); wrote " << s.files.size()
+            << " files to " << req.out_dir << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,6 +249,7 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "alice-word-rate") return alice_word_rate(rest);
+    if (args[0] == "extract") return extract_command(rest);
     std::cerr << "neuroscore: unknown command '" << args[0] << "' (see neuroscore --help)\n";
     return 2;
   } catch (const std::exception& e) {

@@ -1,0 +1,246 @@
+// extract/word_features.cc: windows, sub-word pooling and the per-window loop over features.
+#include "extract/word_features.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace neuroscore::extract {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::int64_t tokens_in(const std::vector<std::int64_t>& prefix, std::int64_t begin, std::int64_t end) {
+  return prefix[static_cast<std::size_t>(end)] - prefix[static_cast<std::size_t>(begin)];
+}
+
+// A [rows, cols] double copy of a 2-D tensor.
+RowMatrix to_eigen(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kFloat64).contiguous();
+  const std::int64_t rows = c.dim() >= 1 ? c.size(0) : 1;
+  const std::int64_t cols = c.dim() == 2 ? c.size(1) : 1;
+  return Eigen::Map<const RowMatrix>(c.data_ptr<double>(), rows, cols);
+}
+
+std::vector<double> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kFloat64).contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+}  // namespace
+
+double pool_scalar(const std::vector<double>& values, Pooling pooling) {
+  if (values.empty()) throw std::invalid_argument("pool_scalar: no values");
+  switch (pooling) {
+    case Pooling::kLast:
+      return values.back();
+    case Pooling::kFirst:
+      return values.front();
+    case Pooling::kSum:
+      return std::accumulate(values.begin(), values.end(), 0.0);
+    case Pooling::kMean:
+      return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+    case Pooling::kAbsMax:
+      return *std::max_element(values.begin(), values.end(),
+                               [](double a, double b) { return std::abs(a) < std::abs(b); });
+  }
+  throw std::invalid_argument("unknown pooling");
+}
+
+std::vector<Window> make_windows(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
+                                 std::int64_t context_words, std::int64_t stride_words) {
+  const auto n = static_cast<std::int64_t>(token_counts.size());
+  std::vector<std::int64_t> prefix(token_counts.size() + 1, 0);
+  for (std::int64_t w = 0; w < n; ++w) {
+    const std::int64_t c = token_counts[static_cast<std::size_t>(w)];
+    if (c < 1 || c > max_tokens) {
+      throw std::invalid_argument("word " + std::to_string(w) + " has " + std::to_string(c) +
+                                  " tokens; a window holds 1.." + std::to_string(max_tokens));
+    }
+    prefix[static_cast<std::size_t>(w + 1)] = prefix[static_cast<std::size_t>(w)] + c;
+  }
+  if (context_words < 0 || stride_words < 0) {
+    throw std::invalid_argument("context and stride must be non-negative");
+  }
+  std::vector<Window> windows;
+  if (context_words > 0) {
+    for (std::int64_t w = 0; w < n; ++w) {
+      std::int64_t s = std::max<std::int64_t>(0, w - context_words);
+      while (tokens_in(prefix, s, w + 1) > max_tokens) ++s;
+      windows.push_back(Window{s, w + 1, w, w + 1});
+    }
+    return windows;
+  }
+  std::int64_t s = 0;
+  std::int64_t assigned = 0;
+  while (assigned < n) {
+    std::int64_t e = std::max(s, assigned);
+    while (e < n && tokens_in(prefix, s, e + 1) <= max_tokens) ++e;
+    windows.push_back(Window{s, e, assigned, e});
+    if (e >= n) break;
+    const std::int64_t stride = stride_words > 0 ? stride_words : std::max<std::int64_t>(1, (e - s) / 2);
+    std::int64_t next = std::min(s + stride, e);
+    while (tokens_in(prefix, next, e + 1) > max_tokens) ++next;  // the next word must fit
+    s = next;
+    assigned = e;
+  }
+  return windows;
+}
+
+WordFeatures extract_word_features(const Model& model, const std::vector<std::vector<std::int32_t>>& word_tokens,
+                                   const WordFeatureOptions& options) {
+  const auto n_words = static_cast<std::int64_t>(word_tokens.size());
+  const ModelConfig& cfg = model.config;
+  const FeatureSet& fs = options.features;
+  if (options.lags < 1) throw std::invalid_argument("lags must be >= 1, got " + std::to_string(options.lags));
+  std::vector<std::int64_t> counts;
+  for (std::int64_t w = 0; w < n_words; ++w) {
+    const auto& toks = word_tokens[static_cast<std::size_t>(w)];
+    if (toks.empty()) throw std::invalid_argument("word " + std::to_string(w) + " has no tokens");
+    for (std::int32_t id : toks) {
+      if (id < 0 || id >= cfg.vocab_size) {
+        throw std::invalid_argument("word " + std::to_string(w) + " has token id " + std::to_string(id) +
+                                    " outside the vocabulary of " + std::to_string(cfg.vocab_size));
+      }
+    }
+    counts.push_back(static_cast<std::int64_t>(toks.size()));
+  }
+  const std::int64_t bos_tokens = options.bos >= 0 ? 1 : 0;
+  WordFeatures out;
+  out.windows = make_windows(counts, cfg.max_seq_len - bos_tokens, options.context_words, options.stride_words);
+  const std::int64_t k_lags = options.lags;
+  const std::int64_t layers = cfg.n_layers;
+  const std::int64_t heads = cfg.n_heads;
+  out.layer_names.push_back("embedding");
+  for (std::int64_t l = 0; l < layers; ++l) out.layer_names.push_back("block_" + std::to_string(l));
+  const auto zeros = [&](std::int64_t cols) { return RowMatrix::Zero(n_words, cols); };
+  if (fs.activations) out.activations.assign(static_cast<std::size_t>(layers + 1), zeros(cfg.dim));
+  if (fs.attention) {
+    out.attention.assign(static_cast<std::size_t>(layers), zeros(k_lags));
+    out.attention_per_head.assign(static_cast<std::size_t>(layers), zeros(heads * k_lags));
+  }
+  if (fs.grad_norm) out.grad_norm = zeros(k_lags);
+  if (fs.grad_x_input) {
+    out.grad_x_input = zeros(k_lags);
+    out.grad_x_input_l2 = zeros(k_lags);
+  }
+  if (fs.integrated_gradients) {
+    out.integrated_gradients = zeros(k_lags);
+    out.ig_target_value = Eigen::VectorXd::Constant(n_words, kNaN);
+    out.ig_baseline_value = Eigen::VectorXd::Constant(n_words, kNaN);
+    out.ig_completeness_gap = Eigen::VectorXd::Constant(n_words, kNaN);
+  }
+  if (fs.erasure) out.erasure = zeros(k_lags);
+  if (fs.conductance) out.conductance.assign(static_cast<std::size_t>(layers), zeros(k_lags));
+  out.context_words.assign(static_cast<std::size_t>(n_words), 0);
+  const bool argmax_target =
+      options.target == Target::kLogitOfArgmax || options.target == Target::kLogProbabilityOfArgmax;
+
+  std::int64_t done = 0;
+  for (const Window& win : out.windows) {
+    // Token ids of the window and the [begin, end) token range of each of its words.
+    std::vector<std::int64_t> ids;
+    if (options.bos >= 0) ids.push_back(options.bos);
+    std::vector<std::int64_t> begin_of;
+    std::vector<std::int64_t> end_of;
+    for (std::int64_t w = win.first_word; w < win.end_word; ++w) {
+      begin_of.push_back(static_cast<std::int64_t>(ids.size()));
+      for (std::int32_t id : word_tokens[static_cast<std::size_t>(w)]) ids.push_back(id);
+      end_of.push_back(static_cast<std::int64_t>(ids.size()));
+    }
+    const torch::Tensor id_tensor = torch::tensor(ids, torch::TensorOptions().dtype(torch::kLong));
+    ForwardResult fwd;
+    if (fs.activations || fs.attention) {
+      torch::NoGradGuard no_grad;
+      fwd = forward(model, id_tensor, ForwardOptions{fs.activations, fs.attention});
+    }
+    // Pool the token entries [first token of word w - k .. last token of word w - k] of a token
+    // vector (attribution or attention row) into lag columns.
+    const auto lag_row = [&](const std::vector<double>& per_token, std::int64_t local_w, Pooling pooling) {
+      Eigen::RowVectorXd row = Eigen::RowVectorXd::Zero(k_lags);
+      for (std::int64_t k = 0; k < k_lags && local_w - k >= 0; ++k) {
+        const auto j = static_cast<std::size_t>(local_w - k);
+        const std::vector<double> part(per_token.begin() + begin_of[j], per_token.begin() + end_of[j]);
+        row[k] = pool_scalar(part, pooling);
+      }
+      return row;
+    };
+    for (std::int64_t w = win.assigned_begin; w < win.assigned_end; ++w) {
+      const std::int64_t local = w - win.first_word;
+      const auto lj = static_cast<std::size_t>(local);
+      const std::int64_t last = end_of[lj] - 1;
+      out.context_words[static_cast<std::size_t>(w)] = local;
+      if (fs.activations) {
+        for (std::int64_t l = 0; l <= layers; ++l) {
+          const torch::Tensor& h = l == 0 ? fwd.block_input : fwd.residual[static_cast<std::size_t>(l - 1)];
+          const RowMatrix rows = to_eigen(h.slice(0, begin_of[lj], end_of[lj]));
+          Eigen::RowVectorXd pooled(cfg.dim);
+          for (std::int64_t d = 0; d < cfg.dim; ++d) {
+            std::vector<double> col(static_cast<std::size_t>(rows.rows()));
+            for (Eigen::Index r = 0; r < rows.rows(); ++r) col[static_cast<std::size_t>(r)] = rows(r, d);
+            pooled[d] = pool_scalar(col, options.activation_pooling);
+          }
+          out.activations[static_cast<std::size_t>(l)].row(w) = pooled;
+        }
+      }
+      if (fs.attention) {
+        const AttentionLags token_lags = attention_to_previous(fwd, last, last + 1);  // every key
+        for (std::int64_t l = 0; l < layers; ++l) {
+          for (std::int64_t h = 0; h < heads; ++h) {
+            // lag index j = last - key: reverse into key order, then sum per word.
+            std::vector<double> by_key = to_vector(token_lags.per_head[l][h].flip(0));
+            const Eigen::RowVectorXd row = lag_row(by_key, local, Pooling::kSum);
+            out.attention_per_head[static_cast<std::size_t>(l)].block(w, h * k_lags, 1, k_lags) = row;
+          }
+          out.attention[static_cast<std::size_t>(l)].row(w) = lag_row(
+              to_vector(token_lags.head_average[l].flip(0)), local, Pooling::kSum);
+        }
+      }
+      if (!fs.any_attribution()) continue;
+      const bool has_next = w + 1 < n_words;
+      if (!has_next && !argmax_target) continue;
+      TargetSpec spec{options.target, has_next ? word_tokens[static_cast<std::size_t>(w + 1)].front() : -1};
+      const torch::Tensor ctx = id_tensor.slice(0, 0, last + 1);
+      const Pooling ap = options.attribution_pooling;
+      if (fs.grad_norm || fs.grad_x_input) {
+        const GradientAttribution g = gradient_attribution(model, ctx, last, spec);
+        if (fs.grad_norm) out.grad_norm.row(w) = lag_row(to_vector(g.grad_norm), local, ap);
+        if (fs.grad_x_input) {
+          out.grad_x_input.row(w) = lag_row(to_vector(g.grad_x_input), local, ap);
+          out.grad_x_input_l2.row(w) = lag_row(to_vector(g.grad_x_input_l2), local, ap);
+        }
+      }
+      if (fs.integrated_gradients) {
+        const IntegratedGradientsResult r = integrated_gradients(model, ctx, last, spec, options.integrated_gradients);
+        out.integrated_gradients.row(w) = lag_row(to_vector(r.attributions), local, ap);
+        out.ig_target_value[w] = r.target_value;
+        out.ig_baseline_value[w] = r.baseline_value;
+        out.ig_completeness_gap[w] = r.completeness_gap;
+      }
+      if (fs.erasure) {
+        const ErasureResult r = erasure(model, ctx, last, spec, options.erasure);
+        std::vector<double> v = to_vector(r.attributions);
+        for (double& x : v) {
+          if (std::isnan(x)) x = 0.0;  // removing the only token: nothing to compare
+        }
+        out.erasure.row(w) = lag_row(v, local, ap);
+      }
+      if (fs.conductance) {
+        const ConductanceResult r = layer_conductance(model, ctx, last, spec, options.integrated_gradients);
+        for (std::int64_t l = 0; l < layers; ++l) {
+          out.conductance[static_cast<std::size_t>(l)].row(w) = lag_row(to_vector(r.attributions[l]), local, ap);
+        }
+      }
+    }
+    done += win.assigned_end - win.assigned_begin;
+    if (options.progress) options.progress(done, n_words);
+  }
+  return out;
+}
+
+}  // namespace neuroscore::extract

@@ -1,0 +1,105 @@
+// extract/word_features.hpp: word-level features of a stimulus (activations per layer, attention
+// to the previous K words, "words x K" attribution matrices) with sub-word pooling and bounded
+// context windows. Main entry points: make_windows, extract_word_features.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "extract/attribution.hpp"
+#include "extract/model.hpp"
+
+namespace neuroscore::extract {
+
+// How the sub-word tokens of a word are pooled into one value (per dimension for activations).
+enum class Pooling {
+  kLast,    // the last sub-word (default for activations: it has seen the whole word)
+  kFirst,
+  kMean,
+  kSum,     // default for attributions (Rahimi et al. 2025 sum token attributions to words)
+  kAbsMax,  // the entry with the largest absolute value, sign kept
+};
+
+// A context window: words [first_word, end_word) are fed (after BOS); the features of words
+// [assigned_begin, assigned_end) are read from it. Every word is assigned to exactly one window.
+struct Window {
+  std::int64_t first_word = 0;
+  std::int64_t end_word = 0;
+  std::int64_t assigned_begin = 0;
+  std::int64_t assigned_end = 0;
+};
+
+// Windows over words with `token_counts[w]` sub-word tokens and at most `max_tokens` tokens per
+// window (the model's max_seq_len minus the BOS token).
+//  * context_words > 0: one window per word w with words max(0, w - N)..w, dropping the oldest
+//    words while the tokens do not fit: each word sees up to N preceding words (Mischler M3).
+//  * context_words == 0 ("all that fit"): sliding windows, each as long as fits; the next window
+//    starts `stride_words` words later (0: half the previous window, at least 1, moved further
+//    when needed so that the next word fits) and is assigned the words the previous one did not
+//    cover, so each word after the first window sees at least about half a window of context.
+// Throws std::invalid_argument when one word alone has more than max_tokens tokens.
+std::vector<Window> make_windows(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
+                                 std::int64_t context_words, std::int64_t stride_words);
+
+struct FeatureSet {
+  bool activations = true;
+  bool attention = false;
+  bool grad_norm = false;
+  bool grad_x_input = false;
+  bool integrated_gradients = false;
+  bool erasure = false;
+  bool conductance = false;
+  bool any_attribution() const {
+    return grad_norm || grad_x_input || integrated_gradients || erasure || conductance;
+  }
+};
+
+struct WordFeatureOptions {
+  FeatureSet features;
+  std::int64_t context_words = 0;  // 0: all that fit in max_seq_len
+  std::int64_t stride_words = 0;   // sliding-window stride when context_words == 0; 0: half a window
+  std::int64_t lags = 10;          // K of attention and "words x K" attributions (Rahimi et al.)
+  Pooling activation_pooling = Pooling::kLast;
+  Pooling attribution_pooling = Pooling::kSum;
+  Target target = Target::kLogProbabilityOfNext;
+  IntegratedGradientsOptions integrated_gradients;  // also used by conductance
+  ErasureOptions erasure;
+  std::int64_t bos = 1;  // prepended to every window; -1 for none
+  // Called after each window with (words done, words in total).
+  std::function<void(std::int64_t, std::int64_t)> progress;
+};
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Features of W words. Column k of a "words x K" matrix is lag k: word w - k (lag 0 is the word
+// itself); lags before the window's first word are 0. Attributions explain the prediction of word
+// w + 1 (its first sub-word token, or the argmax) made at the last sub-word of word w; the last word
+// has no next word and its attribution rows are 0 (unless the target is an argmax). Token
+// attributions are pooled to words with attribution_pooling; for erasure this means the token
+// erasures of a word's sub-words are pooled (each sub-word removed alone), not the whole word
+// removed at once (identical for single-token words).
+struct WordFeatures {
+  std::vector<std::string> layer_names;        // "embedding", "block_0", ..., "block_{L-1}"
+  std::vector<RowMatrix> activations;          // per layer name: [W, dim]
+  std::vector<RowMatrix> attention;            // per block: [W, K] head average, word = sum of its tokens
+  std::vector<RowMatrix> attention_per_head;   // per block: [W, n_heads * K], head-major
+  RowMatrix grad_norm, grad_x_input, grad_x_input_l2, integrated_gradients, erasure;  // [W, K]
+  std::vector<RowMatrix> conductance;          // per block: [W, K]
+  Eigen::VectorXd ig_target_value, ig_baseline_value, ig_completeness_gap;  // [W] (NaN where none)
+  std::vector<std::int64_t> context_words;     // [W] preceding words in the window of each word
+  std::vector<Window> windows;
+};
+
+// `word_tokens[w]` are the sub-word token ids of word w (each non-empty). Throws
+// std::invalid_argument on an empty word or an id outside the vocabulary.
+WordFeatures extract_word_features(const Model& model, const std::vector<std::vector<std::int32_t>>& word_tokens,
+                                   const WordFeatureOptions& options);
+
+// Pools `values` [n] (a word's token entries) to one number.
+double pool_scalar(const std::vector<double>& values, Pooling pooling);
+
+}  // namespace neuroscore::extract
