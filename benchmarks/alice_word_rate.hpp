@@ -28,7 +28,8 @@ struct AliceWordRateScores {
   Eigen::MatrixXd r;                       // listeners x ROIs: mean over folds of test Pearson r
   Eigen::VectorXd mean_r;                  // per ROI, mean over listeners
   Eigen::VectorXd sem_r;                   // per ROI, standard error over listeners
-  Eigen::Index alphas_at_grid_edge = 0;
+  Eigen::Index alphas_at_grid_edge = 0;  // (listener, ROI, fold) choices at either end of the grid
+  Eigen::Index alphas_at_grid_top = 0;   // of those, at the largest alpha
   Eigen::Index degenerate_scores = 0;
 };
 
@@ -68,6 +69,7 @@ inline AliceWordRateScores alice_word_rate_scores(const datasets::AliceData& dat
   const double denom = static_cast<double>(listeners) * static_cast<double>(std::max<Eigen::Index>(listeners - 1, 1));
   out.sem_r = (centred.colwise().squaredNorm().array() / denom).sqrt().matrix().transpose();
   out.alphas_at_grid_edge = fit.alphas_at_grid_edge;
+  out.alphas_at_grid_top = (fit.grid_edge.array() == 1).count();
   out.degenerate_scores = fit.degenerate_scores;
   return out;
 }

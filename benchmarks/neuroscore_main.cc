@@ -173,7 +173,9 @@ int alice_word_rate(const std::vector<std::string>& args) {
     std::cout << std::left << std::setw(8) << ns::datasets::kAliceRois[k] << std::right << std::setw(10)
               << scores.mean_r(j) << std::setw(10) << scores.sem_r(j) << "\n";
   }
-  std::cout << "\n(listener, ROI) alphas at the grid's edge: " << scores.alphas_at_grid_edge
+  std::cout << "\n(listener, ROI, fold) alphas at the grid's edge: " << scores.alphas_at_grid_edge << " of "
+            << scores.r.size() * static_cast<Eigen::Index>(options.outer_folds) << " ("
+            << scores.alphas_at_grid_top << " at the largest alpha)"
             << "; degenerate fold scores: " << scores.degenerate_scores << "\n"
             << "wrote " << summary_path.string() << " and " << subjects_path.string() << " in "
             << std::setprecision(2) << seconds << " s\n";

@@ -255,6 +255,9 @@ struct RidgeCvResultOf {
   Eigen::VectorXd mean_r() const { return fold_r.colwise().mean().transpose(); }
 
   Eigen::Index target_batch_size = 0;  // targets per batch under options.max_batch_bytes
+  // Outer folds x targets: -1 where the chosen alpha is the grid's smallest, +1 its largest,
+  // 0 inside (always 0 for a one-alpha grid). A target at an edge wants a wider grid.
+  Eigen::MatrixXi grid_edge;
 };
 
 using RidgeCvResult = RidgeCvResultOf<double>;
@@ -452,6 +455,7 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
   out.predictions = Matrix::Constant(x.rows(), t, std::numeric_limits<Scalar>::quiet_NaN());
   out.fold_r.resize(static_cast<Eigen::Index>(folds.size()), t);
   out.chosen_alpha.resize(static_cast<Eigen::Index>(folds.size()), t);
+  out.grid_edge = Eigen::MatrixXi::Zero(static_cast<Eigen::Index>(folds.size()), t);
   RidgeWorkspace<Scalar> ws;
 
   for (std::size_t f = 0; f < folds.size(); ++f) {
@@ -523,7 +527,9 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
         chosen.setConstant(alphas[static_cast<std::size_t>(best)]);
       }
       for (Eigen::Index j = 0; j < t; ++j) {
-        if (chosen(j) == alphas.front() || chosen(j) == alphas.back()) ++out.alphas_at_grid_edge;
+        const int edge = chosen(j) == alphas.front() ? -1 : chosen(j) == alphas.back() ? 1 : 0;
+        out.grid_edge(static_cast<Eigen::Index>(f), j) = edge;
+        if (edge != 0) ++out.alphas_at_grid_edge;
       }
     }
 

@@ -100,6 +100,14 @@ TEST(CrossValidatedRidge, PicksSmallAlphaForSignalAndLargestForConstantTargets) 
   }
   EXPECT_EQ(fit.degenerate_scores, 5);  // the constant target, once per fold
   EXPECT_GE(fit.alphas_at_grid_edge, 5);
+  // Per (fold, target): the constant target sits at the top edge in every fold; the count
+  // is the number of non-zero flags; a middle choice (alpha 1) is flagged 0.
+  EXPECT_EQ(fit.alphas_at_grid_edge, (fit.grid_edge.array() != 0).count());
+  for (Eigen::Index f = 0; f < 5; ++f) {
+    EXPECT_EQ(fit.grid_edge(f, 1), 1);
+    const int expected = fit.chosen_alpha(f, 0) == 1e-3 ? -1 : fit.chosen_alpha(f, 0) == 1e4 ? 1 : 0;
+    EXPECT_EQ(fit.grid_edge(f, 0), expected);
+  }
 }
 
 TEST(CrossValidatedRidge, SharedAlphaIsTheSameForEveryTarget) {
