@@ -366,7 +366,9 @@ TEST(Fdr, QValuesAreMonotoneInP) {
       EXPECT_GE(q(i), p(i));
       EXPECT_LE(q(i), 1.0);
       for (Eigen::Index j = 0; j < 300; ++j) {
-        if (p(i) < p(j)) ASSERT_LE(q(i), q(j));
+        if (p(i) < p(j)) {
+          ASSERT_LE(q(i), q(j));
+        }
       }
     }
   }
