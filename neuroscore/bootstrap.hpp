@@ -17,7 +17,6 @@
 #include <utility>
 #include <vector>
 
-#include "neuroscore/null.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {

@@ -29,12 +29,6 @@ namespace neuroscore {
 //   two_sided: #{|null| >= |s|}    (for statistics centred on 0 under the null, as r is)
 enum class Tail { greater, less, two_sided };
 
-// Length of the contiguous blocks that move together in a block permutation, in samples.
-// It should exceed the autocorrelation length of the data (HRF plus noise: 10-20 TRs).
-struct BlockLength {
-  std::size_t samples = 1;
-};
-
 // Which null produced a PermutationTest.
 enum class NullMethod { block_permutation, circular_shift, refit_block_permutation, sign_flip };
 
@@ -66,15 +60,6 @@ namespace detail {
 
 inline double tail_transform(double v, Tail tail) {
   return tail == Tail::greater ? v : tail == Tail::less ? -v : std::abs(v);
-}
-
-// Fisher-Yates over 0..m-1 with raw std::mt19937_64 draws (the same order with every
-// standard library; split.hpp's rule).
-inline void shuffle_indices(std::vector<std::size_t>& v, std::mt19937_64& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) {
-    const auto j = static_cast<std::size_t>(uniform_below(rng, i));
-    std::swap(v[i - 1], v[j]);
-  }
 }
 
 inline void check_permutation_args(const char* who, Eigen::Index n, std::size_t block,

@@ -22,6 +22,13 @@ struct Gap {
   std::size_t samples = 0;
 };
 
+// Length of the contiguous blocks that move together in a block permutation or a block
+// bootstrap, in samples. It should exceed the autocorrelation length of the data (HRF plus
+// noise: 10-20 TRs).
+struct BlockLength {
+  std::size_t samples = 1;
+};
+
 // One train/test split: sorted sample indices.
 struct Fold {
   std::vector<std::size_t> train;
@@ -163,6 +170,15 @@ inline std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
   }
 }
 
+// Fisher-Yates over v with uniform_below's raw draws: position i (from the back) swaps with
+// a uniform j <= i, so a seed gives the same order with every standard library.
+inline void shuffle_indices(std::vector<std::size_t>& v, std::mt19937_64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) {
+    const auto j = static_cast<std::size_t>(uniform_below(rng, i));
+    std::swap(v[i - 1], v[j]);
+  }
+}
+
 }  // namespace detail
 
 // Contiguous k-fold: the samples 0..n-1 are cut into k consecutive blocks. Remainder rule
@@ -254,10 +270,7 @@ inline ShuffledKFold shuffled_kfold(std::size_t n_samples, std::size_t k, Seed s
   }
   std::vector<std::size_t> order = detail::iota(n_samples);
   std::mt19937_64 rng(seed.value);
-  for (std::size_t i = n_samples - 1; i > 0; --i) {
-    const auto j = static_cast<std::size_t>(detail::uniform_below(rng, i + 1));
-    std::swap(order[i], order[j]);
-  }
+  detail::shuffle_indices(order, rng);
   const std::vector<std::size_t> bounds = detail::block_bounds(n_samples, k);
   ShuffledKFold out{std::vector<Fold>(k), seed};
   std::vector<std::size_t> fold_of(n_samples);
