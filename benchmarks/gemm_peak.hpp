@@ -2,10 +2,13 @@
 // benchmarks. Entry points: eigen_gemm(n, c, a, b) and blas_gemm(...) for float and double.
 #pragma once
 
+#include <benchmark/benchmark.h>
 #include <cblas.h>
 #include <sys/resource.h>
 
 #include <Eigen/Core>
+#include <chrono>
+#include <cstdint>
 
 namespace neuroscore::benchmarks {
 
@@ -15,6 +18,29 @@ void eigen_gemm(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& a,
                 const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& b,
                 Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& c) {
   c.noalias() = a * b;
+}
+
+// The body of a GEMM-peak benchmark: times C = A B on random n x n matrices (n =
+// state.range(0)) with eigen_gemm, sets the FLOP/s counter and returns the measured rate in
+// FLOP/s, for the benchmarks that follow in the same process to compare against.
+template <class Scalar>
+double measure_gemm_peak(benchmark::State& state) {
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  const Matrix a = Matrix::Random(n, n), b = Matrix::Random(n, n);
+  Matrix c(n, n);
+  eigen_gemm(a, b, c);  // warm-up
+  const auto start = std::chrono::steady_clock::now();
+  std::int64_t runs = 0;
+  for (auto _ : state) {
+    eigen_gemm(a, b, c);
+    benchmark::DoNotOptimize(c.data());
+    ++runs;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double flops = 2.0 * double(n) * double(n) * double(n);
+  state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  return flops * double(runs) / seconds;
 }
 
 // C = A B with OpenBLAS's cblas_?gemm (column-major, no transposes).

@@ -14,7 +14,6 @@
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -35,23 +34,7 @@ double& gemm_peak() {
   return peak;
 }
 
-void BM_GemmPeak(benchmark::State& state) {
-  const auto n = static_cast<Eigen::Index>(state.range(0));
-  const Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n), b = Eigen::MatrixXd::Random(n, n);
-  Eigen::MatrixXd c(n, n);
-  nb::eigen_gemm(a, b, c);  // warm-up
-  const auto start = std::chrono::steady_clock::now();
-  std::int64_t runs = 0;
-  for (auto _ : state) {
-    nb::eigen_gemm(a, b, c);
-    benchmark::DoNotOptimize(c.data());
-    ++runs;
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double flops = 2.0 * double(n) * double(n) * double(n);
-  gemm_peak() = flops * double(runs) / seconds;
-  state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
-}
+void BM_GemmPeak(benchmark::State& state) { gemm_peak() = nb::measure_gemm_peak<double>(state); }
 
 void BM_W4BlockPermutation(benchmark::State& state) {
   const auto n = static_cast<Eigen::Index>(state.range(0));

@@ -52,21 +52,7 @@ const char* type_name() { return sizeof(Scalar) == 8 ? "double" : "float"; }
 
 template <class Scalar>
 void BM_GemmPeak(benchmark::State& state) {
-  const auto n = static_cast<Eigen::Index>(state.range(0));
-  const Matrix<Scalar> a = Matrix<Scalar>::Random(n, n), b = Matrix<Scalar>::Random(n, n);
-  Matrix<Scalar> c(n, n);
-  nb::eigen_gemm(a, b, c);  // warm-up
-  const auto start = std::chrono::steady_clock::now();
-  std::int64_t runs = 0;
-  for (auto _ : state) {
-    nb::eigen_gemm(a, b, c);
-    benchmark::DoNotOptimize(c.data());
-    ++runs;
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double flops = 2.0 * double(n) * double(n) * double(n);
-  peaks()[type_name<Scalar>()] = flops * double(runs) / seconds;
-  state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  peaks()[type_name<Scalar>()] = nb::measure_gemm_peak<Scalar>(state);
 }
 
 template <class Scalar>
