@@ -248,7 +248,10 @@ ErasureResult erasure(const Model& model, const torch::Tensor& token_ids, std::i
   if (options.mode == ErasureMode::kRemove && t == 1) return out;
   const torch::Tensor b = baseline_embedding(model, options.baseline);
   constexpr std::int64_t kChunk = 32;
-  for (std::int64_t i0 = 0; i0 < t; i0 += kChunk) {
+  if (options.first_position < 0) {
+    throw std::invalid_argument("erasure: first_position must be >= 0, got " + std::to_string(options.first_position));
+  }
+  for (std::int64_t i0 = std::min(options.first_position, t); i0 < t; i0 += kChunk) {
     const std::int64_t i1 = std::min(t, i0 + kChunk);
     std::vector<torch::Tensor> batch;
     for (std::int64_t i = i0; i < i1; ++i) {
@@ -265,6 +268,33 @@ ErasureResult erasure(const Model& model, const torch::Tensor& token_ids, std::i
     const ForwardResult r = forward_from_embeddings(model, stacked, kLogitsOnly);
     const torch::Tensor f = target_of(r.logits.select(1, last), out.target_token, target.target);
     out.attributions.slice(0, i0, i1).copy_(out.target_value - f);
+  }
+  return out;
+}
+
+ErasureResult erase_spans(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
+                          const std::vector<TokenSpan>& spans, const TargetSpec& target) {
+  const Prepared p = prepare(model, token_ids, position, target);
+  torch::NoGradGuard no_grad;
+  const torch::Tensor x = embed(model, p.ids);
+  const std::int64_t t = x.size(0);
+  const ForwardResult full = forward_from_embeddings(model, x, kLogitsOnly);
+  ErasureResult out;
+  out.target_token = resolve_token(full.logits[position], p, target.target);
+  out.target_value = target_of(full.logits[position], out.target_token, target.target).item<double>();
+  out.attributions = torch::full({static_cast<std::int64_t>(spans.size())}, std::numeric_limits<double>::quiet_NaN(),
+                                 x.options());
+  for (std::size_t s = 0; s < spans.size(); ++s) {
+    const TokenSpan& span = spans[s];
+    if (span.begin < 0 || span.end > t || span.begin >= span.end) {
+      throw std::invalid_argument("erase_spans: span [" + std::to_string(span.begin) + ", " +
+                                  std::to_string(span.end) + ") outside 0.." + std::to_string(t));
+    }
+    if (span.end - span.begin == t) continue;  // nothing left to predict from
+    const torch::Tensor kept = torch::cat({x.slice(0, 0, span.begin), x.slice(0, span.end, t)});
+    const ForwardResult r = forward_from_embeddings(model, kept, kLogitsOnly);
+    const double f = target_of(r.logits[kept.size(0) - 1], out.target_token, target.target).item<double>();
+    out.attributions[static_cast<std::int64_t>(s)] = out.target_value - f;
   }
   return out;
 }

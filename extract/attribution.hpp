@@ -113,6 +113,10 @@ enum class ErasureMode {
 struct ErasureOptions {
   ErasureMode mode = ErasureMode::kRemove;
   Baseline baseline;  // for kReplace
+  // Only positions >= first_position are erased (one forward each); earlier entries are NaN. Word
+  // features set it to the first token of the oldest lag word, so a window longer than the lags
+  // costs no forwards whose result is never read.
+  std::int64_t first_position = 0;
 };
 struct ErasureResult {
   torch::Tensor attributions;  // [position + 1]
@@ -122,6 +126,18 @@ struct ErasureResult {
 // All position + 1 erased inputs go through one batched forward.
 ErasureResult erasure(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
                       const TargetSpec& target = {}, const ErasureOptions& options = {});
+
+// Erasure of whole token spans (e.g. every sub-word of one word at once):
+//   attributions[s] = f(x) - f(x without tokens [spans[s].begin, spans[s].end)),
+// the prediction read at the last remaining position, as kRemove does for single tokens. Spans
+// must lie inside 0..position; a span removing every token gives NaN. One forward per span
+// (the shortened inputs differ in length).
+struct TokenSpan {
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+};
+ErasureResult erase_spans(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
+                          const std::vector<TokenSpan>& spans, const TargetSpec& target = {});
 
 // Layer conductance (Dhamdhere et al. 2018) of every block's output residual stream, as Captum's
 // LayerConductance with the input embeddings interpolated from the baseline:

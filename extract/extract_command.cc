@@ -5,15 +5,20 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "extract/gpt2_tokenizer.hpp"
 #include "extract/llama2c_tokenizer.hpp"
 #include "extract/loaders.hpp"
+#include "extract/sentencepiece_model.hpp"
 #include "extract/sha256.hpp"
 #include "extract/word_features.hpp"
 #include "neuroscore/io/npy.hpp"
@@ -93,7 +98,220 @@ FeatureSet parse_features(const std::vector<std::string>& names) {
 
 bool is_silence(const std::string& w) { return w.empty() || w == "sp" || w == "sil" || w == "<sil>"; }
 
+// A tokenizer as the extract pipeline needs it: the ids of one word (each family's convention for
+// a word inside running text), the BOS id that starts every window (-1: none), and provenance.
+struct WordTokenizer {
+  std::string kind;
+  std::int64_t bos = -1;
+  std::function<std::vector<std::int32_t>(const std::string& word, bool first_in_segment)> encode_word;
+  nlohmann::json files = nlohmann::json::object();  // path -> sha256
+};
+
+std::string lower_extension(const fs::path& p) {
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+WordTokenizer gpt2_word_tokenizer(Gpt2Tokenizer tok, const std::string& source) {
+  WordTokenizer t;
+  const auto eot = tok.encoder.find("<|endoftext|>");
+  t.bos = eot != tok.encoder.end() ? eot->second : -1;
+  t.kind = "GPT-2 byte-level BPE (" + source + "); a word is encoded as \" word\" (leading space) except the first "
+           "word of a segment; " +
+           (t.bos >= 0 ? "<|endoftext|> (id " + std::to_string(t.bos) + ") starts every window"
+                       : std::string("no <|endoftext|> in the vocabulary: windows start without BOS and their first "
+                                     "token is not scored"));
+  auto shared = std::make_shared<Gpt2Tokenizer>(std::move(tok));
+  t.encode_word = [shared](const std::string& w, bool first) { return encode(*shared, first ? w : " " + w); };
+  return t;
+}
+
+WordTokenizer load_word_tokenizer(const std::string& path, std::int64_t model_vocab) {
+  if (!fs::exists(path)) throw std::runtime_error("tokenizer not found: " + path);
+  WordTokenizer t;
+  const std::string ext = lower_extension(path);
+  if (fs::is_directory(path)) {
+    const fs::path dir(path), json = dir / "tokenizer.json", vocab = dir / "vocab.json", merges = dir / "merges.txt";
+    if (fs::exists(json)) {
+      t = gpt2_word_tokenizer(load_gpt2_tokenizer_json(json.string()), "tokenizer.json");
+      t.files[fs::absolute(json).string()] = sha256_file_hex(json.string());
+    } else if (fs::exists(vocab) && fs::exists(merges)) {
+      t = gpt2_word_tokenizer(load_gpt2_tokenizer(vocab.string(), merges.string()), "vocab.json + merges.txt");
+      t.files[fs::absolute(vocab).string()] = sha256_file_hex(vocab.string());
+      t.files[fs::absolute(merges).string()] = sha256_file_hex(merges.string());
+    } else {
+      throw std::runtime_error("tokenizer directory " + path + " holds neither tokenizer.json nor vocab.json + merges.txt");
+    }
+    return t;
+  }
+  t.files[fs::absolute(path).string()] = sha256_file_hex(path);
+  if (ext == ".json") {
+    WordTokenizer g = gpt2_word_tokenizer(load_gpt2_tokenizer_json(path), "tokenizer.json");
+    g.files = t.files;
+    return g;
+  }
+  if (ext == ".model") {
+    // Read without libsentencepiece (its bundled protobuf clashes with libtorch's; see
+    // sentencepiece_model.hpp); BPE models only.
+    auto sp = std::make_shared<SentencePieceModel>(load_sentencepiece_model(path));
+    if (sp->model_type != 2) {
+      throw std::invalid_argument("--tokenizer " + path + ": SentencePiece model type " +
+                                  std::to_string(sp->model_type) + " is not BPE; only BPE models are supported");
+    }
+    t.bos = sp->bos_id;
+    t.kind = "SentencePiece BPE .model (read by sentencepiece_model.hpp); each word encoded alone with the dummy "
+             "prefix, i.e. \"\u2581word\" as in running text; " +
+             (t.bos >= 0 ? "BOS id " + std::to_string(t.bos) + " starts every window" : std::string("no BOS"));
+    t.encode_word = [sp](const std::string& w, bool) { return encode_word(*sp, w); };
+    return t;
+  }
+  auto tok = std::make_shared<Llama2cTokenizer>(
+      load_llama2c_tokenizer(path, static_cast<std::int32_t>(model_vocab)));
+  t.bos = Llama2cTokenizer::kBos;
+  t.kind = "llama2.c tokenizer.bin; each word encoded alone with run.c's \" \" prefix; BOS 1 starts every window";
+  t.encode_word = [tok](const std::string& w, bool) { return encode(*tok, w, EncodeOptions{false, false}); };
+  return t;
+}
+
+// --model-variant: trained | untrained:SEED | noise:REL_SD:SEED.
+struct ModelVariant {
+  std::string kind = "trained";
+  std::uint64_t seed = 0;
+  double rel_sd = 0.0;
+};
+
+std::uint64_t parse_seed(const std::string& s, const std::string& spec) {
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (s.empty() || used != s.size() || s[0] == '-') {
+    throw std::invalid_argument("--model-variant '" + spec + "': seed '" + s + "' is not a non-negative integer");
+  }
+  return v;
+}
+
+ModelVariant parse_variant(const std::string& spec) {
+  ModelVariant v;
+  if (spec == "trained") return v;
+  if (spec.rfind("untrained:", 0) == 0) {
+    v.kind = "untrained";
+    v.seed = parse_seed(spec.substr(10), spec);
+    return v;
+  }
+  if (spec.rfind("noise:", 0) == 0) {
+    const std::string rest = spec.substr(6);
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string::npos) {
+      throw std::invalid_argument("--model-variant noise wants noise:REL_SD:SEED, got '" + spec + "'");
+    }
+    const std::string sd = rest.substr(0, colon);
+    std::size_t used = 0;
+    try {
+      v.rel_sd = std::stod(sd, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (sd.empty() || used != sd.size() || !std::isfinite(v.rel_sd) || v.rel_sd < 0.0) {
+      throw std::invalid_argument("--model-variant '" + spec + "': REL_SD '" + sd + "' is not a number >= 0");
+    }
+    v.kind = "noise";
+    v.seed = parse_seed(rest.substr(colon + 1), spec);
+    return v;
+  }
+  throw std::invalid_argument("--model-variant wants trained, untrained:SEED or noise:REL_SD:SEED, got '" + spec + "'");
+}
+
+nlohmann::json variant_json(const ModelVariant& v, const std::string& spec) {
+  nlohmann::json j = {{"spec", spec}, {"kind", v.kind}};
+  if (v.kind == "untrained") {
+    j["seed"] = v.seed;
+    j["note"] =
+        "untrained_twin: same architecture, fresh weights drawn as the family's initialisation "
+        "(N(0, initializer_range), norm gains 1) from a libtorch CPU generator with this seed";
+  } else if (v.kind == "noise") {
+    j["seed"] = v.seed;
+    j["rel_sd"] = v.rel_sd;
+    j["note"] =
+        "noisy_copy: every weight tensor W of the trained model (embeddings, attention and MLP matrices and "
+        "biases, norm gains and biases included, an untied classifier) + N(0, (rel_sd * sd(W))^2), sd(W) the "
+        "population sd of W's entries; tied classifier stays tied";
+  }
+  return j;
+}
+
+std::int64_t parse_int_flag(const std::string& flag, const std::string& value) {
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (value.empty() || used != value.size() || v < 0) {
+    throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + value + "'");
+  }
+  return v;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Relative paths are the user's (bazel run's working directory), not the runfiles directory.
+std::string user_path(const std::string& p) {
+  const fs::path path(p);
+  if (path.is_absolute()) return p;
+  if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY"); cwd != nullptr && *cwd) {
+    return (fs::path(cwd) / path).string();
+  }
+  return p;
+}
+
 }  // namespace
+
+SegmentedWords read_stimulus_lines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read stimulus " + path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  const auto blank = [](const std::string& l) {
+    return l.find_first_not_of(" \t\r\f\v") == std::string::npos;
+  };
+  while (!lines.empty() && blank(lines.back())) lines.pop_back();
+  SegmentedWords out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (blank(lines[i])) {
+      throw std::runtime_error(path + ": line " + std::to_string(i + 1) +
+                               " is blank (--segments lines wants one non-empty segment per line)");
+    }
+    std::istringstream split(lines[i]);
+    std::string w;
+    while (split >> w) {
+      out.words.push_back(w);
+      out.segment_of.push_back(static_cast<std::int64_t>(i));
+    }
+  }
+  out.segments = static_cast<std::int64_t>(lines.size());
+  if (out.words.empty()) throw std::runtime_error("stimulus " + path + " holds no words");
+  return out;
+}
 
 std::vector<std::string> read_stimulus_words(const std::string& path, const std::string& tier) {
   std::vector<std::string> words;
@@ -143,14 +361,41 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
   if (req.dtype != "float32" && req.dtype != "float64") {
     throw std::invalid_argument("--dtype wants float32 or float64, got '" + req.dtype + "'");
   }
+  const ModelVariant variant = parse_variant(req.model_variant);
+  if (req.segments != "none" && req.segments != "lines") {
+    throw std::invalid_argument("--segments wants none or lines, got '" + req.segments + "'");
+  }
+  if (req.segment_pool != "none" && req.segment_pool != "last") {
+    throw std::invalid_argument("--segment-pool wants none or last, got '" + req.segment_pool + "'");
+  }
+  const bool segmented = req.segments == "lines";
+  if (req.segment_pool != "none" && !segmented) {
+    throw std::invalid_argument("--segment-pool " + req.segment_pool + " needs --segments lines");
+  }
+  if (req.segment_pool != "none" && !features.activations) {
+    throw std::invalid_argument("--segment-pool " + req.segment_pool + " pools activations: add activations to --features");
+  }
+  if (segmented && lower_extension(req.stimulus_path) == ".textgrid") {
+    throw std::invalid_argument("--segments lines wants a text stimulus (one segment per line), got " +
+                                req.stimulus_path);
+  }
   torch::set_num_threads(static_cast<int>(req.threads));
-  const std::vector<std::string> words = read_stimulus_words(req.stimulus_path, req.textgrid_tier);
+  SegmentedWords stim;
+  if (segmented) {
+    stim = read_stimulus_lines(req.stimulus_path);
+  } else {
+    stim.words = read_stimulus_words(req.stimulus_path, req.textgrid_tier);
+    stim.segment_of.assign(stim.words.size(), 0);
+    stim.segments = 1;
+  }
+  const std::vector<std::string>& words = stim.words;
 
   if (!fs::exists(req.model_path)) throw std::runtime_error("model not found: " + req.model_path);
   Model model = fs::is_directory(req.model_path) ? load_hf(req.model_path) : load_llama2c(req.model_path);
+  if (variant.kind == "untrained") model = untrained_twin(model.config, variant.seed);
+  if (variant.kind == "noise") model = noisy_copy(model, variant.rel_sd, variant.seed);
   if (req.dtype == "float64") model = to_dtype(model, torch::kFloat64);
-  const Llama2cTokenizer tok =
-      load_llama2c_tokenizer(req.tokenizer_path, static_cast<std::int32_t>(model.config.vocab_size));
+  const WordTokenizer tok = load_word_tokenizer(req.tokenizer_path, model.config.vocab_size);
 
   WordFeatureOptions opt;
   opt.features = features;
@@ -167,24 +412,33 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
     opt.erasure.mode = ErasureMode::kRemove;
   } else if (req.erasure == "replace") {
     opt.erasure.mode = ErasureMode::kReplace;
+  } else if (req.erasure == "remove-word") {
+    opt.erase_whole_words = true;
   } else {
-    throw std::invalid_argument("--erasure wants remove or replace, got '" + req.erasure + "'");
+    throw std::invalid_argument("--erasure wants remove, replace or remove-word, got '" + req.erasure + "'");
   }
   opt.erasure.baseline = opt.integrated_gradients.baseline;
-  opt.bos = Llama2cTokenizer::kBos;
+  opt.bos = tok.bos;
+  if (segmented) opt.segment_of = stim.segment_of;
   if (progress != nullptr) {
-    opt.progress = [progress, start](std::int64_t done, std::int64_t total) {
+    opt.progress = [progress, start, last = -1.0](std::int64_t done, std::int64_t total) mutable {
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (done < total && s - last < 1.0) return;  // at most one line a second
+      last = s;
       *progress << "\rextract: " << done << "/" << total << " words, " << std::fixed << std::setprecision(1) << s
                 << " s" << std::flush;
     };
   }
-  // Each word is encoded alone; run.c's encode adds the " " dummy prefix, so every word is
-  // " word" as in running text.
+  // Each word is encoded alone, as the family writes a word inside running text (see
+  // WordTokenizer::kind).
   std::vector<std::vector<std::int32_t>> word_tokens;
   std::int64_t n_tokens = 0;
-  for (const std::string& w : words) {
-    word_tokens.push_back(encode(tok, w, EncodeOptions{false, false}));
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    const bool first = w == 0 || stim.segment_of[w] != stim.segment_of[w - 1];
+    word_tokens.push_back(tok.encode_word(words[w], first));
+    if (word_tokens.back().empty()) {
+      throw std::runtime_error("stimulus word " + std::to_string(w) + " '" + words[w] + "' encodes to no token");
+    }
     n_tokens += static_cast<std::int64_t>(word_tokens.back().size());
   }
   const WordFeatures wf = extract_word_features(model, word_tokens, opt);
@@ -229,7 +483,13 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
          "[words, 3]: f(x), f(baseline), sum(attributions over the whole context) - (f(x) - f(baseline)); NaN "
          "where no next word");
   }
-  if (features.erasure) save("erasure", wf.erasure, "f(x) - f(x without word's token)" + attr_note);
+  if (features.erasure) {
+    save("erasure", wf.erasure,
+         (req.erasure == "remove-word" ? std::string("f(x) - f(x without all of the word's tokens)")
+          : req.erasure == "replace"   ? std::string("f(x) - f(x with each of the word's tokens replaced by the baseline)")
+                                       : std::string("f(x) - f(x without each of the word's tokens), pooled")) +
+             attr_note);
+  }
   if (features.conductance) {
     for (std::size_t l = 0; l < wf.conductance.size(); ++l) {
       save("conductance_block_" + std::to_string(l), wf.conductance[l], "layer conductance" + attr_note);
@@ -238,6 +498,31 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
   RowMatrix ctx(static_cast<Eigen::Index>(words.size()), 1);
   for (std::size_t w = 0; w < words.size(); ++w) ctx(static_cast<Eigen::Index>(w), 0) = wf.context_words[w];
   save("context_words", ctx, "[words, 1] preceding words in the window each word was read from");
+  RowMatrix surprisal(static_cast<Eigen::Index>(words.size()), 1);
+  surprisal.col(0) = wf.surprisal;
+  save("surprisal", surprisal,
+       "[words, 1] sum over the word's scored tokens of -ln p(token | its window prefix), nats (the perplexity's terms)");
+  if (segmented) {
+    RowMatrix seg(static_cast<Eigen::Index>(words.size()), 1);
+    for (std::size_t w = 0; w < words.size(); ++w) seg(static_cast<Eigen::Index>(w), 0) = stim.segment_of[w];
+    save("segment", seg, "[words, 1] 0-based line (segment) index of each word");
+  }
+  if (req.segment_pool == "last") {
+    // The row of each segment's last word: segments are consecutive runs of words, one per line.
+    std::vector<Eigen::Index> last_word(static_cast<std::size_t>(stim.segments), -1);
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      last_word[static_cast<std::size_t>(stim.segment_of[w])] = static_cast<Eigen::Index>(w);
+    }
+    for (std::size_t l = 0; l < wf.layer_names.size(); ++l) {
+      const RowMatrix& a = wf.activations[l];
+      RowMatrix pooled(stim.segments, a.cols());
+      for (std::int64_t g = 0; g < stim.segments; ++g) pooled.row(g) = a.row(last_word[static_cast<std::size_t>(g)]);
+      save("segment_activations_" + wf.layer_names[l], pooled,
+           "[segments, dim] the activation row of each segment's last word (" + req.activation_pooling +
+               "-sub-word pooled), segments in line order");
+    }
+  }
+  const PerplexitySummary ppl = perplexity_of(wf);
 
   nlohmann::json windows = nlohmann::json::array();
   for (const Window& w : wf.windows) {
@@ -255,11 +540,26 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
                  {"n_heads", c.n_heads},
                  {"vocab_size", c.vocab_size},
                  {"max_seq_len", c.max_seq_len}}},
+      {"model_variant", variant_json(variant, req.model_variant)},
       {"tokenizer", {{"path", fs::absolute(req.tokenizer_path).string()},
-                     {"sha256", sha256_file_hex(req.tokenizer_path)},
-                     {"kind", "llama2.c tokenizer.bin; each word encoded alone with run.c's \" \" prefix; BOS 1 "
-                              "starts every window"}}},
-      {"stimulus", {{"path", fs::absolute(req.stimulus_path).string()}, {"tier", req.textgrid_tier}}},
+                     {"files_sha256", tok.files},
+                     {"bos", tok.bos},
+                     {"kind", tok.kind}}},
+      {"stimulus", {{"path", fs::absolute(req.stimulus_path).string()},
+                    {"tier", req.textgrid_tier},
+                    {"segments", req.segments},
+                    {"n_segments", stim.segments},
+                    {"segment_pool", req.segment_pool}}},
+      {"perplexity",
+       {{"nll_per_token", ppl.nll_per_token},
+        {"perplexity", ppl.perplexity},
+        {"tokens_scored", ppl.tokens_scored},
+        {"tokens_total", n_tokens},
+        {"unit", "nats"},
+        {"definition",
+         "every token of every word is predicted once, in the window its word is assigned to, from the "
+         "positions before it (BOS included: a window's first token is scored after BOS); nll_per_token = "
+         "mean of -ln p, perplexity = exp(nll_per_token)"}}},
       {"options",
        {{"features", req.features},
         {"context_words", req.context_words},
@@ -275,7 +575,11 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
         {"conductance_points", req.ig_steps + 1},
         {"erasure", req.erasure},
         {"activation_pooling", req.activation_pooling},
+        {"model_variant", req.model_variant},
+        {"segments", req.segments},
+        {"segment_pool", req.segment_pool},
         {"attribution_pooling", req.attribution_pooling}}},
+      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
       {"words", words},
       {"word_tokens", word_tokens},
       {"layer_names", wf.layer_names},
@@ -286,8 +590,120 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
   summary.files.push_back("manifest.json");
   summary.words = static_cast<std::int64_t>(words.size());
   summary.tokens = n_tokens;
+  summary.segments = stim.segments;
+  summary.nll_per_token = ppl.nll_per_token;
+  summary.perplexity = ppl.perplexity;
+  summary.tokens_scored = ppl.tokens_scored;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
+}
+
+const char* extract_usage() {
+  return R"(usage: neuroscore extract --model M --tokenizer T --stimulus S --out DIR [options]
+
+Word features of a causal language model for a stimulus: activations of every layer, attention to
+the previous K words, "words x K" attributions of the prediction of word w+1 made at word w (Rahimi
+et al. 2025), each word's surprisal and the stimulus perplexity. Writes one NPY per array and
+manifest.json (model sha256 and variant, tokenizer, every option, words, windows, perplexity, shapes).
+
+options:
+  --model M          llama2.c checkpoint (.bin) or Hugging Face directory (config.json + safetensors)
+  --tokenizer T      llama2.c tokenizer.bin; SentencePiece .model; GPT-2 tokenizer.json, or a
+                     directory with tokenizer.json or vocab.json + merges.txt. Words are encoded
+                     alone as the family writes them in running text: llama2.c " word" (run.c's
+                     prefix), SentencePiece "▁word", GPT-2 " word" except a segment's first word.
+  --stimulus S       text file (words split on whitespace) or a .TextGrid (required)
+  --tier NAME        TextGrid tier of words (default: "words"/"word", else the first interval tier)
+  --out DIR          output directory (required)
+  --model-variant V  trained (default) | untrained:SEED (same architecture, fresh initialisation)
+                     | noise:REL_SD:SEED (trained weights + Gaussian noise of REL_SD x each
+                     tensor's own sd, norm gains included): a model-quality series
+  --segments G       none (default) | lines: one segment (sentence, story) per line of a text
+                     stimulus; context never crosses a line; writes segment.npy [words, 1]
+  --segment-pool P   none (default) | last: also segment_activations_<layer>.npy [segments, dim],
+                     each segment's last word's row (sentence representations)
+  --features LIST    comma-separated: activations,attention,grad_norm,grad_x_input,
+                     integrated_gradients,erasure,conductance (default: activations)
+  --context N        preceding words of context per word (default 0 = all that fit in the
+                     model's max_seq_len, sliding windows)
+  --stride N         sliding-window stride in words when --context is 0 (default: half a window)
+  --lags K           previous words for attention and attributions (default 10)
+  --threads T        libtorch threads (default 1)
+  --dtype D          float32 (default) or float64
+  --target X         logprob (default), logit, argmax-logprob, argmax-logit
+  --baseline B       IG/conductance/erasure-replace baseline: zero (default; does not converge
+                     on RMSNorm models: see the completeness file), mean, token:ID (token:0 = <unk>)
+  --quadrature Q     gausslegendre (default), riemann_left|right|middle|trapezoid
+  --ig-steps N       integration steps (default 50; conductance uses N + 1 points)
+  --erasure E        remove (default: each sub-word token removed alone, pooled to words),
+                     replace (by --baseline), or remove-word (all of a word's tokens at once)
+  --activation-pooling P   last (default), first, mean, sum, absmax
+  --attribution-pooling P  sum (default), last, first, mean, absmax
+
+Perplexity (always, in manifest.json "perplexity" and surprisal.npy): every token is predicted
+once, from the window its word is assigned to (BOS included), nats.
+
+examples:
+  neuroscore extract --model stories260K.bin --tokenizer tok512.bin --stimulus words.txt --out /tmp/f
+  neuroscore extract --model stories260K.bin --tokenizer tok512.bin --stimulus story.TextGrid \
+      --features activations,attention,integrated_gradients --baseline mean --context 20 --out /tmp/f
+  neuroscore extract --model stories260K.bin --tokenizer tok512.bin --stimulus sentences.txt \
+      --segments lines --segment-pool last --model-variant noise:0.2:1 --out /tmp/f
+)";
+}
+
+ExtractRequest parse_extract_args(const std::vector<std::string>& args, bool* help) {
+  ExtractRequest req;
+  if (help != nullptr) *help = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "-h" || flag == "--help") {
+      if (help != nullptr) *help = true;
+      return req;
+    }
+    if (i + 1 >= args.size()) throw std::invalid_argument("unknown option or missing value: " + flag);
+    const std::string& value = args[++i];
+    if (flag == "--model") req.model_path = user_path(value);
+    else if (flag == "--tokenizer") req.tokenizer_path = user_path(value);
+    else if (flag == "--stimulus") req.stimulus_path = user_path(value);
+    else if (flag == "--tier") req.textgrid_tier = value;
+    else if (flag == "--out") req.out_dir = user_path(value);
+    else if (flag == "--model-variant") req.model_variant = value;
+    else if (flag == "--segments") req.segments = value;
+    else if (flag == "--segment-pool") req.segment_pool = value;
+    else if (flag == "--features") req.features = split_commas(value);
+    else if (flag == "--context") req.context_words = parse_int_flag(flag, value);
+    else if (flag == "--stride") req.stride_words = parse_int_flag(flag, value);
+    else if (flag == "--lags") req.lags = parse_int_flag(flag, value);
+    else if (flag == "--threads") req.threads = parse_int_flag(flag, value);
+    else if (flag == "--dtype") req.dtype = value;
+    else if (flag == "--target") req.target = value;
+    else if (flag == "--baseline") req.baseline = value;
+    else if (flag == "--quadrature") req.quadrature = value;
+    else if (flag == "--ig-steps") req.ig_steps = parse_int_flag(flag, value);
+    else if (flag == "--erasure") req.erasure = value;
+    else if (flag == "--activation-pooling") req.activation_pooling = value;
+    else if (flag == "--attribution-pooling") req.attribution_pooling = value;
+    else throw std::invalid_argument("unknown option: " + flag);
+  }
+  if (req.stimulus_path.empty()) throw std::invalid_argument("--stimulus is required");
+  return req;
+}
+
+int extract_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  bool help = false;
+  const ExtractRequest req = parse_extract_args(args, &help);
+  if (help) {
+    out << extract_usage();
+    return 0;
+  }
+  const ExtractSummary s = run_extract(req, &err);
+  out << "extract: " << s.words << " words (" << s.tokens << " tokens, " << s.segments << " segments) in "
+      << std::fixed << std::setprecision(2) << s.seconds << " s (" << std::setprecision(1)
+      << static_cast<double>(s.tokens) / s.seconds << " tokens/s); perplexity " << std::setprecision(3)
+      << s.perplexity << " (" << std::setprecision(4) << s.nll_per_token << " nats/token over " << s.tokens_scored
+      << " tokens); wrote " << s.files.size() << " files to " << req.out_dir << "\n";
+  return 0;
 }
 
 }  // namespace neuroscore::extract

@@ -1,6 +1,6 @@
 // extract/extract_command.hpp: the `neuroscore extract` pipeline without libtorch in the interface
 // (stimulus words -> word features -> NPY files + manifest.json). Main entry points:
-// ExtractRequest, run_extract, read_stimulus_words.
+// ExtractRequest, run_extract, parse_extract_args, extract_main, extract_usage.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +14,14 @@ namespace neuroscore::extract {
 // the option) inside run_extract.
 struct ExtractRequest {
   std::string model_path;      // llama2.c .bin, or a Hugging Face directory (config.json + safetensors)
-  std::string tokenizer_path;  // llama2.c tokenizer.bin
+  // llama2.c tokenizer.bin; SentencePiece .model; GPT-2 tokenizer.json, or a directory holding
+  // tokenizer.json or vocab.json + merges.txt
+  std::string tokenizer_path;
   std::string stimulus_path;   // words/sentences text (split on whitespace) or a Praat .TextGrid
+  // trained | untrained:SEED (untrained_twin) | noise:REL_SD:SEED (noisy_copy of the trained weights)
+  std::string model_variant = "trained";
+  std::string segments = "none";      // none | lines (text stimulus: one segment per line, no context across)
+  std::string segment_pool = "none";  // none | last (segment_activations_<layer>.npy: each segment's last word)
   std::string textgrid_tier;   // tier of word intervals; empty: "words" if present, else the first interval tier
   std::string out_dir;
   std::vector<std::string> features = {"activations"};  // activations, attention, grad_norm, grad_x_input,
@@ -29,7 +35,7 @@ struct ExtractRequest {
   std::string baseline = "zero";               // zero | mean | token:ID (e.g. token:0 = <unk>)
   std::string quadrature = "gausslegendre";    // gausslegendre | riemann_left | riemann_right | riemann_middle | riemann_trapezoid
   std::int64_t ig_steps = 50;
-  std::string erasure = "remove";              // remove | replace (uses --baseline)
+  std::string erasure = "remove";              // remove | replace (uses --baseline) | remove-word
   std::string activation_pooling = "last";     // last | first | mean | sum | absmax
   std::string attribution_pooling = "sum";
 };
@@ -37,6 +43,10 @@ struct ExtractRequest {
 struct ExtractSummary {
   std::int64_t words = 0;
   std::int64_t tokens = 0;
+  std::int64_t segments = 0;
+  double nll_per_token = 0.0;  // mean negative log-likelihood (nats) of the scored tokens
+  double perplexity = 0.0;
+  std::int64_t tokens_scored = 0;
   double seconds = 0.0;
   std::vector<std::string> files;  // written, relative to out_dir
 };
@@ -48,5 +58,28 @@ ExtractSummary run_extract(const ExtractRequest& request, std::ostream* progress
 // dropped), else whitespace-separated words of the text file. Throws std::runtime_error naming the
 // path when it cannot be read or holds no words.
 std::vector<std::string> read_stimulus_words(const std::string& path, const std::string& tier = "");
+
+// Words and their segment (0-based line index) of a text file with one segment per line. A blank
+// line (other than trailing ones) is an error naming the line, since it would silently shift
+// segment indices. Throws std::runtime_error naming the path.
+struct SegmentedWords {
+  std::vector<std::string> words;
+  std::vector<std::int64_t> segment_of;  // [words]
+  std::int64_t segments = 0;
+};
+SegmentedWords read_stimulus_lines(const std::string& path);
+
+// The command line of `neuroscore extract` (everything after the subcommand name): flags to an
+// ExtractRequest. Relative paths are resolved against $BUILD_WORKING_DIRECTORY when set (bazel
+// run). Throws std::invalid_argument on an unknown flag or a missing or malformed value; sets
+// `help` (when non-null) instead of parsing further on -h/--help.
+ExtractRequest parse_extract_args(const std::vector<std::string>& args, bool* help = nullptr);
+
+// The help text of `neuroscore extract` (options and examples).
+const char* extract_usage();
+
+// parse_extract_args + run_extract + a one-line summary on `out`, progress on `err`; returns the
+// process exit code (0, or 0 after printing extract_usage() for --help). Exceptions propagate.
+int extract_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace neuroscore::extract

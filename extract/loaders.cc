@@ -328,4 +328,52 @@ Model untrained_twin(const ModelConfig& c, std::uint64_t seed) {
   return m;
 }
 
+Model noisy_copy(const Model& model, double rel_sd, std::uint64_t seed) {
+  if (!(rel_sd >= 0.0) || !std::isfinite(rel_sd)) {
+    throw std::invalid_argument("noisy_copy: relative noise sd must be finite and >= 0, got " +
+                                std::to_string(rel_sd));
+  }
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  // W + N(0, (rel_sd * sd(W))^2); undefined tensors (weights a family does not use) stay undefined.
+  auto noisy = [&](const torch::Tensor& w) -> torch::Tensor {
+    if (!w.defined()) return w;
+    torch::Tensor out = w.detach().clone();
+    if (rel_sd == 0.0 || w.numel() < 2) return out;
+    const double sd = w.detach().to(torch::kFloat64).std(/*unbiased=*/false).item<double>();
+    if (sd == 0.0) return out;
+    torch::Tensor noise = torch::empty_like(out).normal_(0.0, rel_sd * sd, gen);
+    return out + noise;
+  };
+  Model m;
+  m.config = model.config;
+  m.token_embedding = noisy(model.token_embedding);
+  m.position_embedding = noisy(model.position_embedding);
+  for (const LayerWeights& l : model.layers) {
+    LayerWeights w;
+    w.attn_norm_weight = noisy(l.attn_norm_weight);
+    w.attn_norm_bias = noisy(l.attn_norm_bias);
+    w.wq = noisy(l.wq);
+    w.wk = noisy(l.wk);
+    w.wv = noisy(l.wv);
+    w.wo = noisy(l.wo);
+    w.bq = noisy(l.bq);
+    w.bk = noisy(l.bk);
+    w.bv = noisy(l.bv);
+    w.bo = noisy(l.bo);
+    w.ffn_norm_weight = noisy(l.ffn_norm_weight);
+    w.ffn_norm_bias = noisy(l.ffn_norm_bias);
+    w.w1 = noisy(l.w1);
+    w.w2 = noisy(l.w2);
+    w.w3 = noisy(l.w3);
+    w.b1 = noisy(l.b1);
+    w.b2 = noisy(l.b2);
+    m.layers.push_back(std::move(w));
+  }
+  m.final_norm_weight = noisy(model.final_norm_weight);
+  m.final_norm_bias = noisy(model.final_norm_bias);
+  m.classifier = model.config.tied_classifier ? m.token_embedding : noisy(model.classifier);
+  check_shapes(m, "noisy_copy");
+  return m;
+}
+
 }  // namespace neuroscore::extract

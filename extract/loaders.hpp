@@ -40,4 +40,14 @@ void save_hf(const Model& model, const std::string& directory, DType dtype = DTy
 // An untied classifier is drawn like a Linear.
 Model untrained_twin(const ModelConfig& config, std::uint64_t seed);
 
+// The "noise" model variant (a quality series between trained and destroyed, Mischler et al. 2024
+// M1): a copy of `model` where every weight tensor W (embeddings, every attention/MLP matrix and
+// bias, every norm gain and bias, an untied classifier) becomes W + N(0, (rel_sd * sd(W))^2), sd(W)
+// the population standard deviation of W's own entries (so a constant tensor, e.g. norm gains of
+// 1, is left unchanged). A tied classifier stays tied (noised once, with the embedding). Noise is
+// drawn in the model's dtype from a libtorch CPU generator seeded with `seed`, tensors in a fixed
+// order (embeddings, then each layer's tensors in LayerWeights order, final norm, classifier).
+// rel_sd == 0 returns an exact copy. Throws std::invalid_argument when rel_sd < 0 or not finite.
+Model noisy_copy(const Model& model, double rel_sd, std::uint64_t seed);
+
 }  // namespace neuroscore::extract

@@ -52,8 +52,10 @@ double pool_scalar(const std::vector<double>& values, Pooling pooling) {
   throw std::invalid_argument("unknown pooling");
 }
 
-std::vector<Window> make_windows(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
-                                 std::int64_t context_words, std::int64_t stride_words) {
+namespace {
+
+std::vector<Window> make_windows_one_segment(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
+                                             std::int64_t context_words, std::int64_t stride_words) {
   const auto n = static_cast<std::int64_t>(token_counts.size());
   std::vector<std::int64_t> prefix(token_counts.size() + 1, 0);
   for (std::int64_t w = 0; w < n; ++w) {
@@ -92,6 +94,61 @@ std::vector<Window> make_windows(const std::vector<std::int64_t>& token_counts, 
   return windows;
 }
 
+}  // namespace
+
+std::vector<Window> make_windows(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
+                                 std::int64_t context_words, std::int64_t stride_words,
+                                 const std::vector<std::int64_t>& segment_of) {
+  if (segment_of.empty()) return make_windows_one_segment(token_counts, max_tokens, context_words, stride_words);
+  if (segment_of.size() != token_counts.size()) {
+    throw std::invalid_argument("make_windows: " + std::to_string(segment_of.size()) + " segment indices for " +
+                                std::to_string(token_counts.size()) + " words");
+  }
+  std::vector<Window> windows;
+  std::size_t begin = 0;
+  while (begin < token_counts.size()) {
+    std::size_t end = begin + 1;
+    while (end < token_counts.size() && segment_of[end] == segment_of[begin]) ++end;
+    if (end < token_counts.size() && segment_of[end] < segment_of[begin]) {
+      throw std::invalid_argument("make_windows: segment index decreases at word " + std::to_string(end) + " (" +
+                                  std::to_string(segment_of[begin]) + " -> " + std::to_string(segment_of[end]) + ")");
+    }
+    const std::vector<std::int64_t> counts(token_counts.begin() + static_cast<std::ptrdiff_t>(begin),
+                                           token_counts.begin() + static_cast<std::ptrdiff_t>(end));
+    std::vector<Window> part;
+    try {
+      part = make_windows_one_segment(counts, max_tokens, context_words, stride_words);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("segment " + std::to_string(segment_of[begin]) + " (from word " +
+                                  std::to_string(begin) + "): " + e.what());
+    }
+    const auto off = static_cast<std::int64_t>(begin);
+    for (Window w : part) {
+      w.first_word += off;
+      w.end_word += off;
+      w.assigned_begin += off;
+      w.assigned_end += off;
+      windows.push_back(w);
+    }
+    begin = end;
+  }
+  return windows;
+}
+
+PerplexitySummary perplexity_of(const WordFeatures& features) {
+  PerplexitySummary s;
+  double total = 0.0;
+  for (Eigen::Index w = 0; w < features.surprisal.size(); ++w) {
+    if (features.scored_tokens[static_cast<std::size_t>(w)] == 0) continue;
+    total += features.surprisal[w];
+    s.tokens_scored += features.scored_tokens[static_cast<std::size_t>(w)];
+  }
+  if (s.tokens_scored == 0) throw std::invalid_argument("perplexity_of: no token was scored");
+  s.nll_per_token = total / static_cast<double>(s.tokens_scored);
+  s.perplexity = std::exp(s.nll_per_token);
+  return s;
+}
+
 WordFeatures extract_word_features(const Model& model, const std::vector<std::vector<std::int32_t>>& word_tokens,
                                    const WordFeatureOptions& options) {
   const auto n_words = static_cast<std::int64_t>(word_tokens.size());
@@ -112,7 +169,12 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
   }
   const std::int64_t bos_tokens = options.bos >= 0 ? 1 : 0;
   WordFeatures out;
-  out.windows = make_windows(counts, cfg.max_seq_len - bos_tokens, options.context_words, options.stride_words);
+  out.windows = make_windows(counts, cfg.max_seq_len - bos_tokens, options.context_words, options.stride_words,
+                             options.segment_of);
+  const auto same_segment = [&](std::int64_t a, std::int64_t b) {
+    return options.segment_of.empty() ||
+           options.segment_of[static_cast<std::size_t>(a)] == options.segment_of[static_cast<std::size_t>(b)];
+  };
   const std::int64_t k_lags = options.lags;
   const std::int64_t layers = cfg.n_layers;
   const std::int64_t heads = cfg.n_heads;
@@ -138,6 +200,8 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
   if (fs.erasure) out.erasure = zeros(k_lags);
   if (fs.conductance) out.conductance.assign(static_cast<std::size_t>(layers), zeros(k_lags));
   out.context_words.assign(static_cast<std::size_t>(n_words), 0);
+  out.surprisal = Eigen::VectorXd::Zero(n_words);
+  out.scored_tokens.assign(static_cast<std::size_t>(n_words), 0);
   const bool argmax_target =
       options.target == Target::kLogitOfArgmax || options.target == Target::kLogProbabilityOfArgmax;
 
@@ -155,10 +219,18 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
     }
     const torch::Tensor id_tensor = torch::tensor(ids, torch::TensorOptions().dtype(torch::kLong));
     ForwardResult fwd;
-    if (fs.activations || fs.attention) {
+    torch::Tensor token_logprob;  // [T]: entry i = ln p(ids[i] | ids[0..i-1]); entry 0 undefined (0)
+    {
       torch::NoGradGuard no_grad;
       fwd = forward(model, id_tensor, ForwardOptions{fs.activations, fs.attention});
+      const std::int64_t T = id_tensor.size(0);
+      token_logprob = torch::zeros({T}, torch::TensorOptions().dtype(torch::kFloat64));
+      if (T > 1) {
+        const torch::Tensor lp = torch::log_softmax(fwd.logits.slice(0, 0, T - 1).to(torch::kFloat64), -1);
+        token_logprob.slice(0, 1, T) = lp.gather(1, id_tensor.slice(0, 1, T).unsqueeze(1)).squeeze(1);
+      }
     }
+    const std::vector<double> logprob = to_vector(token_logprob);
     // Pool the token entries [first token of word w - k .. last token of word w - k] of a token
     // vector (attribution or attention row) into lag columns.
     const auto lag_row = [&](const std::vector<double>& per_token, std::int64_t local_w, Pooling pooling) {
@@ -175,6 +247,10 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       const auto lj = static_cast<std::size_t>(local);
       const std::int64_t last = end_of[lj] - 1;
       out.context_words[static_cast<std::size_t>(w)] = local;
+      for (std::int64_t t = std::max<std::int64_t>(begin_of[lj], 1); t < end_of[lj]; ++t) {
+        out.surprisal[w] -= logprob[static_cast<std::size_t>(t)];
+        ++out.scored_tokens[static_cast<std::size_t>(w)];
+      }
       if (fs.activations) {
         for (std::int64_t l = 0; l <= layers; ++l) {
           const torch::Tensor& h = l == 0 ? fwd.block_input : fwd.residual[static_cast<std::size_t>(l - 1)];
@@ -202,7 +278,7 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
         }
       }
       if (!fs.any_attribution()) continue;
-      const bool has_next = w + 1 < n_words;
+      const bool has_next = w + 1 < n_words && same_segment(w, w + 1);
       if (!has_next && !argmax_target) continue;
       TargetSpec spec{options.target, has_next ? word_tokens[static_cast<std::size_t>(w + 1)].front() : -1};
       const torch::Tensor ctx = id_tensor.slice(0, 0, last + 1);
@@ -222,8 +298,21 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
         out.ig_baseline_value[w] = r.baseline_value;
         out.ig_completeness_gap[w] = r.completeness_gap;
       }
-      if (fs.erasure) {
-        const ErasureResult r = erasure(model, ctx, last, spec, options.erasure);
+      if (fs.erasure && options.erase_whole_words) {
+        std::vector<TokenSpan> spans;  // lag k = word local - k
+        for (std::int64_t k = 0; k < k_lags && local - k >= 0; ++k) {
+          const auto j = static_cast<std::size_t>(local - k);
+          spans.push_back(TokenSpan{begin_of[j], end_of[j]});
+        }
+        const ErasureResult r = erase_spans(model, ctx, last, spans, spec);
+        const std::vector<double> v = to_vector(r.attributions);
+        for (std::size_t k = 0; k < v.size(); ++k) {
+          out.erasure(w, static_cast<Eigen::Index>(k)) = std::isnan(v[k]) ? 0.0 : v[k];
+        }
+      } else if (fs.erasure) {
+        ErasureOptions eo = options.erasure;
+        eo.first_position = begin_of[static_cast<std::size_t>(std::max<std::int64_t>(0, local - (k_lags - 1)))];
+        const ErasureResult r = erasure(model, ctx, last, spec, eo);
         std::vector<double> v = to_vector(r.attributions);
         for (double& x : v) {
           if (std::isnan(x)) x = 0.0;  // removing the only token: nothing to compare

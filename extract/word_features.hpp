@@ -41,9 +41,14 @@ struct Window {
 //    starts `stride_words` words later (0: half the previous window, at least 1, moved further
 //    when needed so that the next word fits) and is assigned the words the previous one did not
 //    cover, so each word after the first window sees at least about half a window of context.
-// Throws std::invalid_argument when one word alone has more than max_tokens tokens.
+// Segments: with `segment_of` non-empty (one entry per word, non-decreasing; e.g. the line of a
+// sentence or story), windows never cross a segment boundary: the rules above are applied to each
+// segment's words alone, so the first word of a segment has no context but BOS.
+// Throws std::invalid_argument when one word alone has more than max_tokens tokens, or when
+// segment_of has the wrong length or decreases.
 std::vector<Window> make_windows(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
-                                 std::int64_t context_words, std::int64_t stride_words);
+                                 std::int64_t context_words, std::int64_t stride_words,
+                                 const std::vector<std::int64_t>& segment_of = {});
 
 struct FeatureSet {
   bool activations = true;
@@ -68,7 +73,13 @@ struct WordFeatureOptions {
   Target target = Target::kLogProbabilityOfNext;
   IntegratedGradientsOptions integrated_gradients;  // also used by conductance
   ErasureOptions erasure;
+  // Erasure of a whole word at once (every sub-word removed together, erase_spans) instead of
+  // pooling single-token erasures; the erasure.mode is then ignored.
+  bool erase_whole_words = false;
   std::int64_t bos = 1;  // prepended to every window; -1 for none
+  // Segment index per word (non-decreasing), or empty for one segment: context windows and
+  // attribution targets stay within a segment (the last word of a segment has no next word).
+  std::vector<std::int64_t> segment_of;
   // Called after each window with (words done, words in total).
   std::function<void(std::int64_t, std::int64_t)> progress;
 };
@@ -92,7 +103,25 @@ struct WordFeatures {
   Eigen::VectorXd ig_target_value, ig_baseline_value, ig_completeness_gap;  // [W] (NaN where none)
   std::vector<std::int64_t> context_words;     // [W] preceding words in the window of each word
   std::vector<Window> windows;
+  // Language-model scores under exactly the windows used: every token of word w is predicted, in
+  // the window w is assigned to, from the positions before it (BOS included, so a window's first
+  // token is scored; with bos = -1 a window's first token has no prediction and is not scored).
+  //   surprisal[w] = sum over scored tokens t of word w of -ln p(t | window prefix)   (nats)
+  //   scored_tokens[w] = how many of word w's tokens were scored.
+  // Always computed (one extra no-grad forward per window when neither activations nor attention
+  // is asked for).
+  Eigen::VectorXd surprisal;                   // [W]
+  std::vector<std::int64_t> scored_tokens;     // [W]
 };
+
+// Perplexity summary of WordFeatures::surprisal: nll_per_token = sum(surprisal) / tokens_scored,
+// perplexity = exp(nll_per_token).
+struct PerplexitySummary {
+  double nll_per_token = 0.0;
+  double perplexity = 0.0;
+  std::int64_t tokens_scored = 0;
+};
+PerplexitySummary perplexity_of(const WordFeatures& features);
 
 // `word_tokens[w]` are the sub-word token ids of word w (each non-empty). Throws
 // std::invalid_argument on an empty word or an id outside the vocabulary.

@@ -1,6 +1,7 @@
 // SentencePiece wrapper: a tiny BPE model trained in the test with Debian's libsentencepiece_train,
 // encode/decode round trips, BOS/EOS, and load errors.
 #include "extract/sentencepiece_tokenizer.hpp"
+#include "extract/sentencepiece_model.hpp"
 
 #include <gtest/gtest.h>
 #include <sentencepiece_trainer.h>
@@ -65,6 +66,36 @@ TEST_F(TinySentencePiece, LoadsFromSerializedProto) {
   const std::string proto((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const SentencePieceTokenizer tok = SentencePieceTokenizer::from_serialized(proto, "memory");
   EXPECT_EQ(tok.encode("the park"), SentencePieceTokenizer::load(model_path_).encode("the park"));
+}
+
+// The libsentencepiece-free reader (used by `neuroscore extract`, which links libtorch) encodes
+// every word as libsentencepiece encodes it alone: "▁word" with BPE merges by score.
+TEST_F(TinySentencePiece, ProtobufFreeReaderMatchesTheLibraryWordByWord) {
+  const SentencePieceTokenizer lib = SentencePieceTokenizer::load(model_path_);
+  const SentencePieceModel own = load_sentencepiece_model(model_path_);
+  EXPECT_EQ(own.model_type, 2);
+  EXPECT_EQ(own.unk_id, 0);
+  EXPECT_EQ(own.bos_id, 1);
+  EXPECT_EQ(own.eos_id, 2);
+  EXPECT_EQ(own.pad_id, -1);
+  EXPECT_TRUE(own.add_dummy_prefix);
+  ASSERT_EQ(static_cast<std::int32_t>(own.vocabulary.pieces.size()), lib.vocab_size());
+  for (std::int32_t id = 3; id < lib.vocab_size(); ++id) {
+    std::string expected = lib.piece(id);
+    for (std::size_t at; (at = expected.find("\xE2\x96\x81")) != std::string::npos;) expected.replace(at, 3, " ");
+    ASSERT_EQ(own.vocabulary.pieces[static_cast<std::size_t>(id)], expected) << "id " << id;
+  }
+  int words = 0;
+  for (const std::string w : {"Once", "upon", "a", "time", "there", "was", "little", "girl", "named", "Lily.", "She",
+                              "loved", "play", "outside", "park", "with", "her", "red", "ball.", "dog", "happy.",
+                              "Lilypark", "playday", "the"}) {
+    EXPECT_EQ(encode_word(own, w), lib.encode(w, false, false)) << w;
+    ++words;
+  }
+  EXPECT_EQ(words, 24);
+  // 'Z' never occurs in the training text and the model has no byte fallback.
+  EXPECT_THROW(encode_word(own, "Zebra"), std::runtime_error);
+  EXPECT_THROW(parse_sentencepiece_model("\x0a\x05ab", "cut"), std::runtime_error);
 }
 
 TEST(SentencePieceErrors, MissingOrCorruptModelNamesThePath) {
