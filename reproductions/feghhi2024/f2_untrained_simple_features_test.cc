@@ -1,0 +1,65 @@
+// Feghhi et al. 2024, "What are large language models mapping to in the brain?", claim F2 (their
+// figure on untrained GPT-2 on Pereira): the brain score of an UNTRAINED LLM is explained by
+// sentence length (SL) and sentence position in the passage (SP).
+// Data: Pereira et al. 2018, 384-sentence set (96 passages x 4 sentences), language-network
+// response averaged over participants. Model: stories260K with random weights (seed 1), the
+// registered layer kLayer, last word of each sentence read alone.
+// Statistic: Feghhi's omega (percent of the LLM's R^2 shared with SL + SP), passage-grouped
+// 10-fold CV, CI by bootstrap over passages. Decision rule: feghhi.hpp, omega_analysis.
+#include <gtest/gtest.h>
+
+#include <Eigen/Core>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "neuroscore/datasets/pereira.hpp"
+#include "neuroscore/split.hpp"
+#include "reproductions/feghhi2024/feghhi.hpp"
+#include "reproductions/harness.hpp"
+#include "tests/testing/data.hpp"
+
+namespace neuroscore::reproductions::feghhi {
+namespace {
+
+// Registered before running: the middle block, as in F1 and F3 (no layer search).
+constexpr const char* kLayer = "segment_activations_block_2";
+constexpr Seed kBootstrapSeed{2024};
+
+const std::vector<ControlResult>& controls() {
+  static const std::vector<ControlResult> out = omega_controls();
+  return out;
+}
+
+TEST(FeghhiF2, SimulatedControls) {
+  for (const ControlResult& c : controls()) {
+    EXPECT_EQ(c.detected, c.name.rfind("positive", 0) == 0) << c.name << ": omega " << c.value << ", p " << c.p;
+  }
+}
+
+TEST(FeghhiF2, UntrainedScoreExplainedBySentenceLengthAndPosition) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(root);
+  const datasets::PereiraData data = datasets::load_pereira(root);
+  const PereiraRows p =
+      pereira_384_rows(data.experiment, data.passage, data.position, data.length_words, data.response, data.glove);
+  const Eigen::MatrixXd llm = take_rows(feature_dir("pereira_untrained").array(kLayer), p.rows);
+  const std::vector<Fold> folds = group_kfold(p.passage, kPereiraFolds);
+  const OmegaAnalysis a = omega_analysis({p.sl_sp}, llm, p.y, p.passage, folds, kBootstrapSeed);
+
+  ClaimResult r;
+  r.claim = "F2";
+  r.statistic = "omega (%) of untrained LLM R^2 shared with SL+SP";
+  r.value = a.omega;
+  r.ci_low = a.omega_low;
+  r.ci_high = a.omega_high;
+  r.p = a.p;
+  r.verdict = a.verdict;
+  r.details = {"", std::to_string(p.rows.size()) + " sentences with a response, " + std::to_string(folds.size()) +
+                       "-fold group CV by passage. " + omega_details(a)};
+  // Deterministic (fixed seeds, fixed data): 5e-4 absorbs printing precision (4 decimals in the
+  // registry) and BLAS summation order; omega is in percent, so this is 5e-6 of the LLM's R^2.
+  report_and_check(r, registered_claim("reproductions/feghhi2024/claims.tsv", "F2"), controls(), 5e-4);
+}
+
+}  // namespace
+}  // namespace neuroscore::reproductions::feghhi
