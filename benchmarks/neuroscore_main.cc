@@ -1,6 +1,9 @@
 // The `neuroscore` command line. Subcommands:
 //   alice-word-rate   word rate -> Alice fMRI ROIs, contiguous CV ridge (the first analysis)
 //   extract           language-model word features (activations, attention, attributions)
+//   leaderboard       methods x benchmarks leaderboard with CIs, ceilings, report (benchmarks/leaderboard_run.hpp)
+//   score             brain scores of a user's own features and responses (benchmarks/score_command.hpp)
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +15,8 @@
 #include <vector>
 
 #include "benchmarks/alice_word_rate.hpp"
+#include "benchmarks/leaderboard_run.hpp"
+#include "benchmarks/score_command.hpp"
 #include "extract/extract_command.hpp"
 #include "neuroscore/data_root.hpp"
 #include "neuroscore/datasets/alice.hpp"
@@ -24,6 +29,12 @@ namespace ns = neuroscore;
 constexpr const char* kUsage = R"(usage: neuroscore <command> [options]
 
 commands:
+  leaderboard       Methods (LM layers, attention, attributions, controls) x benchmarks
+                    (alice2016-roi, pereira2018-langnet, naturalstories-rt, synthetic): scores
+                    with 95% CIs, ceilings, gain over simple features, paired tests, report.html.
+                    See: neuroscore leaderboard --help
+  score             Cross-validated ridge scores of your own features and responses (NPY/CSV):
+                    per-target r, permutation p, bootstrap CI. See: neuroscore score --help
   alice-word-rate   Brain score of word rate on the Alice fMRI data (Brennan et al. 2016):
                     6 ROIs x every usable listener, FIR delays 1-4 volumes, ridge with the
                     alpha chosen per target by inner contiguous CV, contiguous 5-fold outer
@@ -45,29 +56,8 @@ examples:
                     the prediction of word w+1 made at word w (Rahimi et al. 2025). Writes one
                     NPY per array and manifest.json (model sha256, every option, words, shapes).
 
-options of extract:
-  --model M          llama2.c checkpoint (.bin) or Hugging Face directory (required)
-  --tokenizer T      llama2.c tokenizer.bin (required)
-  --stimulus S       words/sentences text file (split on whitespace) or a .TextGrid (required)
-  --tier NAME        TextGrid tier of words (default: "words", else the first interval tier)
-  --features LIST    comma-separated: activations,attention,grad_norm,grad_x_input,
-                     integrated_gradients,erasure,conductance (default: activations)
-  --out DIR          output directory (required)
-  --context N        preceding words of context per word (default 0 = all that fit in the
-                     model's max_seq_len, sliding windows)
-  --stride N         sliding-window stride in words when --context is 0 (default: half a window)
-  --lags K           previous words for attention and attributions (default 10)
-  --threads T        libtorch threads (default 1: on this 2-core machine 2 threads measured
-                     far slower than 1)
-  --dtype D          float32 (default) or float64
-  --target X         logprob (default), logit, argmax-logprob, argmax-logit
-  --baseline B       IG/conductance/erasure-replace baseline: zero (default; does not converge
-                     on RMSNorm models: see the completeness file), mean, token:ID (token:0 = <unk>)
-  --quadrature Q     gausslegendre (default), riemann_left|right|middle|trapezoid
-  --ig-steps N       integration steps (default 50; conductance uses N + 1 points)
-  --erasure E        remove (default) or replace
-  --activation-pooling P   last (default), first, mean, sum, absmax
-  --attribution-pooling P  sum (default), last, first, mean, absmax
+  `neuroscore extract --help` lists every option of extract (model variants, segments,
+  tokenizers, attribution settings).
 
 examples:
   bazel run -c opt //benchmarks:neuroscore -- extract --model stories260K.bin --tokenizer tok512.bin \
@@ -182,62 +172,43 @@ int alice_word_rate(const std::vector<std::string>& args) {
   return 0;
 }
 
-std::int64_t parse_int(const std::string& flag, const std::string& value) {
-  return static_cast<std::int64_t>(parse_count(flag, value));
-}
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
+int leaderboard_command(const std::vector<std::string>& args) {
+  bool help = false;
+  ns::benchmarks::LeaderboardRequest req = ns::benchmarks::parse_leaderboard_args(args, &help);
+  if (help) {
+    std::cout << ns::benchmarks::leaderboard_usage();
+    return 0;
   }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-int extract_command(const std::vector<std::string>& args) {
-  ns::extract::ExtractRequest req;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "-h" || flag == "--help") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (i + 1 >= args.size()) throw std::invalid_argument("unknown option or missing value: " + flag);
-    const std::string& value = args[++i];
-    if (flag == "--model") req.model_path = user_path(value).string();
-    else if (flag == "--tokenizer") req.tokenizer_path = user_path(value).string();
-    else if (flag == "--stimulus") req.stimulus_path = user_path(value).string();
-    else if (flag == "--tier") req.textgrid_tier = value;
-    else if (flag == "--out") req.out_dir = user_path(value).string();
-    else if (flag == "--features") req.features = split_commas(value);
-    else if (flag == "--context") req.context_words = parse_int(flag, value);
-    else if (flag == "--stride") req.stride_words = parse_int(flag, value);
-    else if (flag == "--lags") req.lags = parse_int(flag, value);
-    else if (flag == "--threads") req.threads = parse_int(flag, value);
-    else if (flag == "--dtype") req.dtype = value;
-    else if (flag == "--target") req.target = value;
-    else if (flag == "--baseline") req.baseline = value;
-    else if (flag == "--quadrature") req.quadrature = value;
-    else if (flag == "--ig-steps") req.ig_steps = parse_int(flag, value);
-    else if (flag == "--erasure") req.erasure = value;
-    else if (flag == "--activation-pooling") req.activation_pooling = value;
-    else if (flag == "--attribution-pooling") req.attribution_pooling = value;
-    else throw std::invalid_argument("unknown option: " + flag);
+  req.out_dir = user_path(req.out_dir.string());
+  // The synthetic benchmark needs no data (and no data root).
+  const bool needs_data = std::any_of(req.benchmarks.begin(), req.benchmarks.end(),
+                                      [](const std::string& b) { return b != "synthetic"; });
+  if (needs_data) {
+    req.data_root = req.data_root.empty() ? ns::data_root() : user_path(req.data_root.string());
+    if (!fs::is_directory(req.data_root)) throw std::runtime_error(req.data_root.string() + ": data directory not found");
   }
-  if (req.stimulus_path.empty()) throw std::invalid_argument("--stimulus is required");
-  const ns::extract::ExtractSummary s = ns::extract::run_extract(req, &std::cerr);
-  std::cout << "extract: " << s.words << " words (" << s.tokens << " tokens) in " << std::fixed
-            << std::setprecision(2) << s.seconds << " s (" << std::setprecision(1)
-            << static_cast<double>(s.tokens) / s.seconds << " tokens/s); wrote " << s.files.size()
-            << " files to " << req.out_dir << "\n";
+  if (!req.model_path.empty()) req.model_path = user_path(req.model_path.string());
+  if (!req.tokenizer_path.empty()) req.tokenizer_path = user_path(req.tokenizer_path.string());
+  const ns::benchmarks::LeaderboardRun run = ns::benchmarks::run_leaderboard(req, std::cerr);
+  std::ifstream md(run.files.md);
+  std::cout << md.rdbuf();
+  std::cout << "\nwrote " << run.files.csv.string() << ", " << run.files.md.string() << ", " << run.files.html.string()
+            << " in " << std::fixed << std::setprecision(1) << run.seconds << " s\n";
   return 0;
+}
+
+int score_command(std::vector<std::string> args) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--features" || args[i] == "--responses" || args[i] == "--groups" || args[i] == "--out") {
+      args[i + 1] = user_path(args[i + 1]).string();
+    }
+  }
+  return ns::benchmarks::score_main(args, std::cout, std::cerr);
+}
+
+// Paths are resolved by extract_main itself (BUILD_WORKING_DIRECTORY under `bazel run`).
+int extract_command(const std::vector<std::string>& args) {
+  return ns::extract::extract_main(args, std::cout, std::cerr);
 }
 
 }  // namespace
@@ -252,6 +223,8 @@ int main(int argc, char** argv) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "alice-word-rate") return alice_word_rate(rest);
     if (args[0] == "extract") return extract_command(rest);
+    if (args[0] == "leaderboard") return leaderboard_command(rest);
+    if (args[0] == "score") return score_command(rest);
     std::cerr << "neuroscore: unknown command '" << args[0] << "' (see neuroscore --help)\n";
     return 2;
   } catch (const std::exception& e) {

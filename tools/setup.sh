@@ -24,6 +24,7 @@ packages=(
   libopenblas-dev       # OpenBLAS (CBLAS)
   ca-certificates       # HTTPS for third_party/data/fetch_data.sh
   curl                  # third_party/data/fetch_data.sh
+  gnuplot-nox           # SVG figures of the leaderboard report (benchmarks/report.hpp)
 )
 for arg in "$@"; do
   case "$arg" in

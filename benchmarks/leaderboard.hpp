@@ -1,0 +1,402 @@
+// benchmarks/leaderboard.hpp: the method leaderboard without libtorch: benchmarks (responses +
+// split + metric + ceiling), methods (design matrices), scoring, ranking and aggregation.
+// Entry points: score_method(benchmark, method, baseline_r2, options), rank_methods(...), aggregate_rows(...).
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "neuroscore/bootstrap.hpp"
+#include "neuroscore/compare.hpp"
+#include "neuroscore/partition.hpp"
+#include "neuroscore/ridge.hpp"
+#include "neuroscore/score.hpp"
+#include "neuroscore/simulate.hpp"
+#include "neuroscore/split.hpp"
+
+namespace neuroscore::benchmarks {
+
+// A benchmark: responses, the split, the metric and (when one exists) a ceiling.
+// Metric: Pearson r of out-of-fold ridge predictions per test fold, averaged over folds per
+// target; the benchmark's score is the MEDIAN over a subject's targets, then the MEAN over
+// subjects (Brain-Score's convention). Ceiling-normalized score = score / ceiling, both in r.
+struct Benchmark {
+  std::string name;
+  std::string description;                // split, metric, ceiling, in words
+  Eigen::MatrixXd responses;              // samples x targets
+  std::vector<int> target_subject;        // per target: subject index 0..S-1
+  std::vector<std::string> target_region; // per target: ROI / measure name
+  std::vector<std::string> regions;       // distinct regions in report order
+  std::vector<Fold> folds;                // outer folds (contiguous with gap, or grouped)
+  std::vector<int> bootstrap_groups;      // resampling unit per sample; empty: contiguous blocks
+  BlockLength block{20};                  // bootstrap block and paired-test block (samples)
+  // Ceiling per region in r units (single-subject encoding scale); empty when none exists.
+  std::map<std::string, double> region_ceiling;
+  double ceiling = std::numeric_limits<double>::quiet_NaN();  // of the benchmark score, r units
+  std::string ceiling_note;               // how it was obtained, or why there is none
+  RidgeCvOptions ridge;
+  Eigen::MatrixXd baseline;               // the simple-feature baseline design (samples x p)
+  std::string baseline_name;
+};
+
+// A feature method: one design matrix on the benchmark's samples.
+struct Method {
+  std::string name;    // "trained/activations_block_2"
+  std::string model;   // "trained", "untrained", "control", "synthetic"
+  std::string family;  // activations | attention | attribution | control | model+controls | synthetic
+  int layer = -1;      // 0 = embedding, l + 1 = block l; -1: not layer-wise
+  Eigen::MatrixXd x;   // samples x features
+};
+
+struct ScoringOptions {
+  BootstrapOptions bootstrap{1000, 0.95, BootstrapMethod::percentile};
+  Seed seed{7};
+  std::size_t permutations = 2000;  // paired test against the leader
+  bool gain_over_baseline = true;
+};
+
+// The cross-validated fit of one method on one benchmark (what the cache stores).
+struct MethodFit {
+  Eigen::MatrixXd predictions;  // samples x targets, out of fold
+  Eigen::MatrixXd fold_r;       // folds x targets
+  Eigen::VectorXd r2_joint;     // per target: R^2 of [baseline, method] (empty if not computed)
+};
+
+struct MethodScore {
+  std::string benchmark, method, model, family;
+  int layer = -1;
+  double raw = 0.0;                  // median over targets within subject, mean over subjects (r)
+  double ci_low = 0.0, ci_high = 0.0;  // block bootstrap percentile interval of `raw`
+  double normalized = std::numeric_limits<double>::quiet_NaN();  // raw / ceiling (r / r)
+  double gain_unique_r2 = std::numeric_limits<double>::quiet_NaN();  // R^2(base+method) - R^2(base)
+  double p_vs_leader = std::numeric_limits<double>::quiet_NaN();     // one-sided: leader better
+  int rank = 0;
+  std::map<std::string, double> region_raw;   // per region: mean over subjects of the region's r
+  std::map<std::string, double> region_normalized;
+  Eigen::VectorXd subject_scores;    // per subject (for the paired test)
+  MethodFit fit;
+};
+
+namespace detail::leaderboard {
+
+inline double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+inline int subject_count(const Benchmark& b) {
+  int s = 0;
+  for (int v : b.target_subject) s = std::max(s, v + 1);
+  return s;
+}
+
+// Per-subject scores: median over the subject's targets of `per_target`.
+inline Eigen::VectorXd subject_medians(const Benchmark& b, const Eigen::Ref<const Eigen::VectorXd>& per_target) {
+  const int s = subject_count(b);
+  std::vector<std::vector<double>> by(static_cast<std::size_t>(s));
+  for (Eigen::Index j = 0; j < per_target.size(); ++j) {
+    by[static_cast<std::size_t>(b.target_subject[static_cast<std::size_t>(j)])].push_back(per_target(j));
+  }
+  Eigen::VectorXd out(s);
+  for (int i = 0; i < s; ++i) out(i) = median(by[static_cast<std::size_t>(i)]);
+  return out;
+}
+
+inline double pearson(const Eigen::Ref<const Eigen::VectorXd>& a, const Eigen::Ref<const Eigen::VectorXd>& b) {
+  const Eigen::VectorXd ac = a.array() - a.mean();
+  const Eigen::VectorXd bc = b.array() - b.mean();
+  const double d = std::sqrt(ac.squaredNorm() * bc.squaredNorm());
+  return d > 0.0 ? ac.dot(bc) / d : 0.0;
+}
+
+}  // namespace detail::leaderboard
+
+// Checks that a benchmark is self-consistent. Errors name the benchmark and the sizes.
+inline void validate_benchmark(const Benchmark& b) {
+  const auto t = static_cast<std::size_t>(b.responses.cols());
+  if (b.responses.rows() < 4 || t == 0) {
+    throw std::invalid_argument("benchmark " + b.name + ": responses are " + std::to_string(b.responses.rows()) +
+                                " x " + std::to_string(t));
+  }
+  if (b.target_subject.size() != t || b.target_region.size() != t) {
+    throw std::invalid_argument("benchmark " + b.name + ": " + std::to_string(t) + " targets but " +
+                                std::to_string(b.target_subject.size()) + " subject labels and " +
+                                std::to_string(b.target_region.size()) + " region labels");
+  }
+  if (b.folds.size() < 2) throw std::invalid_argument("benchmark " + b.name + ": fewer than 2 folds");
+  if (!b.bootstrap_groups.empty() && b.bootstrap_groups.size() != static_cast<std::size_t>(b.responses.rows())) {
+    throw std::invalid_argument("benchmark " + b.name + ": " + std::to_string(b.bootstrap_groups.size()) +
+                                " bootstrap groups for " + std::to_string(b.responses.rows()) + " samples");
+  }
+  if (b.baseline.size() > 0 && b.baseline.rows() != b.responses.rows()) {
+    throw std::invalid_argument("benchmark " + b.name + ": baseline has " + std::to_string(b.baseline.rows()) +
+                                " rows, responses " + std::to_string(b.responses.rows()));
+  }
+}
+
+// Fold of each sample (-1: never tested).
+inline std::vector<int> test_fold_of(const Benchmark& b) {
+  std::vector<int> out(static_cast<std::size_t>(b.responses.rows()), -1);
+  for (std::size_t f = 0; f < b.folds.size(); ++f) {
+    for (std::size_t i : b.folds[f].test) out[i] = static_cast<int>(f);
+  }
+  return out;
+}
+
+// The benchmark score of out-of-fold predictions restricted to sample indices `idx` (with
+// repeats, as a bootstrap draws them): per fold, Pearson r of the fold's samples in idx; mean
+// over folds holding >= 3 of them; then median over a subject's targets, mean over subjects.
+// On the original indices this is exactly the per-fold mean r of the fit.
+inline Eigen::VectorXd subject_scores_on(const Benchmark& b, const std::vector<int>& fold_of,
+                                         const Eigen::Ref<const Eigen::MatrixXd>& predictions,
+                                         const std::vector<std::size_t>& idx) {
+  const std::size_t k = b.folds.size();
+  std::vector<std::vector<std::size_t>> per_fold(k);
+  for (std::size_t i : idx) {
+    if (fold_of[i] >= 0) per_fold[static_cast<std::size_t>(fold_of[i])].push_back(i);
+  }
+  const Eigen::Index t = b.responses.cols();
+  Eigen::VectorXd sum = Eigen::VectorXd::Zero(t);
+  int used = 0;
+  for (const auto& rows : per_fold) {
+    if (rows.size() < 3) continue;
+    ++used;
+    Eigen::MatrixXd y(static_cast<Eigen::Index>(rows.size()), t), p(static_cast<Eigen::Index>(rows.size()), t);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      y.row(static_cast<Eigen::Index>(i)) = b.responses.row(static_cast<Eigen::Index>(rows[i]));
+      p.row(static_cast<Eigen::Index>(i)) = predictions.row(static_cast<Eigen::Index>(rows[i]));
+    }
+    for (Eigen::Index j = 0; j < t; ++j) sum(j) += detail::leaderboard::pearson(y.col(j), p.col(j));
+  }
+  if (used == 0) return Eigen::VectorXd::Constant(detail::leaderboard::subject_count(b), 0.0);
+  return detail::leaderboard::subject_medians(b, sum / static_cast<double>(used));
+}
+
+inline ResamplingUnits bootstrap_units(const Benchmark& b) {
+  return b.bootstrap_groups.empty() ? contiguous_blocks(static_cast<std::size_t>(b.responses.rows()), b.block)
+                                    : group_units(b.bootstrap_groups);
+}
+
+// R^2 (per-fold mean, r^2 units) of the baseline alone: computed once per benchmark.
+inline Eigen::VectorXd baseline_r2(const Benchmark& b) {
+  PartitionOptions po;
+  po.ridge = b.ridge;
+  return ridge_score(b.baseline, b.responses, b.folds, po).value;
+}
+
+// The expensive part (ridge fits), separate so a cache can store it.
+inline MethodFit fit_method(const Benchmark& b, const Method& m, bool with_baseline) {
+  validate_benchmark(b);
+  if (m.x.rows() != b.responses.rows()) {
+    throw std::invalid_argument("method " + m.name + " on " + b.name + ": " + std::to_string(m.x.rows()) +
+                                " feature rows, " + std::to_string(b.responses.rows()) + " samples");
+  }
+  MethodFit out;
+  const RidgeCvResult fit = cross_validated_ridge(m.x, b.responses, b.folds, b.ridge);
+  out.predictions = fit.predictions;
+  out.fold_r = fit.fold_r;
+  if (with_baseline && b.baseline.size() > 0) {
+    PartitionOptions po;
+    po.ridge = b.ridge;
+    Eigen::MatrixXd joint(m.x.rows(), m.x.cols() + b.baseline.cols());
+    joint << b.baseline, m.x;
+    out.r2_joint = ridge_score(joint, b.responses, b.folds, po).value;
+  }
+  return out;
+}
+
+// Scores of one fitted method: raw, per region, CI, normalized, gain. Rank and p come from
+// rank_methods. `base_r2` is baseline_r2(b) (may be empty: no gain).
+inline MethodScore score_fit(const Benchmark& b, const Method& m, MethodFit fit,
+                             const Eigen::Ref<const Eigen::VectorXd>& base_r2, const ScoringOptions& options) {
+  MethodScore s;
+  s.benchmark = b.name;
+  s.method = m.name;
+  s.model = m.model;
+  s.family = m.family;
+  s.layer = m.layer;
+  const Eigen::VectorXd per_target = fit.fold_r.colwise().mean().transpose();
+  s.subject_scores = detail::leaderboard::subject_medians(b, per_target);
+  s.raw = s.subject_scores.mean();
+  for (const std::string& region : b.regions) {
+    double sum = 0.0;
+    int n = 0;
+    for (Eigen::Index j = 0; j < per_target.size(); ++j) {
+      if (b.target_region[static_cast<std::size_t>(j)] == region) {
+        sum += per_target(j);
+        ++n;
+      }
+    }
+    s.region_raw[region] = n ? sum / n : std::numeric_limits<double>::quiet_NaN();
+    const auto c = b.region_ceiling.find(region);
+    if (c != b.region_ceiling.end() && c->second > 0.0) s.region_normalized[region] = s.region_raw[region] / c->second;
+  }
+  if (std::isfinite(b.ceiling) && b.ceiling > 0.0) s.normalized = s.raw / b.ceiling;
+  const std::vector<int> fold_of = test_fold_of(b);
+  const BootstrapCi ci = bootstrap_ci(
+      bootstrap_units(b),
+      [&](const std::vector<std::size_t>& idx) { return subject_scores_on(b, fold_of, fit.predictions, idx).mean(); },
+      options.seed, options.bootstrap);
+  s.ci_low = ci.lower;
+  s.ci_high = ci.upper;
+  if (fit.r2_joint.size() > 0 && base_r2.size() == fit.r2_joint.size()) {
+    s.gain_unique_r2 = detail::leaderboard::subject_medians(b, fit.r2_joint - base_r2).mean();
+  }
+  s.fit = std::move(fit);
+  return s;
+}
+
+// Sorts `scores` (one benchmark) by raw score, assigns ranks 1.., and tests every method against
+// the leader, one-sided (H1: the leader is better):
+//  - two or more subjects: sign-flip test over subjects of the per-subject score difference
+//    (compare.hpp sign_flip_test; exact when 2^subjects <= permutations);
+//  - one subject: blocked sign-flip test of squared errors (paired_squared_error_test) with the
+//    benchmark's block, targets stacked one after another (each block stays within a target when
+//    the sample count is a multiple of the block; otherwise one block per target straddles).
+inline void rank_methods(const Benchmark& b, std::vector<MethodScore>& scores, const ScoringOptions& options) {
+  if (scores.empty()) return;
+  std::stable_sort(scores.begin(), scores.end(), [](const MethodScore& a, const MethodScore& c) { return a.raw > c.raw; });
+  const MethodScore& leader = scores.front();
+  const int subjects = detail::leaderboard::subject_count(b);
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    scores[i].rank = static_cast<int>(i + 1);
+    if (i == 0) continue;
+    MethodScore& s = scores[i];
+    if (subjects >= 2) {
+      SignFlipOptions so;
+      so.permutations = options.permutations;
+      Eigen::MatrixXd d = leader.subject_scores - s.subject_scores;
+      s.p_vs_leader = sign_flip_test(d, options.seed, so).p_value(0);
+    } else {
+      const Eigen::Index n = b.responses.rows(), t = b.responses.cols();
+      const Eigen::Map<const Eigen::MatrixXd> y(b.responses.data(), n * t, 1);
+      const Eigen::Map<const Eigen::MatrixXd> pa(s.fit.predictions.data(), n * t, 1);
+      const Eigen::Map<const Eigen::MatrixXd> pb(leader.fit.predictions.data(), n * t, 1);
+      PairedTestOptions po;
+      po.block = b.block;
+      po.permutations = options.permutations;
+      s.p_vs_leader = paired_squared_error_test(y, pa, pb, options.seed, po).p_value(0);
+    }
+  }
+}
+
+// Leaderboard aggregate of one method over benchmarks: the unweighted mean of ceiling-normalized
+// scores over the benchmarks that HAVE a ceiling (compare.hpp aggregate_benchmark_scores), and the
+// mean raw r over all benchmarks it was scored on.
+struct MethodAggregate {
+  std::string method;
+  double mean_normalized = std::numeric_limits<double>::quiet_NaN();
+  int benchmarks_with_ceiling = 0;
+  double mean_raw = std::numeric_limits<double>::quiet_NaN();
+  int benchmarks = 0;
+};
+
+inline std::vector<MethodAggregate> aggregate_rows(const std::vector<MethodScore>& all) {
+  std::map<std::string, std::vector<const MethodScore*>> by;
+  std::vector<std::string> order;
+  for (const MethodScore& s : all) {
+    if (!by.count(s.method)) order.push_back(s.method);
+    by[s.method].push_back(&s);
+  }
+  std::vector<MethodAggregate> out;
+  for (const std::string& m : order) {
+    MethodAggregate a;
+    a.method = m;
+    std::vector<double> sc, ce, raw;
+    for (const MethodScore* s : by[m]) {
+      raw.push_back(s->raw);
+      if (std::isfinite(s->normalized)) {
+        sc.push_back(s->raw);
+        ce.push_back(s->raw / s->normalized);
+      }
+    }
+    a.benchmarks = static_cast<int>(raw.size());
+    double sum = 0.0;
+    for (double v : raw) sum += v;
+    a.mean_raw = raw.empty() ? a.mean_raw : sum / static_cast<double>(raw.size());
+    if (!sc.empty()) {
+      const AggregateScore agg = aggregate_benchmark_scores(Eigen::Map<const Eigen::VectorXd>(sc.data(), static_cast<Eigen::Index>(sc.size())),
+                                                            Eigen::Map<const Eigen::VectorXd>(ce.data(), static_cast<Eigen::Index>(ce.size())));
+      a.mean_normalized = agg.mean;
+      a.benchmarks_with_ceiling = static_cast<int>(sc.size());
+    }
+    out.push_back(a);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const MethodAggregate& x, const MethodAggregate& y) {
+    const double a = std::isfinite(x.mean_normalized) ? x.mean_normalized : -1e300;
+    const double c = std::isfinite(y.mean_normalized) ? y.mean_normalized : -1e300;
+    return a != c ? a > c : x.mean_raw > y.mean_raw;
+  });
+  return out;
+}
+
+// ---- The synthetic benchmark: a planted brain with a known ceiling (simulate.hpp) ----
+//
+// `subjects` listeners x `targets` regions x `samples` volumes; every subject's response is the
+// same feature-driven signal (variance `signal_variance`) plus independent AR(1) noise (variance
+// 1). The ceiling is the planted one, sqrt(EV_1) = sqrt(s / (s + 1)) in r units: what a perfect
+// model of the signal reaches against one subject. Methods: `synthetic/planted` (the design the
+// signal is linear in), `synthetic/partial` (its first quarter of columns), `synthetic/null`
+// (independent noise of the same shape). Baseline: the simulation's confound design.
+struct SyntheticBenchmark {
+  Benchmark benchmark;
+  std::vector<Method> methods;
+  double planted_ceiling = 0.0;
+};
+
+inline SyntheticBenchmark synthetic_benchmark(Seed seed, Eigen::Index subjects = 6, Eigen::Index targets = 4,
+                                              Eigen::Index samples = 400, double signal_variance = 0.5) {
+  BrainSpec spec;
+  spec.samples = samples;
+  spec.features = 8;
+  spec.targets = targets;
+  spec.subjects = subjects;
+  spec.feature_variance = signal_variance;
+  spec.ar1 = Ar1{0.3, 1.0};
+  const SimulatedBrain sim = simulate_brain(spec, seed);
+  SyntheticBenchmark out;
+  Benchmark& b = out.benchmark;
+  b.name = "synthetic";
+  b.description = "simulate_brain: " + std::to_string(subjects) + " subjects x " + std::to_string(targets) +
+                  " targets x " + std::to_string(samples) + " samples, planted signal variance " +
+                  std::to_string(signal_variance) + " vs noise 1 (AR(1) 0.3); contiguous 5-fold CV, gap 4; "
+                  "ceiling = planted sqrt(EV_1)";
+  b.responses.resize(samples, subjects * targets);
+  for (Eigen::Index s = 0; s < subjects; ++s) {
+    b.responses.middleCols(s * targets, targets) = sim.trial(s, 0);
+    for (Eigen::Index j = 0; j < targets; ++j) {
+      b.target_subject.push_back(static_cast<int>(s));
+      b.target_region.push_back("target" + std::to_string(j));
+    }
+  }
+  for (Eigen::Index j = 0; j < targets; ++j) b.regions.push_back("target" + std::to_string(j));
+  b.folds = contiguous_kfold(static_cast<std::size_t>(samples), 5, Gap{4});
+  b.block = BlockLength{20};
+  out.planted_ceiling = sim.correlation_ceiling(1.0);
+  b.ceiling = out.planted_ceiling;
+  for (const std::string& r : b.regions) b.region_ceiling[r] = out.planted_ceiling;
+  b.ceiling_note = "planted: sqrt(signal / (signal + noise))";
+  b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
+  b.ridge.inner_gap = Gap{4};
+  b.baseline = sim.confound_design;
+  b.baseline_name = "confounds (sentence length, word position)";
+  std::mt19937_64 rng(seed.value + 1);
+  out.methods.push_back({"synthetic/planted", "synthetic", "synthetic", -1, sim.design});
+  out.methods.push_back({"synthetic/partial", "synthetic", "synthetic", -1, sim.design.leftCols(2)});
+  out.methods.push_back({"synthetic/null", "synthetic", "synthetic", -1,
+                         neuroscore::detail::simulation::normal_matrix(samples, 8, rng)});
+  return out;
+}
+
+}  // namespace neuroscore::benchmarks

@@ -1,0 +1,252 @@
+// benchmarks/score_command.hpp: `neuroscore score`: cross-validated ridge brain scores of a user's
+// own features and responses (NPY or CSV), per target: Pearson r, block-permutation p, bootstrap CI.
+// Entry points: parse_score_args, run_score, score_main, score_usage.
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "benchmarks/leaderboard.hpp"
+#include "neuroscore/align.hpp"
+#include "neuroscore/bootstrap.hpp"
+#include "neuroscore/io/npy.hpp"
+#include "neuroscore/io/text_matrix.hpp"
+#include "neuroscore/null.hpp"
+#include "neuroscore/ridge.hpp"
+#include "neuroscore/split.hpp"
+
+namespace neuroscore::benchmarks {
+
+inline const char* score_usage() {
+  return R"(usage: neuroscore score --features F --responses Y [--groups G | --contiguous K] [options]
+
+Cross-validated ridge (per-target alpha by inner CV over 0.1..1e8, standardized features) from
+F (samples x features) to Y (samples x targets); prints per target the Pearson r (mean over
+outer folds), a block-permutation p (one-sided, predictions permuted in blocks) and a 95%
+bootstrap CI (blocks, or whole groups with --groups). Inputs: .npy, or text/CSV (comma, tab or
+space separated; one optional header line).
+
+options:
+  --features F       samples x features (required)
+  --responses Y      samples x targets (required)
+  --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV
+  --contiguous K     contiguous K-fold CV (default: 5 folds)
+  --gap N            purge gap in samples around each test block (default 0; inner CV too)
+  --delays LIST      FIR delays in samples applied to F, e.g. 1,2,3,4 (default: none)
+  --null N           block permutations for p-values (default 1000; 0 = no p-values)
+  --block L          block length in samples for the null and the bootstrap (default 20)
+  --bootstrap B      bootstrap resamples (default 1000; 0 = no CIs)
+  --seed S           seed of the null and the bootstrap (default 0)
+  --out FILE         also write the per-target table as CSV
+
+examples:
+  bazel run --config=opt //benchmarks:neuroscore -- score --features X.npy --responses Y.npy --contiguous 5 --gap 4 --delays 1,2,3,4
+  bazel run --config=opt //benchmarks:neuroscore -- score --features X.csv --responses rt.csv --groups story.npy --null 0
+)";
+}
+
+struct ScoreRequest {
+  std::string features, responses, groups, out;
+  std::size_t contiguous = 5;
+  std::size_t gap = 0;
+  std::vector<int> delays;
+  std::size_t permutations = 1000;
+  std::size_t block = 20;
+  std::size_t resamples = 1000;
+  std::uint64_t seed = 0;
+};
+
+struct ScoreResult {
+  Eigen::VectorXd r, p, ci_low, ci_high;  // per target; p / CI NaN when not computed
+  std::size_t folds = 0;
+  Eigen::Index samples = 0, features = 0;
+};
+
+namespace detail::score_cmd {
+
+inline std::size_t count(const std::string& flag, const std::string& v) {
+  std::size_t used = 0;
+  unsigned long long x = 0;
+  try {
+    x = std::stoull(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (v.empty() || used != v.size() || v[0] == '-') throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + v + "'");
+  return static_cast<std::size_t>(x);
+}
+
+// .npy, or a delimited text matrix with an optional header line.
+inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
+  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(std::string(what) + " " + path + ": file not found");
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".npy") return io::read_npy_matrix(path);
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (char& c : text)
+    if (c == ',' || c == ';') c = ' ';
+  const std::size_t eol = text.find('\n');
+  const std::string first = text.substr(0, eol);
+  const bool header = std::any_of(first.begin(), first.end(), [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) && c != 'e' && c != 'E';
+  });
+  if (header) text = eol == std::string::npos ? std::string() : text.substr(eol + 1);
+  return io::parse_text_matrix(text, path);
+}
+
+}  // namespace detail::score_cmd
+
+inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool* help) {
+  using detail::score_cmd::count;
+  ScoreRequest r;
+  bool contiguous_given = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "-h" || flag == "--help") {
+      *help = true;
+      return r;
+    }
+    if (flag.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument '" + flag + "' (see neuroscore score --help)");
+    if (i + 1 >= args.size()) throw std::invalid_argument(flag + " needs a value (see neuroscore score --help)");
+    const std::string& v = args[++i];
+    if (flag == "--features") r.features = v;
+    else if (flag == "--responses") r.responses = v;
+    else if (flag == "--groups") r.groups = v;
+    else if (flag == "--contiguous") r.contiguous = count(flag, v), contiguous_given = true;
+    else if (flag == "--gap") r.gap = count(flag, v);
+    else if (flag == "--null") r.permutations = count(flag, v);
+    else if (flag == "--block") r.block = count(flag, v);
+    else if (flag == "--bootstrap") r.resamples = count(flag, v);
+    else if (flag == "--seed") r.seed = count(flag, v);
+    else if (flag == "--out") r.out = v;
+    else if (flag == "--delays") {
+      std::string cur;
+      for (std::size_t k = 0; k <= v.size(); ++k) {
+        if (k == v.size() || v[k] == ',') {
+          r.delays.push_back(static_cast<int>(count(flag, cur)));
+          cur.clear();
+        } else {
+          cur += v[k];
+        }
+      }
+    } else {
+      throw std::invalid_argument("unknown option " + flag + " (see neuroscore score --help)");
+    }
+  }
+  if (r.features.empty() || r.responses.empty()) throw std::invalid_argument("--features and --responses are required");
+  if (!r.groups.empty() && contiguous_given) throw std::invalid_argument("--groups and --contiguous exclude each other");
+  if (r.contiguous < 2) throw std::invalid_argument("--contiguous wants at least 2 folds, got " + std::to_string(r.contiguous));
+  if (r.block == 0) throw std::invalid_argument("--block must be at least 1");
+  return r;
+}
+
+inline ScoreResult run_score(const ScoreRequest& req) {
+  Eigen::MatrixXd x = detail::score_cmd::read_matrix(req.features, "--features");
+  const Eigen::MatrixXd y = detail::score_cmd::read_matrix(req.responses, "--responses");
+  if (x.rows() != y.rows()) {
+    throw std::invalid_argument("--features has " + std::to_string(x.rows()) + " rows but --responses has " +
+                                std::to_string(y.rows()));
+  }
+  if (!req.delays.empty()) x = fir_delays(x, req.delays);
+  Benchmark b;
+  b.name = "score";
+  b.responses = y;
+  for (Eigen::Index j = 0; j < y.cols(); ++j) {
+    b.target_subject.push_back(static_cast<int>(j));
+    b.target_region.push_back("t" + std::to_string(j));
+  }
+  if (!req.groups.empty()) {
+    const Eigen::MatrixXd g = detail::score_cmd::read_matrix(req.groups, "--groups");
+    if (g.size() != y.rows()) {
+      throw std::invalid_argument("--groups has " + std::to_string(g.size()) + " values for " + std::to_string(y.rows()) + " samples");
+    }
+    for (Eigen::Index i = 0; i < g.size(); ++i) b.bootstrap_groups.push_back(static_cast<int>(g(i)));
+    b.folds = group_kfold(b.bootstrap_groups, 5, Gap{req.gap});
+  } else {
+    b.folds = contiguous_kfold(static_cast<std::size_t>(y.rows()), req.contiguous, Gap{req.gap});
+  }
+  b.block = BlockLength{req.block};
+  b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  b.ridge.inner_gap = Gap{req.gap};
+  b.ridge.standardize = true;
+  validate_benchmark(b);
+  const MethodFit fit = fit_method(b, Method{"features", "user", "user", -1, x}, false);
+  ScoreResult out;
+  out.samples = y.rows();
+  out.features = x.cols();
+  out.folds = b.folds.size();
+  out.r = fit.fold_r.colwise().mean().transpose();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.p = Eigen::VectorXd::Constant(y.cols(), nan);
+  out.ci_low = out.ci_high = out.p;
+  if (req.permutations > 0) {
+    BlockPermutationOptions po;
+    po.block = BlockLength{req.block};
+    po.permutations = req.permutations;
+    po.keep_null = false;
+    // The null permutes whole blocks of out-of-fold predictions against the responses (null.hpp);
+    // its observed statistic is the pooled r, its p is attached to the per-fold-mean r printed.
+    out.p = block_permutation_test(y, fit.predictions, Seed{req.seed}, po).p_value;
+  }
+  if (req.resamples > 0) {
+    // One resample of units serves every target (percentile interval per target).
+    const ResamplingUnits units = bootstrap_units(b);
+    const std::vector<int> fold_of = test_fold_of(b);
+    std::mt19937_64 rng(req.seed);
+    std::uniform_int_distribution<std::size_t> pick(0, units.members.size() - 1);
+    Eigen::MatrixXd draws(static_cast<Eigen::Index>(req.resamples), y.cols());
+    std::vector<std::size_t> idx;
+    for (std::size_t d = 0; d < req.resamples; ++d) {
+      idx.clear();
+      for (std::size_t u = 0; u < units.members.size(); ++u) {
+        const auto& m = units.members[pick(rng)];
+        idx.insert(idx.end(), m.begin(), m.end());
+      }
+      draws.row(static_cast<Eigen::Index>(d)) = subject_scores_on(b, fold_of, fit.predictions, idx).transpose();
+    }
+    for (Eigen::Index j = 0; j < y.cols(); ++j) {
+      const Interval ci = percentile_interval(draws.col(j), 0.95);
+      out.ci_low(j) = ci.lower;
+      out.ci_high(j) = ci.upper;
+    }
+  }
+  return out;
+}
+
+inline int score_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  bool help = false;
+  const ScoreRequest req = parse_score_args(args, &help);
+  if (help) {
+    out << score_usage();
+    return 0;
+  }
+  const ScoreResult r = run_score(req);
+  err << "score: fitted " << req.features << " -> " << req.responses << "\n";
+  out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << " targets, " << r.folds
+      << " folds\n" << std::left << std::setw(8) << "target" << std::right << std::setw(10) << "r" << std::setw(10) << "p"
+      << std::setw(10) << "ci_low" << std::setw(10) << "ci_high" << "\n" << std::fixed << std::setprecision(4);
+  std::ofstream csv;
+  if (!req.out.empty()) {
+    csv.open(req.out);
+    if (!csv) throw std::runtime_error(req.out + ": cannot write");
+    csv << "target,r,p,ci_low,ci_high\n" << std::setprecision(8);
+  }
+  for (Eigen::Index j = 0; j < r.r.size(); ++j) {
+    out << std::left << std::setw(8) << j << std::right << std::setw(10) << r.r(j) << std::setw(10) << r.p(j) << std::setw(10)
+        << r.ci_low(j) << std::setw(10) << r.ci_high(j) << "\n";
+    if (csv) csv << j << ',' << r.r(j) << ',' << r.p(j) << ',' << r.ci_low(j) << ',' << r.ci_high(j) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace neuroscore::benchmarks
