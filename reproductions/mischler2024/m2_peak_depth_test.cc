@@ -1,0 +1,91 @@
+// Mischler et al. 2024, Fig. 3 (peak layer vs. model performance), claim M2: better models reach
+// their peak alignment in earlier layers. Same series and layer choice as M1 (untrained model,
+// then stories260K with weight noise 0.8 ... 0; quality = -log perplexity on the Alice text).
+// Peak depth per model: per (listener, ROI, outer fold) the layer chosen on inner folds only
+// (select_peak_layer), as normalized depth 0 (embedding) .. 1 (last block), averaged over folds
+// and ROIs per listener, then over listeners. Statistic: Spearman rho(quality, peak depth),
+// predicted negative; p exact over all 7! orderings; 95% CI over listener resamples.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "reproductions/harness.hpp"
+#include "reproductions/mischler2024/alice_series.hpp"
+#include "reproductions/mischler2024/model_series.hpp"
+#include "reproductions/mischler2024/series_control.hpp"
+#include "tests/testing/data.hpp"
+
+namespace neuroscore::reproductions::mischler {
+namespace {
+
+// Deterministic numbers (fixed seeds and folds, exact permutation p): the tolerance absorbs the
+// 4-decimal rounding of claims.tsv and floating-point reassociation only.
+constexpr double kTolerance = 5e-4;
+
+const std::vector<std::string> kSeries = {"alice_untrained", "alice_noise_0p8", "alice_noise_0p4", "alice_noise_0p2",
+                                          "alice_noise_0p1",  "alice_noise_0p05", "alice_noise_0"};
+
+// 7 simulated models of rising fidelity (so brain scores rise along the series in both
+// controls, as in the real one); only the position of the best layer differs.
+SeriesSpec control_spec(const std::vector<double>& peak_layer) {
+  const std::vector<double> fidelity = {0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8};
+  SeriesSpec spec;
+  for (std::size_t i = 0; i < peak_layer.size(); ++i) spec.models.push_back({fidelity[i], peak_layer[i]});
+  return spec;
+}
+
+TEST(Mischler2024, M2BetterModelsPeakEarlier) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // Positive: the planted peak moves from layer 5 to layer 0 as quality rises.
+  // Negative: the planted peak stays at layer 2.5 (halfway between 2 and 3) for every model.
+  const std::vector<ControlResult> controls = {
+      as_control("positive: planted peak layer falls with quality",
+                 simulated_series_claim(control_spec({5.0, 4.2, 3.3, 2.5, 1.7, 0.8, 0.0}), SeriesQuantity::depth,
+                                        Direction::negative, 303)),
+      as_control("negative: planted peak layer constant across the series",
+                 simulated_series_claim(control_spec({2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5}), SeriesQuantity::depth,
+                                        Direction::negative, 404)),
+  };
+  std::printf("controls: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  for (const ControlResult& c : controls) std::printf("%s: rho %.4f p %.4f\n", c.name.c_str(), c.value, c.p);
+
+  NEUROSCORE_DATA_ROOT_OR_SKIP(root);
+  const datasets::AliceData data = datasets::load_alice(root);
+  const AliceSeriesSetup setup = alice_series_setup(data);
+  const auto m = static_cast<Eigen::Index>(kSeries.size());
+  Eigen::MatrixXd depth(m, setup.listeners);
+  Eigen::MatrixXd score(m, setup.listeners);
+  Eigen::VectorXd quality(m);
+  std::vector<double> perplexity;
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const FeatureDir dir = feature_dir(kSeries[static_cast<std::size_t>(i)]);
+    perplexity.push_back(dir.perplexity());
+    quality(i) = -std::log(dir.perplexity());
+    const ModelAlignment a = model_alignment(alice_model_layers(data, dir), setup.responses, setup.listeners,
+                                             setup.rois, setup.folds, setup.options);
+    depth.row(i) = a.depth.transpose();
+    score.row(i) = a.score.transpose();
+  }
+  const RankClaim c = rank_claim(quality, depth, Direction::negative, RankClaimOptions{2000, 0.05, Seed{7}});
+  ClaimResult result{"M2", "Spearman rho(-log perplexity, normalized peak depth) over models", c.rho, c.ci_low,
+                     c.ci_high, c.p, c.verdict, {}};
+  result.details.push_back("models: " + std::to_string(m) + " (exact p over " + std::to_string(c.permutations) +
+                           " orderings; smallest possible p " +
+                           format_number(1.0 / static_cast<double>(c.permutations)) + "); opposite-direction p " +
+                           format_number(c.p_opposite));
+  for (Eigen::Index i = 0; i < m; ++i) {
+    result.details.push_back("- " + kSeries[static_cast<std::size_t>(i)] + ": perplexity " +
+                             format_number(perplexity[static_cast<std::size_t>(i)]) + ", peak depth " +
+                             format_number(c.model_mean(i)) + ", brain score (mean r) " +
+                             format_number(score.row(i).mean()));
+  }
+  std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  report_and_check(result, registered_claim("reproductions/mischler2024/claims.tsv", "M2"), controls, kTolerance);
+}
+
+}  // namespace
+}  // namespace neuroscore::reproductions::mischler
