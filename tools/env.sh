@@ -7,3 +7,14 @@ if [[ -z "${NEUROSCORE_DATA:-}" && -d "$repo_root/../shared/data" ]]; then
 fi
 export NEUROSCORE_DATA="${NEUROSCORE_DATA:-}"
 cd "$repo_root"
+
+# The feature artifacts of //reproductions/features read the data in a build action. By default
+# they find ../shared/data next to the workspace themselves; a data root elsewhere is passed with
+# --define (not --action_env, which would enter every action's cache key).
+NEUROSCORE_BAZEL_FLAGS=()
+if [[ -n "$NEUROSCORE_DATA" ]]; then
+  default_data="$(realpath -m "$repo_root/../shared/data")"
+  if [[ "$(realpath -m "$NEUROSCORE_DATA")" != "$default_data" ]]; then
+    NEUROSCORE_BAZEL_FLAGS+=("--define=neuroscore_data=$(realpath -m "$NEUROSCORE_DATA")")
+  fi
+fi

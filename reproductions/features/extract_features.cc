@@ -44,7 +44,8 @@ fs::path resolve_data_root(const std::string& hint) {
   const fs::path candidate = ec ? fs::path() : real.parent_path() / ".." / "shared" / "data";
   if (!candidate.empty() && fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate);
   throw std::runtime_error(
-      "no data root: NEUROSCORE_DATA is not set (pass it with --action_env=NEUROSCORE_DATA) and " +
+      "no data root: NEUROSCORE_DATA is not set (bazel --define=neuroscore_data=DIR sets it for this action; "
+      "tools/env.sh passes it when the data is not ../shared/data) and " +
       (candidate.empty() ? "the realpath of " + hint + " could not be resolved"
                          : candidate.string() + " (../shared/data next to the workspace of " + real.string() +
                                ") does not exist") +

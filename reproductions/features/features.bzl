@@ -2,9 +2,10 @@
 
 The artifact is the output directory of `neuroscore extract` (manifest.json + one NPY per array),
 built by //reproductions/features:extract_features as a build action. The action reads the data
-from $NEUROSCORE_DATA (forwarded with --action_env=NEUROSCORE_DATA, see .bazelrc), else from
-../shared/data next to the workspace (found through the realpath of `data_hint`, a workspace source
-file). //third_party/data:manifest.tsv is an input, so a change of the data manifest rebuilds.
+from `--define=neuroscore_data=DIR` when given (tools/env.sh passes it when $NEUROSCORE_DATA is not
+the default ../shared/data), else from ../shared/data next to the workspace (found through the
+realpath of `data_hint`, a workspace source file). The data path is deliberately not in any other
+action's key, so clones at different paths share the disk cache. //third_party/data:manifest.tsv is an input, so a change of the data manifest rebuilds.
 """
 
 def _lm_features_impl(ctx):
@@ -27,8 +28,9 @@ def _lm_features_impl(ctx):
         arguments = [args],
         inputs = [ctx.file.data_hint, ctx.file.data_manifest],
         outputs = [out],
-        # --action_env reaches only actions that use the default shell environment.
-        use_default_shell_env = True,
+        # Only this action sees the data root, and only when it is overridden: an --action_env would
+        # enter every compile action's cache key, so a clone at another path would rebuild all.
+        env = {"NEUROSCORE_DATA": ctx.var["neuroscore_data"]} if ctx.var.get("neuroscore_data") else {},
         mnemonic = "LmFeatures",
         progress_message = "Extracting %s features of %s (%s, %s)" % (
             ",".join(ctx.attr.feature_set),
