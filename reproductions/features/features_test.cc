@@ -51,7 +51,13 @@ TEST(AliceFeatures, WordsAreLoadAliceWordsInOrder) {
   for (const std::string target : {"alice_trained", "alice_untrained", "alice_noise_0p4", "alice_context_1"}) {
     const std::vector<std::string> words = manifest(target)["words"].get<std::vector<std::string>>();
     ASSERT_EQ(words.size(), alice.words.size()) << target;
-    for (std::size_t i = 0; i < words.size(); ++i) ASSERT_EQ(words[i], alice.words[i].text) << target << " word " << i;
+    // The extract tool trims the interval text ("and " at word 723 of the TextGrid is read as "and").
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::string expected = alice.words[i].text;
+      expected.erase(expected.find_last_not_of(" \t") + 1);
+      expected.erase(0, expected.find_first_not_of(" \t"));
+      ASSERT_EQ(words[i], expected) << target << " word " << i;
+    }
   }
 }
 
