@@ -95,7 +95,7 @@ TEST_F(TinySentencePiece, ProtobufFreeReaderMatchesTheLibraryWordByWord) {
   EXPECT_EQ(words, 24);
   // 'Z' never occurs in the training text and the model has no byte fallback.
   EXPECT_THROW(encode_word(own, "Zebra"), std::runtime_error);
-  EXPECT_THROW(parse_sentencepiece_model("\x0a\x05ab", "cut"), std::runtime_error);
+  EXPECT_THROW(parse_sentencepiece_model("\x0a\x05" "ab", "cut"), std::runtime_error);
 }
 
 TEST(SentencePieceErrors, MissingOrCorruptModelNamesThePath) {
