@@ -9,6 +9,8 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace neuroscore::extract {
 namespace {
@@ -58,61 +60,152 @@ bool uses_log_probability(Target t) {
   return t == Target::kLogProbabilityOfNext || t == Target::kLogProbabilityOfArgmax;
 }
 
-// f from logits [..., vocab] at the prediction position.
-torch::Tensor target_of(const torch::Tensor& logits, std::int64_t token, Target t) {
-  if (uses_log_probability(t)) return torch::log_softmax(logits, -1).select(-1, token);
-  return logits.select(-1, token);
+bool uses_argmax(Target t) { return t == Target::kLogitOfArgmax || t == Target::kLogProbabilityOfArgmax; }
+
+// Every attribution reads the final norm and applies the classifier only to the rows it explains.
+constexpr ForwardOptions kFinalNormOnly{false, false, false};
+
+// Rows final_norm[r, positions[r]] of a batched forward: [R, T, dim] -> [R, dim].
+torch::Tensor rows_at(const torch::Tensor& final_norm, const torch::Tensor& positions) {
+  const torch::Tensor index = positions.view({-1, 1, 1}).expand({positions.size(0), 1, final_norm.size(2)});
+  return final_norm.gather(1, index).squeeze(1);
 }
 
-// The token of the target given the unperturbed logits at the prediction position.
-std::int64_t resolve_token(const torch::Tensor& logits_row, const Prepared& p, Target t) {
-  if (t == Target::kLogProbabilityOfArgmax || t == Target::kLogitOfArgmax) {
-    return logits_row.argmax(-1).item<std::int64_t>();
+// f for every row: logits [R, vocab], tokens [R] -> [R].
+torch::Tensor target_values(const torch::Tensor& logits, const torch::Tensor& tokens, Target t) {
+  const torch::Tensor scores = uses_log_probability(t) ? torch::log_softmax(logits, -1) : logits;
+  return scores.gather(1, tokens.view({-1, 1})).squeeze(1);
+}
+
+// Explanations prepared for one batched pass. Their embeddings are right-padded with zero rows
+// to the longest context: row i's prediction at positions[i] reads positions 0..positions[i] only
+// (causal attention gives every later key probability exactly 0, and its gradient is exactly 0),
+// so padding needs no attention mask and changes nothing but the floating-point summation order.
+struct Batch {
+  std::vector<Prepared> items;
+  torch::Tensor x;          // [G, T, dim] input embeddings, detached
+  torch::Tensor positions;  // [G] int64: the explained position of each row
+  Target target = Target::kLogProbabilityOfNext;
+};
+
+Batch make_batch(const Model& model, const std::vector<Explanation>& explanations, const char* who) {
+  if (explanations.empty()) throw std::invalid_argument(std::string(who) + ": no explanations given");
+  Batch batch;
+  batch.target = explanations.front().target.target;
+  std::vector<std::int64_t> positions;
+  std::int64_t longest = 0;
+  for (const Explanation& e : explanations) {
+    if (e.target.target != batch.target) {
+      throw std::invalid_argument(std::string(who) + ": the explanations of one batch must share one Target");
+    }
+    batch.items.push_back(prepare(model, e.token_ids, e.position, e.target));
+    positions.push_back(e.position);
+    longest = std::max(longest, e.position + 1);
   }
-  return p.next_token;
+  torch::NoGradGuard no_grad;
+  const auto g = static_cast<std::int64_t>(explanations.size());
+  batch.x = torch::zeros({g, longest, model.config.dim}, model.token_embedding.options());
+  for (std::int64_t i = 0; i < g; ++i) {
+    const torch::Tensor e = embed(model, batch.items[static_cast<std::size_t>(i)].ids);
+    batch.x[i].narrow(0, 0, e.size(0)).copy_(e);
+  }
+  batch.positions = torch::tensor(positions, torch::TensorOptions().dtype(torch::kLong));
+  return batch;
 }
 
-constexpr ForwardOptions kLogitsOnly{false, false};
+// The target token of every row: the next token, or the argmax of the unperturbed logits.
+torch::Tensor target_tokens(const Batch& batch, const torch::Tensor& input_logits) {
+  if (uses_argmax(batch.target)) return input_logits.argmax(-1);
+  std::vector<std::int64_t> next;
+  for (const Prepared& p : batch.items) next.push_back(p.next_token);
+  return torch::tensor(next, torch::TensorOptions().dtype(torch::kLong));
+}
 
-// f at x and at b (in that order) in one batched forward, without gradients. Returns also the
-// resolved target token.
+// f at x and at b for every row, in one batched forward without gradients, and the target tokens.
 struct EndPoints {
-  double at_input = 0.0;
-  double at_baseline = 0.0;
+  std::vector<double> at_input, at_baseline;
+  torch::Tensor tokens;  // [G] int64
+};
+EndPoints end_points(const Model& model, const Batch& batch, const torch::Tensor& b) {
+  torch::NoGradGuard no_grad;
+  const std::int64_t g = batch.x.size(0);
+  const ForwardResult r = forward_from_embeddings(model, torch::cat({batch.x, b}), kFinalNormOnly);
+  const torch::Tensor logits = logits_of(model, rows_at(r.final_norm, batch.positions.repeat({2})));
+  EndPoints e;
+  e.tokens = target_tokens(batch, logits.narrow(0, 0, g));
+  const torch::Tensor f = target_values(logits, e.tokens.repeat({2}), batch.target).to(torch::kFloat64);
+  for (std::int64_t i = 0; i < g; ++i) {
+    e.at_input.push_back(f[i].item<double>());
+    e.at_baseline.push_back(f[g + i].item<double>());
+  }
+  return e;
+}
+
+// f at the last position of each of the (unpadded) inputs `rows`, right-padded into one forward.
+torch::Tensor values_at_last(const Model& model, const std::vector<torch::Tensor>& rows, std::int64_t token,
+                             Target t) {
+  std::int64_t longest = 0;
+  for (const torch::Tensor& r : rows) longest = std::max(longest, r.size(0));
+  const auto n = static_cast<std::int64_t>(rows.size());
+  torch::Tensor stacked = torch::zeros({n, longest, model.config.dim}, model.token_embedding.options());
+  std::vector<std::int64_t> last;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const torch::Tensor& r = rows[static_cast<std::size_t>(i)];
+    stacked[i].narrow(0, 0, r.size(0)).copy_(r);
+    last.push_back(r.size(0) - 1);
+  }
+  const ForwardResult out = forward_from_embeddings(model, stacked, kFinalNormOnly);
+  const torch::Tensor logits =
+      logits_of(model, rows_at(out.final_norm, torch::tensor(last, torch::TensorOptions().dtype(torch::kLong))));
+  return target_values(logits, torch::full({n}, token, torch::TensorOptions().dtype(torch::kLong)), t);
+}
+
+// The value and token of f at the explained position of one prepared input (no gradients).
+struct Unperturbed {
+  double value = 0.0;
   std::int64_t token = -1;
 };
-EndPoints end_points(const Model& model, const torch::Tensor& x, const torch::Tensor& b, const Prepared& p,
-                     Target t) {
-  torch::NoGradGuard no_grad;
-  const std::int64_t pos = x.size(0) - 1;
-  const ForwardResult r = forward_from_embeddings(model, torch::stack({x, b}), kLogitsOnly);
-  EndPoints e;
-  e.token = resolve_token(r.logits[0][pos], p, t);
-  const torch::Tensor f = target_of(r.logits.select(1, pos), e.token, t);
-  e.at_input = f[0].item<double>();
-  e.at_baseline = f[1].item<double>();
-  return e;
+Unperturbed unperturbed(const Model& model, const torch::Tensor& x, const Prepared& p, Target t) {
+  const ForwardResult full = forward_from_embeddings(model, x, kFinalNormOnly);
+  const torch::Tensor logits = logits_of(model, full.final_norm[x.size(0) - 1]).unsqueeze(0);
+  const std::int64_t token = uses_argmax(t) ? logits.argmax(-1).item<std::int64_t>() : p.next_token;
+  const torch::Tensor f = target_values(logits, torch::full({1}, token, torch::TensorOptions().dtype(torch::kLong)), t);
+  return Unperturbed{f.item<double>(), token};
 }
 
 }  // namespace
 
+std::vector<GradientAttribution> gradient_attributions(const Model& model,
+                                                       const std::vector<Explanation>& explanations) {
+  const Batch batch = make_batch(model, explanations, "gradient_attribution");
+  torch::AutoGradMode grad_mode(true);
+  const torch::Tensor e = batch.x.detach().requires_grad_(true);
+  const ForwardResult r = forward_from_embeddings(model, e, kFinalNormOnly);
+  const torch::Tensor logits = logits_of(model, rows_at(r.final_norm, batch.positions));
+  const torch::Tensor tokens = target_tokens(batch, logits.detach());
+  const torch::Tensor f = target_values(logits, tokens, batch.target);
+  const torch::Tensor g = torch::autograd::grad({f.sum()}, {e})[0];
+  const torch::Tensor ge = g * batch.x;
+  const torch::Tensor grad_norm = g.abs().sum(-1);
+  const torch::Tensor grad_x_input = ge.sum(-1);
+  const torch::Tensor grad_x_input_l2 = ge.pow(2).sum(-1).sqrt();
+  std::vector<GradientAttribution> out;
+  for (std::int64_t i = 0; i < batch.x.size(0); ++i) {
+    const std::int64_t len = batch.positions[i].item<std::int64_t>() + 1;
+    GradientAttribution a;
+    a.grad_norm = grad_norm[i].narrow(0, 0, len).clone();
+    a.grad_x_input = grad_x_input[i].narrow(0, 0, len).clone();
+    a.grad_x_input_l2 = grad_x_input_l2[i].narrow(0, 0, len).clone();
+    a.target_value = f[i].item<double>();
+    a.target_token = tokens[i].item<std::int64_t>();
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 GradientAttribution gradient_attribution(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
                                          const TargetSpec& target) {
-  const Prepared p = prepare(model, token_ids, position, target);
-  torch::AutoGradMode grad_mode(true);
-  const torch::Tensor e = embed(model, p.ids).detach().requires_grad_(true);
-  const ForwardResult r = forward_from_embeddings(model, e, kLogitsOnly);
-  GradientAttribution out;
-  const torch::Tensor row = r.logits[position];
-  out.target_token = resolve_token(row.detach(), p, target.target);
-  const torch::Tensor f = target_of(row, out.target_token, target.target);
-  const torch::Tensor g = torch::autograd::grad({f}, {e})[0];
-  const torch::Tensor ge = g * e.detach();
-  out.grad_norm = g.abs().sum(-1);
-  out.grad_x_input = ge.sum(-1);
-  out.grad_x_input_l2 = ge.pow(2).sum(-1).sqrt();
-  out.target_value = f.item<double>();
-  return out;
+  return gradient_attributions(model, {Explanation{token_ids, position, target}}).front();
 }
 
 // Gauss-Legendre nodes by Newton's method on P_n (Numerical Recipes' gauleg; agrees with numpy's
@@ -200,57 +293,73 @@ torch::Tensor baseline_embedding(const Model& model, const Baseline& baseline) {
   throw std::invalid_argument("unknown baseline kind");
 }
 
-IntegratedGradientsResult integrated_gradients(const Model& model, const torch::Tensor& token_ids,
-                                               std::int64_t position, const TargetSpec& target,
-                                               const IntegratedGradientsOptions& options) {
+std::vector<IntegratedGradientsResult> integrated_gradients(const Model& model,
+                                                            const std::vector<Explanation>& explanations,
+                                                            const IntegratedGradientsOptions& options) {
   if (options.batch_steps < 1) throw std::invalid_argument("integrated_gradients: batch_steps must be >= 1");
-  const Prepared p = prepare(model, token_ids, position, target);
-  const torch::Tensor x = embed(model, p.ids).detach();
-  const torch::Tensor b = baseline_embedding(model, options.baseline).expand_as(x).contiguous();
-  const EndPoints ends = end_points(model, x, b, p, target.target);
+  const Batch batch = make_batch(model, explanations, "integrated_gradients");
+  const torch::Tensor b = baseline_embedding(model, options.baseline).expand_as(batch.x).contiguous();
+  const EndPoints ends = end_points(model, batch, b);
   const QuadratureRule q = quadrature(options.rule, options.steps);
-  const torch::Tensor diff = x - b;
-  torch::Tensor total = torch::zeros_like(x);
+  const torch::Tensor diff = batch.x - b;  // [G, T, dim]
+  const std::int64_t g = diff.size(0), t = diff.size(1), dim = diff.size(2);
+  torch::Tensor total = torch::zeros_like(diff);
   torch::AutoGradMode grad_mode(true);
   const auto n = static_cast<std::int64_t>(q.alphas.size());
   for (std::int64_t k0 = 0; k0 < n; k0 += options.batch_steps) {
     const std::int64_t k1 = std::min(n, k0 + options.batch_steps);
+    const std::int64_t m = k1 - k0;
     const std::vector<double> a(q.alphas.begin() + k0, q.alphas.begin() + k1);
     const std::vector<double> w(q.weights.begin() + k0, q.weights.begin() + k1);
-    const torch::Tensor alpha = torch::tensor(a, torch::kFloat64).to(x.scalar_type()).view({-1, 1, 1});
-    const torch::Tensor inputs = (b.unsqueeze(0) + alpha * diff.unsqueeze(0)).detach().requires_grad_(true);
-    const ForwardResult r = forward_from_embeddings(model, inputs, kLogitsOnly);
-    const torch::Tensor f = target_of(r.logits.select(1, position), ends.token, target.target);
-    const torch::Tensor g = torch::autograd::grad({f.sum()}, {inputs})[0];
-    const torch::Tensor weight = torch::tensor(w, torch::kFloat64).to(x.scalar_type()).view({-1, 1, 1});
-    total = total + (g * weight).sum(0);
+    const torch::Tensor alpha = torch::tensor(a, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
+    // Rows ordered explanation-major: row i * m + j is explanation i at alpha_j.
+    const torch::Tensor inputs =
+        (b.unsqueeze(1) + alpha * diff.unsqueeze(1)).reshape({g * m, t, dim}).detach().requires_grad_(true);
+    const ForwardResult r = forward_from_embeddings(model, inputs, kFinalNormOnly);
+    const torch::Tensor logits = logits_of(model, rows_at(r.final_norm, batch.positions.repeat_interleave(m)));
+    const torch::Tensor f = target_values(logits, ends.tokens.repeat_interleave(m), batch.target);
+    const torch::Tensor grad = torch::autograd::grad({f.sum()}, {inputs})[0].view({g, m, t, dim});
+    const torch::Tensor weight = torch::tensor(w, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
+    total = total + (grad * weight).sum(1);
   }
-  IntegratedGradientsResult out;
-  out.attributions = (total * diff).sum(-1);
-  out.target_value = ends.at_input;
-  out.baseline_value = ends.at_baseline;
-  out.target_token = ends.token;
-  out.completeness_gap = out.attributions.sum().item<double>() - (ends.at_input - ends.at_baseline);
+  const torch::Tensor attributions = (total * diff).sum(-1);  // [G, T]
+  std::vector<IntegratedGradientsResult> out;
+  for (std::int64_t i = 0; i < g; ++i) {
+    const auto ui = static_cast<std::size_t>(i);
+    IntegratedGradientsResult res;
+    res.attributions = attributions[i].narrow(0, 0, batch.positions[i].item<std::int64_t>() + 1).clone();
+    res.target_value = ends.at_input[ui];
+    res.baseline_value = ends.at_baseline[ui];
+    res.target_token = ends.tokens[i].item<std::int64_t>();
+    res.completeness_gap = res.attributions.sum().item<double>() - (res.target_value - res.baseline_value);
+    out.push_back(std::move(res));
+  }
   return out;
+}
+
+IntegratedGradientsResult integrated_gradients(const Model& model, const torch::Tensor& token_ids,
+                                               std::int64_t position, const TargetSpec& target,
+                                               const IntegratedGradientsOptions& options) {
+  return integrated_gradients(model, {Explanation{token_ids, position, target}}, options).front();
 }
 
 ErasureResult erasure(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
                       const TargetSpec& target, const ErasureOptions& options) {
+  if (options.first_position < 0) {
+    throw std::invalid_argument("erasure: first_position must be >= 0, got " + std::to_string(options.first_position));
+  }
   const Prepared p = prepare(model, token_ids, position, target);
   torch::NoGradGuard no_grad;
   const torch::Tensor x = embed(model, p.ids);
   const std::int64_t t = x.size(0);
-  const ForwardResult full = forward_from_embeddings(model, x, kLogitsOnly);
+  const Unperturbed full = unperturbed(model, x, p, target.target);
   ErasureResult out;
-  out.target_token = resolve_token(full.logits[position], p, target.target);
-  out.target_value = target_of(full.logits[position], out.target_token, target.target).item<double>();
+  out.target_token = full.token;
+  out.target_value = full.value;
   out.attributions = torch::full({t}, std::numeric_limits<double>::quiet_NaN(), x.options());
   if (options.mode == ErasureMode::kRemove && t == 1) return out;
   const torch::Tensor b = baseline_embedding(model, options.baseline);
   constexpr std::int64_t kChunk = 32;
-  if (options.first_position < 0) {
-    throw std::invalid_argument("erasure: first_position must be >= 0, got " + std::to_string(options.first_position));
-  }
   for (std::int64_t i0 = std::min(options.first_position, t); i0 < t; i0 += kChunk) {
     const std::int64_t i1 = std::min(t, i0 + kChunk);
     std::vector<torch::Tensor> batch;
@@ -263,10 +372,7 @@ ErasureResult erasure(const Model& model, const torch::Tensor& token_ids, std::i
         batch.push_back(copy);
       }
     }
-    const torch::Tensor stacked = torch::stack(batch);
-    const std::int64_t last = stacked.size(1) - 1;
-    const ForwardResult r = forward_from_embeddings(model, stacked, kLogitsOnly);
-    const torch::Tensor f = target_of(r.logits.select(1, last), out.target_token, target.target);
+    const torch::Tensor f = values_at_last(model, batch, out.target_token, target.target);
     out.attributions.slice(0, i0, i1).copy_(out.target_value - f);
   }
   return out;
@@ -278,12 +384,16 @@ ErasureResult erase_spans(const Model& model, const torch::Tensor& token_ids, st
   torch::NoGradGuard no_grad;
   const torch::Tensor x = embed(model, p.ids);
   const std::int64_t t = x.size(0);
-  const ForwardResult full = forward_from_embeddings(model, x, kLogitsOnly);
+  const Unperturbed full = unperturbed(model, x, p, target.target);
   ErasureResult out;
-  out.target_token = resolve_token(full.logits[position], p, target.target);
-  out.target_value = target_of(full.logits[position], out.target_token, target.target).item<double>();
+  out.target_token = full.token;
+  out.target_value = full.value;
   out.attributions = torch::full({static_cast<std::int64_t>(spans.size())}, std::numeric_limits<double>::quiet_NaN(),
                                  x.options());
+  // The shortened inputs differ in length: right-padded into one forward, each read at its own
+  // last position.
+  std::vector<torch::Tensor> kept;
+  std::vector<std::int64_t> which;
   for (std::size_t s = 0; s < spans.size(); ++s) {
     const TokenSpan& span = spans[s];
     if (span.begin < 0 || span.end > t || span.begin >= span.end) {
@@ -291,60 +401,77 @@ ErasureResult erase_spans(const Model& model, const torch::Tensor& token_ids, st
                                   std::to_string(span.end) + ") outside 0.." + std::to_string(t));
     }
     if (span.end - span.begin == t) continue;  // nothing left to predict from
-    const torch::Tensor kept = torch::cat({x.slice(0, 0, span.begin), x.slice(0, span.end, t)});
-    const ForwardResult r = forward_from_embeddings(model, kept, kLogitsOnly);
-    const double f = target_of(r.logits[kept.size(0) - 1], out.target_token, target.target).item<double>();
-    out.attributions[static_cast<std::int64_t>(s)] = out.target_value - f;
+    kept.push_back(torch::cat({x.slice(0, 0, span.begin), x.slice(0, span.end, t)}));
+    which.push_back(static_cast<std::int64_t>(s));
+  }
+  if (kept.empty()) return out;
+  const torch::Tensor f = values_at_last(model, kept, out.target_token, target.target);
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    out.attributions[which[i]] = out.target_value - f[static_cast<std::int64_t>(i)];
   }
   return out;
 }
 
-ConductanceResult layer_conductance(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
-                                    const TargetSpec& target, const IntegratedGradientsOptions& options) {
+std::vector<ConductanceResult> layer_conductance(const Model& model, const std::vector<Explanation>& explanations,
+                                                 const IntegratedGradientsOptions& options) {
   if (options.batch_steps < 1) throw std::invalid_argument("layer_conductance: batch_steps must be >= 1");
-  const Prepared p = prepare(model, token_ids, position, target);
-  const torch::Tensor x = embed(model, p.ids).detach();
-  const torch::Tensor b = baseline_embedding(model, options.baseline).expand_as(x).contiguous();
-  const EndPoints ends = end_points(model, x, b, p, target.target);
+  const Batch batch = make_batch(model, explanations, "layer_conductance");
+  const torch::Tensor b = baseline_embedding(model, options.baseline).expand_as(batch.x).contiguous();
+  const EndPoints ends = end_points(model, batch, b);
   const QuadratureRule q = quadrature(options.rule, options.steps + 1);  // Captum: n_steps + 1 points
-  const torch::Tensor diff = x - b;
+  const torch::Tensor diff = batch.x - b;
+  const std::int64_t g = diff.size(0), t = diff.size(1), dim = diff.size(2);
   const std::int64_t layers = model.config.n_layers;
-  const std::int64_t t = x.size(0);
-  torch::Tensor cond = torch::zeros({layers, t}, x.options());
+  torch::Tensor cond = torch::zeros({layers, g, t}, diff.options());
+  // The last interpolation point of the previous chunk, per layer: [G, 1, T, dim].
   std::vector<torch::Tensor> carry_h(static_cast<std::size_t>(layers));
   std::vector<torch::Tensor> carry_g(static_cast<std::size_t>(layers));
   torch::AutoGradMode grad_mode(true);
   const auto n = static_cast<std::int64_t>(q.alphas.size());
   for (std::int64_t k0 = 0; k0 < n; k0 += options.batch_steps) {
     const std::int64_t k1 = std::min(n, k0 + options.batch_steps);
+    const std::int64_t m = k1 - k0;
     const std::vector<double> a(q.alphas.begin() + k0, q.alphas.begin() + k1);
-    const torch::Tensor alpha = torch::tensor(a, torch::kFloat64).to(x.scalar_type()).view({-1, 1, 1});
-    const torch::Tensor inputs = (b.unsqueeze(0) + alpha * diff.unsqueeze(0)).detach().requires_grad_(true);
-    const ForwardResult r = forward_from_embeddings(model, inputs, ForwardOptions{true, false});
-    const torch::Tensor f = target_of(r.logits.select(1, position), ends.token, target.target);
+    const torch::Tensor alpha = torch::tensor(a, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
+    const torch::Tensor inputs =
+        (b.unsqueeze(1) + alpha * diff.unsqueeze(1)).reshape({g * m, t, dim}).detach().requires_grad_(true);
+    const ForwardResult r = forward_from_embeddings(model, inputs, ForwardOptions{true, false, false});
+    const torch::Tensor logits = logits_of(model, rows_at(r.final_norm, batch.positions.repeat_interleave(m)));
+    const torch::Tensor f = target_values(logits, ends.tokens.repeat_interleave(m), batch.target);
     const std::vector<torch::Tensor> grads = torch::autograd::grad({f.sum()}, r.residual);
     for (std::int64_t l = 0; l < layers; ++l) {
       const auto li = static_cast<std::size_t>(l);
-      torch::Tensor h = r.residual[li].detach();
-      torch::Tensor g = grads[li];
+      torch::Tensor h = r.residual[li].detach().view({g, m, t, dim});
+      torch::Tensor gr = grads[li].view({g, m, t, dim});
       if (carry_h[li].defined()) {
-        h = torch::cat({carry_h[li], h});
-        g = torch::cat({carry_g[li], g});
+        h = torch::cat({carry_h[li], h}, 1);
+        gr = torch::cat({carry_g[li], gr}, 1);
       }
-      if (h.size(0) > 1) {
-        const std::int64_t m = h.size(0);
-        cond[l] += (g.slice(0, 0, m - 1) * (h.slice(0, 1, m) - h.slice(0, 0, m - 1))).sum(torch::IntArrayRef{0, 2});
+      const std::int64_t pts = h.size(1);
+      if (pts > 1) {
+        cond[l] += (gr.narrow(1, 0, pts - 1) * (h.narrow(1, 1, pts - 1) - h.narrow(1, 0, pts - 1)))
+                       .sum(torch::IntArrayRef{1, 3});
       }
-      carry_h[li] = h.slice(0, h.size(0) - 1, h.size(0));
-      carry_g[li] = g.slice(0, g.size(0) - 1, g.size(0));
+      carry_h[li] = h.narrow(1, pts - 1, 1);
+      carry_g[li] = gr.narrow(1, pts - 1, 1);
     }
   }
-  ConductanceResult out;
-  out.attributions = cond;
-  out.target_value = ends.at_input;
-  out.baseline_value = ends.at_baseline;
-  out.target_token = ends.token;
+  std::vector<ConductanceResult> out;
+  for (std::int64_t i = 0; i < g; ++i) {
+    const auto ui = static_cast<std::size_t>(i);
+    ConductanceResult res;
+    res.attributions = cond.select(1, i).narrow(1, 0, batch.positions[i].item<std::int64_t>() + 1).clone();
+    res.target_value = ends.at_input[ui];
+    res.baseline_value = ends.at_baseline[ui];
+    res.target_token = ends.tokens[i].item<std::int64_t>();
+    out.push_back(std::move(res));
+  }
   return out;
+}
+
+ConductanceResult layer_conductance(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
+                                    const TargetSpec& target, const IntegratedGradientsOptions& options) {
+  return layer_conductance(model, {Explanation{token_ids, position, target}}, options).front();
 }
 
 AttentionLags attention_to_previous(const ForwardResult& result, std::int64_t position, std::int64_t lags) {

@@ -34,6 +34,22 @@ struct TargetSpec {
   std::int64_t next_token = -1;
 };
 
+// One prediction to explain: the model sees token_ids[0..position], f is chosen by `target`.
+struct Explanation {
+  torch::Tensor token_ids;  // [T] int64
+  std::int64_t position = 0;
+  TargetSpec target;
+};
+// The batched entry points (gradient_attributions, integrated_gradients and layer_conductance over
+// a vector of Explanations) explain several predictions in one forward and backward per chunk of
+// interpolation points: the inputs are right-padded with zero embeddings to the longest context,
+// each row is read at its own position, and the classifier runs only on the explained rows. The
+// model is causal, so no explained position sees the padding (it gets attention probability 0
+// and gradient 0): each result equals the single-explanation call's up to floating-point
+// summation order. Every explanation of one call must use the same Target. Memory grows with
+// (explanations x batch_steps x longest context); the single-explanation functions call these
+// with one explanation.
+
 // Gradient-based attributions (one forward, one backward). With g_i = df/de_i and e_i the input
 // embedding of position i:
 //   grad_norm[i]      = ||g_i||_1                         (Rahimi et al. 2025, "gradient norm")
@@ -48,6 +64,8 @@ struct GradientAttribution {
 };
 GradientAttribution gradient_attribution(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
                                          const TargetSpec& target = {});
+std::vector<GradientAttribution> gradient_attributions(const Model& model,
+                                                       const std::vector<Explanation>& explanations);
 
 // Quadrature rules on [0, 1] for path integrals, as Captum's approximation_methods.
 enum class Quadrature {
@@ -82,7 +100,9 @@ struct IntegratedGradientsOptions {
   Baseline baseline;
   Quadrature rule = Quadrature::kGaussLegendre;
   std::int64_t steps = 50;       // Captum's default n_steps
-  std::int64_t batch_steps = 50; // interpolation points per batched forward (Captum's internal_batch_size)
+  // Interpolation points per batched forward and explanation (Captum's internal_batch_size; the
+  // batched entry points put explanations x batch_steps rows into one forward).
+  std::int64_t batch_steps = 50;
 };
 
 // Integrated gradients (Sundararajan et al. 2017, eq. 1) over the straight path
@@ -103,6 +123,9 @@ struct IntegratedGradientsResult {
 IntegratedGradientsResult integrated_gradients(const Model& model, const torch::Tensor& token_ids,
                                                std::int64_t position, const TargetSpec& target = {},
                                                const IntegratedGradientsOptions& options = {});
+std::vector<IntegratedGradientsResult> integrated_gradients(const Model& model,
+                                                            const std::vector<Explanation>& explanations,
+                                                            const IntegratedGradientsOptions& options = {});
 
 // Erasure (occlusion) attributions: erasure[i] = f(x) - f(x without position i).
 enum class ErasureMode {
@@ -130,8 +153,8 @@ ErasureResult erasure(const Model& model, const torch::Tensor& token_ids, std::i
 // Erasure of whole token spans (e.g. every sub-word of one word at once):
 //   attributions[s] = f(x) - f(x without tokens [spans[s].begin, spans[s].end)),
 // the prediction read at the last remaining position, as kRemove does for single tokens. Spans
-// must lie inside 0..position; a span removing every token gives NaN. One forward per span
-// (the shortened inputs differ in length).
+// must lie inside 0..position; a span removing every token gives NaN. The shortened inputs differ
+// in length: they are right-padded into one forward, each read at its own last position.
 struct TokenSpan {
   std::int64_t begin = 0;
   std::int64_t end = 0;
@@ -152,6 +175,8 @@ struct ConductanceResult {
 };
 ConductanceResult layer_conductance(const Model& model, const torch::Tensor& token_ids, std::int64_t position,
                                     const TargetSpec& target = {}, const IntegratedGradientsOptions& options = {});
+std::vector<ConductanceResult> layer_conductance(const Model& model, const std::vector<Explanation>& explanations,
+                                                 const IntegratedGradientsOptions& options = {});
 
 // Attention probabilities from query `position` to keys position - k, k = 0..lags-1 (lag 0 is the
 // position itself); keys before position 0 are 0.

@@ -408,6 +408,7 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
   opt.integrated_gradients.baseline = parse_baseline(req.baseline, model.config.vocab_size);
   opt.integrated_gradients.rule = parse_quadrature(req.quadrature);
   opt.integrated_gradients.steps = req.ig_steps;
+  opt.attribution_batch_elements = req.batch_elements;
   if (req.erasure == "remove") {
     opt.erasure.mode = ErasureMode::kRemove;
   } else if (req.erasure == "replace") {
@@ -573,6 +574,7 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
         {"ig_steps", req.ig_steps},
         {"ig_weights", "rounded to float32 as Captum"},
         {"conductance_points", req.ig_steps + 1},
+        {"attribution_batch_elements", req.batch_elements},
         {"erasure", req.erasure},
         {"activation_pooling", req.activation_pooling},
         {"model_variant", req.model_variant},
@@ -635,6 +637,9 @@ options:
                      on RMSNorm models: see the completeness file), mean, token:ID (token:0 = <unk>)
   --quadrature Q     gausslegendre (default), riemann_left|right|middle|trapezoid
   --ig-steps N       integration steps (default 50; conductance uses N + 1 points)
+  --batch-elements N words whose gradient/IG/conductance attributions share one batched pass,
+                     while words x interpolation points x context tokens x model width <= N
+                     (default 2097152; more is faster and takes more memory)
   --erasure E        remove (default: each sub-word token removed alone, pooled to words),
                      replace (by --baseline), or remove-word (all of a word's tokens at once)
   --activation-pooling P   last (default), first, mean, sum, absmax
@@ -681,6 +686,7 @@ ExtractRequest parse_extract_args(const std::vector<std::string>& args, bool* he
     else if (flag == "--baseline") req.baseline = value;
     else if (flag == "--quadrature") req.quadrature = value;
     else if (flag == "--ig-steps") req.ig_steps = parse_int_flag(flag, value);
+    else if (flag == "--batch-elements") req.batch_elements = parse_int_flag(flag, value);
     else if (flag == "--erasure") req.erasure = value;
     else if (flag == "--activation-pooling") req.activation_pooling = value;
     else if (flag == "--attribution-pooling") req.attribution_pooling = value;

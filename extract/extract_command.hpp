@@ -35,6 +35,7 @@ struct ExtractRequest {
   std::string baseline = "zero";               // zero | mean | token:ID (e.g. token:0 = <unk>)
   std::string quadrature = "gausslegendre";    // gausslegendre | riemann_left | riemann_right | riemann_middle | riemann_trapezoid
   std::int64_t ig_steps = 50;
+  std::int64_t batch_elements = std::int64_t{1} << 21;  // WordFeatureOptions::attribution_batch_elements
   std::string erasure = "remove";              // remove | replace (uses --baseline) | remove-word
   std::string activation_pooling = "last";     // last | first | mean | sum | absmax
   std::string attribution_pooling = "sum";

@@ -178,6 +178,14 @@ torch::Tensor embed(const Model& model, const torch::Tensor& token_ids) {
   }());
 }
 
+torch::Tensor logits_of(const Model& model, const torch::Tensor& hidden) {
+  if (hidden.dim() < 1 || hidden.size(-1) != model.config.dim) {
+    throw std::invalid_argument("logits_of: rows of width " + std::to_string(model.config.dim) + " expected, got " +
+                                shape_string(hidden));
+  }
+  return affine(hidden, model.classifier);
+}
+
 ForwardResult forward(const Model& model, const torch::Tensor& token_ids, const ForwardOptions& options) {
   return forward_from_embeddings(model, embed(model, token_ids), options);
 }
@@ -256,7 +264,7 @@ ForwardResult run_blocks(const Model& model, const torch::Tensor& stream, std::i
   }
   r.final_norm = unbatch(gpt2 ? torch::layer_norm(x, {c.dim}, model.final_norm_weight, model.final_norm_bias, c.norm_eps)
                               : rms_norm(x, model.final_norm_weight, c.norm_eps));
-  r.logits = affine(r.final_norm, model.classifier);
+  if (options.compute_logits) r.logits = affine(r.final_norm, model.classifier);
   return r;
 }
 

@@ -44,6 +44,10 @@ torch::ScalarType dtype_of(const Model& model);
 struct ForwardOptions {
   bool keep_residual = true;   // fill ForwardResult::residual
   bool keep_attention = true;  // fill ForwardResult::attention
+  // Fill ForwardResult::logits at every position. Off, logits stay undefined and the caller applies
+  // logits_of to the final-norm rows it needs: the classifier ([vocab, dim], 50257 x 768 for GPT-2)
+  // then costs one row per explained prediction instead of one per position.
+  bool compute_logits = true;
 };
 
 // Everything the forward pass computes. Shapes are given for a single sequence of T tokens; a
@@ -56,7 +60,11 @@ struct ForwardResult {
                                          // row = query position, column = key position (causal)
   torch::Tensor final_norm;              // [T, dim] final RMSNorm / LayerNorm of the last residual
   torch::Tensor logits;                  // [T, vocab]: next-token logits at every position
+                                         // (undefined with compute_logits off)
 };
+
+// The classifier applied to final-norm rows: hidden [..., dim] -> logits [..., vocab].
+torch::Tensor logits_of(const Model& model, const torch::Tensor& hidden);
 
 // The token embeddings of `token_ids` ([T] or [B, T], integer): rows of model.token_embedding.
 torch::Tensor embed(const Model& model, const torch::Tensor& token_ids);

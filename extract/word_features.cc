@@ -9,6 +9,8 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace neuroscore::extract {
 namespace {
@@ -32,6 +34,21 @@ std::vector<double> to_vector(const torch::Tensor& t) {
   return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
 }
 
+// Pools the token entries of a token vector (attribution or attention row) into lag columns: column
+// k pools tokens [begin_of[local_w - k], end_of[local_w - k]) (word local_w - k of the window).
+Eigen::RowVectorXd lag_row(const std::vector<double>& per_token, const std::vector<std::int64_t>& begin_of,
+                           const std::vector<std::int64_t>& end_of, std::int64_t local_w, std::int64_t lags,
+                           Pooling pooling);
+
+// One word's attributions: its explanation waits for a batched pass over several windows' words,
+// then is pooled with its window's word boundaries.
+struct Pending {
+  std::int64_t word = 0;
+  std::int64_t local = 0;  // the word's index in its window
+  std::vector<std::int64_t> begin_of, end_of;
+  Explanation explanation;
+};
+
 }  // namespace
 
 double pool_scalar(const std::vector<double>& values, Pooling pooling) {
@@ -53,6 +70,18 @@ double pool_scalar(const std::vector<double>& values, Pooling pooling) {
 }
 
 namespace {
+
+Eigen::RowVectorXd lag_row(const std::vector<double>& per_token, const std::vector<std::int64_t>& begin_of,
+                           const std::vector<std::int64_t>& end_of, std::int64_t local_w, std::int64_t lags,
+                           Pooling pooling) {
+  Eigen::RowVectorXd row = Eigen::RowVectorXd::Zero(lags);
+  for (std::int64_t k = 0; k < lags && local_w - k >= 0; ++k) {
+    const auto j = static_cast<std::size_t>(local_w - k);
+    const std::vector<double> part(per_token.begin() + begin_of[j], per_token.begin() + end_of[j]);
+    row[k] = pool_scalar(part, pooling);
+  }
+  return row;
+}
 
 std::vector<Window> make_windows_one_segment(const std::vector<std::int64_t>& token_counts, std::int64_t max_tokens,
                                              std::int64_t context_words, std::int64_t stride_words) {
@@ -205,7 +234,63 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
   const bool argmax_target =
       options.target == Target::kLogitOfArgmax || options.target == Target::kLogProbabilityOfArgmax;
 
+  const Pooling ap = options.attribution_pooling;
+  // Attributions of the pending words, all in batched passes (see attribution.hpp), then pooled.
+  std::vector<Pending> pending;
+  std::int64_t pending_longest = 0;
+  const auto flush = [&] {
+    if (pending.empty()) return;
+    std::vector<Explanation> batch;
+    for (const Pending& p : pending) batch.push_back(p.explanation);
+    const auto pool = [&](const Pending& p, const torch::Tensor& per_token) {
+      return lag_row(to_vector(per_token), p.begin_of, p.end_of, p.local, k_lags, ap);
+    };
+    if (fs.grad_norm || fs.grad_x_input) {
+      const std::vector<GradientAttribution> g = gradient_attributions(model, batch);
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        const Pending& p = pending[i];
+        if (fs.grad_norm) out.grad_norm.row(p.word) = pool(p, g[i].grad_norm);
+        if (fs.grad_x_input) {
+          out.grad_x_input.row(p.word) = pool(p, g[i].grad_x_input);
+          out.grad_x_input_l2.row(p.word) = pool(p, g[i].grad_x_input_l2);
+        }
+      }
+    }
+    if (fs.integrated_gradients) {
+      const std::vector<IntegratedGradientsResult> r =
+          integrated_gradients(model, batch, options.integrated_gradients);
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        const Pending& p = pending[i];
+        out.integrated_gradients.row(p.word) = pool(p, r[i].attributions);
+        out.ig_target_value[p.word] = r[i].target_value;
+        out.ig_baseline_value[p.word] = r[i].baseline_value;
+        out.ig_completeness_gap[p.word] = r[i].completeness_gap;
+      }
+    }
+    if (fs.conductance) {
+      const std::vector<ConductanceResult> r = layer_conductance(model, batch, options.integrated_gradients);
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        for (std::int64_t l = 0; l < layers; ++l) {
+          out.conductance[static_cast<std::size_t>(l)].row(pending[i].word) = pool(pending[i], r[i].attributions[l]);
+        }
+      }
+    }
+    pending.clear();
+    pending_longest = 0;
+  };
+  const bool batched_attribution = fs.grad_norm || fs.grad_x_input || fs.integrated_gradients || fs.conductance;
+  // Rows per batched forward: explanations x interpolation points (1 for gradients alone).
+  const std::int64_t points_per_explanation =
+      (fs.integrated_gradients || fs.conductance)
+          ? std::min(options.integrated_gradients.batch_steps, options.integrated_gradients.steps + 1)
+          : 1;
+  if (options.attribution_batch_elements < 1) {
+    throw std::invalid_argument("attribution_batch_elements must be >= 1, got " +
+                                std::to_string(options.attribution_batch_elements));
+  }
+
   std::int64_t done = 0;
+  std::int64_t reported = 0;
   for (const Window& win : out.windows) {
     // Token ids of the window and the [begin, end) token range of each of its words.
     std::vector<std::int64_t> ids;
@@ -231,17 +316,6 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       }
     }
     const std::vector<double> logprob = to_vector(token_logprob);
-    // Pool the token entries [first token of word w - k .. last token of word w - k] of a token
-    // vector (attribution or attention row) into lag columns.
-    const auto lag_row = [&](const std::vector<double>& per_token, std::int64_t local_w, Pooling pooling) {
-      Eigen::RowVectorXd row = Eigen::RowVectorXd::Zero(k_lags);
-      for (std::int64_t k = 0; k < k_lags && local_w - k >= 0; ++k) {
-        const auto j = static_cast<std::size_t>(local_w - k);
-        const std::vector<double> part(per_token.begin() + begin_of[j], per_token.begin() + end_of[j]);
-        row[k] = pool_scalar(part, pooling);
-      }
-      return row;
-    };
     for (std::int64_t w = win.assigned_begin; w < win.assigned_end; ++w) {
       const std::int64_t local = w - win.first_word;
       const auto lj = static_cast<std::size_t>(local);
@@ -270,11 +344,11 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
           for (std::int64_t h = 0; h < heads; ++h) {
             // lag index j = last - key: reverse into key order, then sum per word.
             std::vector<double> by_key = to_vector(token_lags.per_head[l][h].flip(0));
-            const Eigen::RowVectorXd row = lag_row(by_key, local, Pooling::kSum);
+            const Eigen::RowVectorXd row = lag_row(by_key, begin_of, end_of, local, k_lags, Pooling::kSum);
             out.attention_per_head[static_cast<std::size_t>(l)].block(w, h * k_lags, 1, k_lags) = row;
           }
-          out.attention[static_cast<std::size_t>(l)].row(w) = lag_row(
-              to_vector(token_lags.head_average[l].flip(0)), local, Pooling::kSum);
+          out.attention[static_cast<std::size_t>(l)].row(w) =
+              lag_row(to_vector(token_lags.head_average[l].flip(0)), begin_of, end_of, local, k_lags, Pooling::kSum);
         }
       }
       if (!fs.any_attribution()) continue;
@@ -282,21 +356,12 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       if (!has_next && !argmax_target) continue;
       TargetSpec spec{options.target, has_next ? word_tokens[static_cast<std::size_t>(w + 1)].front() : -1};
       const torch::Tensor ctx = id_tensor.slice(0, 0, last + 1);
-      const Pooling ap = options.attribution_pooling;
-      if (fs.grad_norm || fs.grad_x_input) {
-        const GradientAttribution g = gradient_attribution(model, ctx, last, spec);
-        if (fs.grad_norm) out.grad_norm.row(w) = lag_row(to_vector(g.grad_norm), local, ap);
-        if (fs.grad_x_input) {
-          out.grad_x_input.row(w) = lag_row(to_vector(g.grad_x_input), local, ap);
-          out.grad_x_input_l2.row(w) = lag_row(to_vector(g.grad_x_input_l2), local, ap);
-        }
-      }
-      if (fs.integrated_gradients) {
-        const IntegratedGradientsResult r = integrated_gradients(model, ctx, last, spec, options.integrated_gradients);
-        out.integrated_gradients.row(w) = lag_row(to_vector(r.attributions), local, ap);
-        out.ig_target_value[w] = r.target_value;
-        out.ig_baseline_value[w] = r.baseline_value;
-        out.ig_completeness_gap[w] = r.completeness_gap;
+      if (batched_attribution) {
+        const std::int64_t longest = std::max(pending_longest, last + 1);
+        const auto rows = static_cast<std::int64_t>(pending.size() + 1) * points_per_explanation;
+        if (!pending.empty() && rows * longest * cfg.dim > options.attribution_batch_elements) flush();
+        pending.push_back(Pending{w, local, begin_of, end_of, Explanation{ctx, last, spec}});
+        pending_longest = std::max(pending_longest, last + 1);
       }
       if (fs.erasure && options.erase_whole_words) {
         std::vector<TokenSpan> spans;  // lag k = word local - k
@@ -317,18 +382,20 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
         for (double& x : v) {
           if (std::isnan(x)) x = 0.0;  // removing the only token: nothing to compare
         }
-        out.erasure.row(w) = lag_row(v, local, ap);
-      }
-      if (fs.conductance) {
-        const ConductanceResult r = layer_conductance(model, ctx, last, spec, options.integrated_gradients);
-        for (std::int64_t l = 0; l < layers; ++l) {
-          out.conductance[static_cast<std::size_t>(l)].row(w) = lag_row(to_vector(r.attributions[l]), local, ap);
-        }
+        out.erasure.row(w) = lag_row(v, begin_of, end_of, local, k_lags, ap);
       }
     }
     done += win.assigned_end - win.assigned_begin;
-    if (options.progress) options.progress(done, n_words);
+    if (pending.size() >= 64) flush();
+    // Progress counts the words whose features are all written (pending words are not yet).
+    const std::int64_t written = done - static_cast<std::int64_t>(pending.size());
+    if (options.progress && written > reported) {
+      options.progress(written, n_words);
+      reported = written;
+    }
   }
+  flush();
+  if (options.progress && done > reported) options.progress(done, n_words);
   return out;
 }
 

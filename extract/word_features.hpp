@@ -72,6 +72,13 @@ struct WordFeatureOptions {
   Pooling attribution_pooling = Pooling::kSum;
   Target target = Target::kLogProbabilityOfNext;
   IntegratedGradientsOptions integrated_gradients;  // also used by conductance
+  // Gradient, integrated-gradient and conductance attributions of several words go through one
+  // batched pass (attribution.hpp): words are added while explanations x interpolation points
+  // per forward (integrated_gradients.batch_steps) x longest context x model width stays within
+  // this many elements (a word alone may exceed it), and at most 64 words. 2^21 keeps the
+  // autograd memory of stories260K near 1 GB and batches ~20 words of a 40-token context at 40
+  // steps; raise it for speed with memory to spare, lower it for GPT-2-sized models.
+  std::int64_t attribution_batch_elements = std::int64_t{1} << 21;
   ErasureOptions erasure;
   // Erasure of a whole word at once (every sub-word removed together, erase_spans) instead of
   // pooling single-token erasures; the erasure.mode is then ignored.
