@@ -31,7 +31,7 @@ std::string file_or_dir_hash(const std::string& path) {
 
 std::string lm_feature_key(const LmFeatureRequest& r) {
   std::ostringstream s;
-  s << "v1|model=" << file_or_dir_hash(r.model_path) << "|tok=" << file_or_dir_hash(r.tokenizer_path)
+  s << "v" << extract::kExtractVersion << "|model=" << file_or_dir_hash(r.model_path) << "|tok=" << file_or_dir_hash(r.tokenizer_path)
     << "|stim=" << extract::sha256_file_hex(r.stimulus_path) << "|variant=" << r.model_variant
     << "|segments=" << r.segments << "|pool=" << r.segment_pool << "|context=" << r.context_words
     << "|lags=" << r.lags << "|ig=" << r.ig_steps << "|baseline=" << r.baseline << "|features=";

@@ -293,48 +293,127 @@ torch::Tensor baseline_embedding(const Model& model, const Baseline& baseline) {
   throw std::invalid_argument("unknown baseline kind");
 }
 
-std::vector<IntegratedGradientsResult> integrated_gradients(const Model& model,
-                                                            const std::vector<Explanation>& explanations,
-                                                            const IntegratedGradientsOptions& options) {
-  if (options.batch_steps < 1) throw std::invalid_argument("integrated_gradients: batch_steps must be >= 1");
-  const Batch batch = make_batch(model, explanations, "integrated_gradients");
+namespace {
+
+// Integrated gradients and/or layer conductance of a batch along the straight path
+// b + alpha (x - b), from one forward and one backward per chunk of interpolation points: IG reads
+// the gradient at the input, conductance the gradients at every block's output, so asking for
+// both on the same points costs what one of them costs.
+struct PathResults {
+  std::vector<IntegratedGradientsResult> ig;
+  std::vector<ConductanceResult> conductance;
+};
+PathResults path_pass(const Model& model, const std::vector<Explanation>& explanations,
+                      const IntegratedGradientsOptions& options, const QuadratureRule& q, bool want_ig,
+                      bool want_conductance, const char* who) {
+  if (options.batch_steps < 1) throw std::invalid_argument(std::string(who) + ": batch_steps must be >= 1");
+  const Batch batch = make_batch(model, explanations, who);
   const torch::Tensor b = baseline_embedding(model, options.baseline).expand_as(batch.x).contiguous();
   const EndPoints ends = end_points(model, batch, b);
-  const QuadratureRule q = quadrature(options.rule, options.steps);
   const torch::Tensor diff = batch.x - b;  // [G, T, dim]
   const std::int64_t g = diff.size(0), t = diff.size(1), dim = diff.size(2);
-  torch::Tensor total = torch::zeros_like(diff);
+  const std::int64_t layers = model.config.n_layers;
+  torch::Tensor total = torch::zeros_like(diff);                   // IG: sum_k w_k df/dx(alpha_k)
+  torch::Tensor cond = torch::zeros({layers, g, t}, diff.options());  // conductance per layer
+  // Conductance: the last interpolation point of the previous chunk, per layer: [G, 1, T, dim].
+  std::vector<torch::Tensor> carry_h(static_cast<std::size_t>(layers));
+  std::vector<torch::Tensor> carry_g(static_cast<std::size_t>(layers));
   torch::AutoGradMode grad_mode(true);
   const auto n = static_cast<std::int64_t>(q.alphas.size());
   for (std::int64_t k0 = 0; k0 < n; k0 += options.batch_steps) {
     const std::int64_t k1 = std::min(n, k0 + options.batch_steps);
     const std::int64_t m = k1 - k0;
     const std::vector<double> a(q.alphas.begin() + k0, q.alphas.begin() + k1);
-    const std::vector<double> w(q.weights.begin() + k0, q.weights.begin() + k1);
     const torch::Tensor alpha = torch::tensor(a, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
     // Rows ordered explanation-major: row i * m + j is explanation i at alpha_j.
     const torch::Tensor inputs =
         (b.unsqueeze(1) + alpha * diff.unsqueeze(1)).reshape({g * m, t, dim}).detach().requires_grad_(true);
-    const ForwardResult r = forward_from_embeddings(model, inputs, kFinalNormOnly);
+    const ForwardResult r = forward_from_embeddings(model, inputs, ForwardOptions{want_conductance, false, false});
     const torch::Tensor logits = logits_of(model, rows_at(r.final_norm, batch.positions.repeat_interleave(m)));
     const torch::Tensor f = target_values(logits, ends.tokens.repeat_interleave(m), batch.target);
-    const torch::Tensor grad = torch::autograd::grad({f.sum()}, {inputs})[0].view({g, m, t, dim});
-    const torch::Tensor weight = torch::tensor(w, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
-    total = total + (grad * weight).sum(1);
+    std::vector<torch::Tensor> wrt;
+    if (want_ig) wrt.push_back(inputs);
+    if (want_conductance) wrt.insert(wrt.end(), r.residual.begin(), r.residual.end());
+    const std::vector<torch::Tensor> grads = torch::autograd::grad({f.sum()}, wrt);
+    if (want_ig) {
+      const std::vector<double> w(q.weights.begin() + k0, q.weights.begin() + k1);
+      const torch::Tensor weight = torch::tensor(w, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
+      total = total + (grads.front().view({g, m, t, dim}) * weight).sum(1);
+    }
+    if (!want_conductance) continue;
+    const std::size_t first_residual = want_ig ? 1 : 0;
+    for (std::int64_t l = 0; l < layers; ++l) {
+      const auto li = static_cast<std::size_t>(l);
+      torch::Tensor h = r.residual[li].detach().view({g, m, t, dim});
+      torch::Tensor gr = grads[first_residual + li].view({g, m, t, dim});
+      if (carry_h[li].defined()) {
+        h = torch::cat({carry_h[li], h}, 1);
+        gr = torch::cat({carry_g[li], gr}, 1);
+      }
+      const std::int64_t pts = h.size(1);
+      if (pts > 1) {
+        cond[l] += (gr.narrow(1, 0, pts - 1) * (h.narrow(1, 1, pts - 1) - h.narrow(1, 0, pts - 1)))
+                       .sum(torch::IntArrayRef{1, 3});
+      }
+      carry_h[li] = h.narrow(1, pts - 1, 1);
+      carry_g[li] = gr.narrow(1, pts - 1, 1);
+    }
   }
+  PathResults out;
   const torch::Tensor attributions = (total * diff).sum(-1);  // [G, T]
-  std::vector<IntegratedGradientsResult> out;
   for (std::int64_t i = 0; i < g; ++i) {
     const auto ui = static_cast<std::size_t>(i);
-    IntegratedGradientsResult res;
-    res.attributions = attributions[i].narrow(0, 0, batch.positions[i].item<std::int64_t>() + 1).clone();
-    res.target_value = ends.at_input[ui];
-    res.baseline_value = ends.at_baseline[ui];
-    res.target_token = ends.tokens[i].item<std::int64_t>();
-    res.completeness_gap = res.attributions.sum().item<double>() - (res.target_value - res.baseline_value);
-    out.push_back(std::move(res));
+    const std::int64_t len = batch.positions[i].item<std::int64_t>() + 1;
+    const std::int64_t token = ends.tokens[i].item<std::int64_t>();
+    if (want_ig) {
+      IntegratedGradientsResult res;
+      res.attributions = attributions[i].narrow(0, 0, len).clone();
+      res.target_value = ends.at_input[ui];
+      res.baseline_value = ends.at_baseline[ui];
+      res.target_token = token;
+      res.completeness_gap = res.attributions.sum().item<double>() - (res.target_value - res.baseline_value);
+      out.ig.push_back(std::move(res));
+    }
+    if (want_conductance) {
+      ConductanceResult res;
+      res.attributions = cond.select(1, i).narrow(1, 0, len).clone();
+      res.target_value = ends.at_input[ui];
+      res.baseline_value = ends.at_baseline[ui];
+      res.target_token = token;
+      out.conductance.push_back(std::move(res));
+    }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<IntegratedGradientsResult> integrated_gradients(const Model& model,
+                                                            const std::vector<Explanation>& explanations,
+                                                            const IntegratedGradientsOptions& options) {
+  return path_pass(model, explanations, options, quadrature(options.rule, options.steps), true, false,
+                   "integrated_gradients")
+      .ig;
+}
+
+std::vector<ConductanceResult> layer_conductance(const Model& model, const std::vector<Explanation>& explanations,
+                                                 const IntegratedGradientsOptions& options) {
+  // Captum: n_steps + 1 points.
+  return path_pass(model, explanations, options, quadrature(options.rule, options.steps + 1), false, true,
+                   "layer_conductance")
+      .conductance;
+}
+
+IntegratedGradientsAndConductance integrated_gradients_and_conductance(const Model& model,
+                                                                       const std::vector<Explanation>& explanations,
+                                                                       const IntegratedGradientsOptions& options) {
+  if (options.steps < 2) {
+    throw std::invalid_argument("integrated_gradients_and_conductance: steps must be >= 2 (conductance sums over "
+                                "consecutive points), got " + std::to_string(options.steps));
+  }
+  PathResults r = path_pass(model, explanations, options, quadrature(options.rule, options.steps), true, true,
+                            "integrated_gradients_and_conductance");
+  return IntegratedGradientsAndConductance{std::move(r.ig), std::move(r.conductance)};
 }
 
 IntegratedGradientsResult integrated_gradients(const Model& model, const torch::Tensor& token_ids,
@@ -408,63 +487,6 @@ ErasureResult erase_spans(const Model& model, const torch::Tensor& token_ids, st
   const torch::Tensor f = values_at_last(model, kept, out.target_token, target.target);
   for (std::size_t i = 0; i < which.size(); ++i) {
     out.attributions[which[i]] = out.target_value - f[static_cast<std::int64_t>(i)];
-  }
-  return out;
-}
-
-std::vector<ConductanceResult> layer_conductance(const Model& model, const std::vector<Explanation>& explanations,
-                                                 const IntegratedGradientsOptions& options) {
-  if (options.batch_steps < 1) throw std::invalid_argument("layer_conductance: batch_steps must be >= 1");
-  const Batch batch = make_batch(model, explanations, "layer_conductance");
-  const torch::Tensor b = baseline_embedding(model, options.baseline).expand_as(batch.x).contiguous();
-  const EndPoints ends = end_points(model, batch, b);
-  const QuadratureRule q = quadrature(options.rule, options.steps + 1);  // Captum: n_steps + 1 points
-  const torch::Tensor diff = batch.x - b;
-  const std::int64_t g = diff.size(0), t = diff.size(1), dim = diff.size(2);
-  const std::int64_t layers = model.config.n_layers;
-  torch::Tensor cond = torch::zeros({layers, g, t}, diff.options());
-  // The last interpolation point of the previous chunk, per layer: [G, 1, T, dim].
-  std::vector<torch::Tensor> carry_h(static_cast<std::size_t>(layers));
-  std::vector<torch::Tensor> carry_g(static_cast<std::size_t>(layers));
-  torch::AutoGradMode grad_mode(true);
-  const auto n = static_cast<std::int64_t>(q.alphas.size());
-  for (std::int64_t k0 = 0; k0 < n; k0 += options.batch_steps) {
-    const std::int64_t k1 = std::min(n, k0 + options.batch_steps);
-    const std::int64_t m = k1 - k0;
-    const std::vector<double> a(q.alphas.begin() + k0, q.alphas.begin() + k1);
-    const torch::Tensor alpha = torch::tensor(a, torch::kFloat64).to(diff.scalar_type()).view({1, m, 1, 1});
-    const torch::Tensor inputs =
-        (b.unsqueeze(1) + alpha * diff.unsqueeze(1)).reshape({g * m, t, dim}).detach().requires_grad_(true);
-    const ForwardResult r = forward_from_embeddings(model, inputs, ForwardOptions{true, false, false});
-    const torch::Tensor logits = logits_of(model, rows_at(r.final_norm, batch.positions.repeat_interleave(m)));
-    const torch::Tensor f = target_values(logits, ends.tokens.repeat_interleave(m), batch.target);
-    const std::vector<torch::Tensor> grads = torch::autograd::grad({f.sum()}, r.residual);
-    for (std::int64_t l = 0; l < layers; ++l) {
-      const auto li = static_cast<std::size_t>(l);
-      torch::Tensor h = r.residual[li].detach().view({g, m, t, dim});
-      torch::Tensor gr = grads[li].view({g, m, t, dim});
-      if (carry_h[li].defined()) {
-        h = torch::cat({carry_h[li], h}, 1);
-        gr = torch::cat({carry_g[li], gr}, 1);
-      }
-      const std::int64_t pts = h.size(1);
-      if (pts > 1) {
-        cond[l] += (gr.narrow(1, 0, pts - 1) * (h.narrow(1, 1, pts - 1) - h.narrow(1, 0, pts - 1)))
-                       .sum(torch::IntArrayRef{1, 3});
-      }
-      carry_h[li] = h.narrow(1, pts - 1, 1);
-      carry_g[li] = gr.narrow(1, pts - 1, 1);
-    }
-  }
-  std::vector<ConductanceResult> out;
-  for (std::int64_t i = 0; i < g; ++i) {
-    const auto ui = static_cast<std::size_t>(i);
-    ConductanceResult res;
-    res.attributions = cond.select(1, i).narrow(1, 0, batch.positions[i].item<std::int64_t>() + 1).clone();
-    res.target_value = ends.at_input[ui];
-    res.baseline_value = ends.at_baseline[ui];
-    res.target_token = ends.tokens[i].item<std::int64_t>();
-    out.push_back(std::move(res));
   }
   return out;
 }

@@ -178,6 +178,19 @@ ConductanceResult layer_conductance(const Model& model, const torch::Tensor& tok
 std::vector<ConductanceResult> layer_conductance(const Model& model, const std::vector<Explanation>& explanations,
                                                  const IntegratedGradientsOptions& options = {});
 
+// Integrated gradients and layer conductance from the same forward and backward passes (IG reads
+// the input gradient, conductance the block-output gradients), half the cost of calling both.
+// Both use options.steps quadrature points: the IG is integrated_gradients(options) exactly, and
+// the conductance is layer_conductance with steps = options.steps - 1 (Captum's LayerConductance
+// with n_steps = options.steps - 1, which uses n_steps + 1 points). options.steps must be >= 2.
+struct IntegratedGradientsAndConductance {
+  std::vector<IntegratedGradientsResult> integrated_gradients;
+  std::vector<ConductanceResult> conductance;
+};
+IntegratedGradientsAndConductance integrated_gradients_and_conductance(const Model& model,
+                                                                       const std::vector<Explanation>& explanations,
+                                                                       const IntegratedGradientsOptions& options = {});
+
 // Attention probabilities from query `position` to keys position - k, k = 0..lags-1 (lag 0 is the
 // position itself); keys before position 0 are 0.
 struct AttentionLags {

@@ -10,6 +10,12 @@
 
 namespace neuroscore::extract {
 
+// The version of what `extract` computes. Caches of its output (the leaderboard's results/.cache)
+// key on it: bump it whenever a change alters any written number, even by rounding.
+//   1: first release; 2: attributions batched across words, classifier on explained rows only
+//   (summation order changes), --conductance-steps.
+inline constexpr int kExtractVersion = 2;
+
 // Every option of the command; strings are parsed (and rejected with std::invalid_argument naming
 // the option) inside run_extract.
 struct ExtractRequest {
@@ -35,7 +41,8 @@ struct ExtractRequest {
   std::string baseline = "zero";               // zero | mean | token:ID (e.g. token:0 = <unk>)
   std::string quadrature = "gausslegendre";    // gausslegendre | riemann_left | riemann_right | riemann_middle | riemann_trapezoid
   std::int64_t ig_steps = 50;
-  std::int64_t batch_elements = std::int64_t{1} << 21;  // WordFeatureOptions::attribution_batch_elements
+  std::int64_t conductance_steps = -1;  // -1: ig_steps (WordFeatureOptions::conductance_steps)
+  std::int64_t batch_elements = std::int64_t{1} << 16;  // WordFeatureOptions::attribution_batch_elements
   std::string erasure = "remove";              // remove | replace (uses --baseline) | remove-word
   std::string activation_pooling = "last";     // last | first | mean | sum | absmax
   std::string attribution_pooling = "sum";

@@ -235,6 +235,10 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       options.target == Target::kLogitOfArgmax || options.target == Target::kLogProbabilityOfArgmax;
 
   const Pooling ap = options.attribution_pooling;
+  IntegratedGradientsOptions conductance_options = options.integrated_gradients;
+  if (options.conductance_steps >= 0) conductance_options.steps = options.conductance_steps;
+  const bool shared_path = fs.integrated_gradients && fs.conductance &&
+                           conductance_options.steps + 1 == options.integrated_gradients.steps;
   // Attributions of the pending words, all in batched passes (see attribution.hpp), then pooled.
   std::vector<Pending> pending;
   std::int64_t pending_longest = 0;
@@ -256,23 +260,27 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
         }
       }
     }
-    if (fs.integrated_gradients) {
-      const std::vector<IntegratedGradientsResult> r =
-          integrated_gradients(model, batch, options.integrated_gradients);
-      for (std::size_t i = 0; i < pending.size(); ++i) {
-        const Pending& p = pending[i];
-        out.integrated_gradients.row(p.word) = pool(p, r[i].attributions);
-        out.ig_target_value[p.word] = r[i].target_value;
-        out.ig_baseline_value[p.word] = r[i].baseline_value;
-        out.ig_completeness_gap[p.word] = r[i].completeness_gap;
-      }
+    std::vector<IntegratedGradientsResult> ig;
+    std::vector<ConductanceResult> cond;
+    if (shared_path) {
+      IntegratedGradientsAndConductance both =
+          integrated_gradients_and_conductance(model, batch, options.integrated_gradients);
+      ig = std::move(both.integrated_gradients);
+      cond = std::move(both.conductance);
+    } else {
+      if (fs.integrated_gradients) ig = integrated_gradients(model, batch, options.integrated_gradients);
+      if (fs.conductance) cond = layer_conductance(model, batch, conductance_options);
     }
-    if (fs.conductance) {
-      const std::vector<ConductanceResult> r = layer_conductance(model, batch, options.integrated_gradients);
-      for (std::size_t i = 0; i < pending.size(); ++i) {
-        for (std::int64_t l = 0; l < layers; ++l) {
-          out.conductance[static_cast<std::size_t>(l)].row(pending[i].word) = pool(pending[i], r[i].attributions[l]);
-        }
+    for (std::size_t i = 0; i < ig.size(); ++i) {
+      const Pending& p = pending[i];
+      out.integrated_gradients.row(p.word) = pool(p, ig[i].attributions);
+      out.ig_target_value[p.word] = ig[i].target_value;
+      out.ig_baseline_value[p.word] = ig[i].baseline_value;
+      out.ig_completeness_gap[p.word] = ig[i].completeness_gap;
+    }
+    for (std::size_t i = 0; i < cond.size(); ++i) {
+      for (std::int64_t l = 0; l < layers; ++l) {
+        out.conductance[static_cast<std::size_t>(l)].row(pending[i].word) = pool(pending[i], cond[i].attributions[l]);
       }
     }
     pending.clear();
@@ -282,7 +290,8 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
   // Rows per batched forward: explanations x interpolation points (1 for gradients alone).
   const std::int64_t points_per_explanation =
       (fs.integrated_gradients || fs.conductance)
-          ? std::min(options.integrated_gradients.batch_steps, options.integrated_gradients.steps + 1)
+          ? std::min(options.integrated_gradients.batch_steps,
+                     std::max(options.integrated_gradients.steps, conductance_options.steps + 1))
           : 1;
   if (options.attribution_batch_elements < 1) {
     throw std::invalid_argument("attribution_batch_elements must be >= 1, got " +

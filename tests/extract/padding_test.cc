@@ -143,6 +143,28 @@ TEST_P(Padding, BatchedIntegratedGradientsAndConductanceEqualOneAtATime) {
   }
 }
 
+TEST_P(Padding, OnePassForIntegratedGradientsAndConductanceEqualsTwo) {
+  IntegratedGradientsOptions opt;
+  opt.steps = 9;
+  opt.batch_steps = 4;
+  opt.baseline.kind = BaselineKind::kMean;
+  const std::vector<Explanation> ex = mixed_explanations(Target::kLogProbabilityOfNext);
+  const IntegratedGradientsAndConductance both = integrated_gradients_and_conductance(model, ex, opt);
+  const std::vector<IntegratedGradientsResult> ig = integrated_gradients(model, ex, opt);
+  IntegratedGradientsOptions cond_opt = opt;
+  cond_opt.steps = opt.steps - 1;  // Captum's n_steps: n_steps + 1 = 9 points, the IG's
+  const std::vector<ConductanceResult> cond = layer_conductance(model, ex, cond_opt);
+  ASSERT_EQ(both.integrated_gradients.size(), ex.size());
+  ASSERT_EQ(both.conductance.size(), ex.size());
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    expect_close(both.integrated_gradients[i].attributions, ig[i].attributions, 1e-12, "ig");
+    expect_close(both.conductance[i].attributions, cond[i].attributions, 1e-12, "conductance");
+    EXPECT_GT(both.conductance[i].attributions.abs().max().item<double>(), 0.0);
+  }
+  opt.steps = 1;
+  EXPECT_THROW(integrated_gradients_and_conductance(model, ex, opt), std::invalid_argument);
+}
+
 TEST_P(Padding, SpanErasuresInOnePaddedForwardEqualExplicitForwards) {
   const torch::Tensor ids = random_ids(11, 8);
   const std::vector<TokenSpan> spans = {{9, 10}, {4, 9}, {0, 1}, {0, 10}, {2, 3}};
@@ -225,6 +247,19 @@ TEST(Padding, WordFeaturesBatchedAcrossWordsEqualWordByWord) {
   EXPECT_TRUE(close(batched.integrated_gradients, alone.integrated_gradients));
   for (std::size_t l = 0; l < batched.conductance.size(); ++l) {
     EXPECT_TRUE(close(batched.conductance[l], alone.conductance[l])) << l;
+  }
+  // IG and conductance from one pass (conductance n_steps = IG steps - 1) equal two passes.
+  opt.attribution_batch_elements = std::int64_t{1} << 16;
+  opt.conductance_steps = opt.integrated_gradients.steps - 1;
+  const WordFeatures one_pass = extract_word_features(model, words, opt);
+  opt.attribution_batch_elements = 1;
+  const WordFeatures two_pass_ig = alone;  // IG does not depend on conductance_steps
+  opt.features.integrated_gradients = false;
+  const WordFeatures two_pass_cond = extract_word_features(model, words, opt);
+  EXPECT_TRUE(close(one_pass.integrated_gradients, two_pass_ig.integrated_gradients));
+  for (std::size_t l = 0; l < one_pass.conductance.size(); ++l) {
+    EXPECT_TRUE(close(one_pass.conductance[l], two_pass_cond.conductance[l])) << l;
+    EXPECT_FALSE(close(one_pass.conductance[l], alone.conductance[l])) << "5 vs 7 points should differ";
   }
   opt.attribution_batch_elements = 0;
   EXPECT_THROW(extract_word_features(model, words, opt), std::invalid_argument);
