@@ -15,30 +15,14 @@
 #include "extract/llama2c_tokenizer.hpp"
 #include "extract/loaders.hpp"
 #include "extract/model.hpp"
+#include "tests/extract/tiny_models.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::extract {
 namespace {
 
-ModelConfig tiny_config(Family family) {
-  ModelConfig c;
-  c.family = family;
-  c.dim = 32;
-  c.hidden_dim = 64;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.n_kv_heads = family == Family::kLlama ? 2 : 4;
-  c.vocab_size = 50;
-  c.max_seq_len = 32;
-  c.tied_classifier = true;
-  c.initializer_range = 0.2;  // larger than the default 0.02 so the function is far from linear
-  return c;
-}
-
-torch::Tensor random_ids(std::int64_t t, std::int64_t vocab, std::uint64_t seed) {
-  torch::Generator gen = at::detail::createCPUGenerator(seed);
-  return torch::randint(vocab, {t}, gen, torch::TensorOptions().dtype(torch::kLong));
-}
+using testing::random_ids;
+using testing::tiny_config;
 
 TEST(Quadrature, GaussLegendreIntegratesPolynomialsAndMatchesCaptumRounding) {
   for (std::int64_t n : {1, 2, 5, 50}) {

@@ -14,29 +14,14 @@
 #include "extract/loaders.hpp"
 #include "extract/model.hpp"
 #include "extract/word_features.hpp"
+#include "tests/extract/tiny_models.hpp"
 
 namespace neuroscore::extract {
 namespace {
 
-ModelConfig tiny_config(Family family) {
-  ModelConfig c;
-  c.family = family;
-  c.dim = 32;
-  c.hidden_dim = 64;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.n_kv_heads = family == Family::kLlama ? 2 : 4;
-  c.vocab_size = 50;
-  c.max_seq_len = 32;
-  c.tied_classifier = true;
-  c.initializer_range = 0.2;
-  return c;
-}
+using testing::tiny_config;
 
-torch::Tensor random_ids(std::int64_t t, std::uint64_t seed) {
-  torch::Generator gen = at::detail::createCPUGenerator(seed);
-  return torch::randint(50, {t}, gen, torch::TensorOptions().dtype(torch::kLong));
-}
+torch::Tensor random_ids(std::int64_t t, std::uint64_t seed) { return testing::random_ids(t, 50, seed); }
 
 // Relative to the largest entry of `b`: float64 rounding through two blocks stays far below 1e-10.
 void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rel, const std::string& what) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/io/expect_error.hpp"
 #include "tests/testing/data.hpp"
 
 namespace ns = neuroscore;
@@ -22,13 +23,9 @@ fs::path copy_alice(const fs::path& root, const std::string& name) {
   return dst;
 }
 
+// The loader's error for a damaged data root (a test failure when it throws none).
 std::string error_of(const fs::path& root) {
-  try {
-    ns::datasets::load_alice(root);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
+  return ns::testing::error_message<std::exception>([&] { ns::datasets::load_alice(root); });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "tests/io/expect_error.hpp"
 #include "tests/testing/data.hpp"
 
 namespace ns = neuroscore;
@@ -13,13 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The loader's error for a damaged data root (a test failure when it throws none).
 std::string error_of(const fs::path& root) {
-  try {
-    nd::load_naturalstories(root);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
+  return ns::testing::error_message<std::exception>([&] { nd::load_naturalstories(root); });
 }
 
 // A data root with a tiny Gutenberg text and a processed_wordinfo.tsv of `rows` (each

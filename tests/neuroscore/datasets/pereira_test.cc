@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/io/expect_error.hpp"
 #include "tests/testing/data.hpp"
 
 namespace ns = neuroscore;
@@ -15,13 +16,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The loader's error for a damaged data root (a test failure when it throws none).
 std::string error_of(const fs::path& root) {
-  try {
-    nd::load_pereira(root);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
+  return ns::testing::error_message<std::exception>([&] { nd::load_pereira(root); });
 }
 
 // Sentence k of a synthetic stimulus set: distinct words so no two are alike.
