@@ -99,6 +99,15 @@ inline Eigen::MatrixXd alice_design(const datasets::AliceData& data, const Eigen
   return alice_volume_features(data, words, how, AliceEncodingOptions{}.delays_volumes);
 }
 
+// The features of the control called `name` (e.g. "control/rate+frequency"): the benchmarks'
+// baselines are picked by name, so reordering or adding controls cannot swap a baseline.
+inline const Eigen::MatrixXd& control_features(const std::vector<Method>& controls, const std::string& name) {
+  for (const Method& m : controls) {
+    if (m.name == name) return m.x;
+  }
+  throw std::logic_error("leaderboard: no control named " + name);
+}
+
 // Controls: word rate (FIR), word frequency (the released HRF-convolved frq_conv_orth; no FIR),
 // OASM over the single run (Gaussian width 1 volume, fixed a priori: the run is one sequence;
 // tails below 1e-6 cut to 0).

@@ -307,7 +307,7 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
     const datasets::AlicePredictors pred = datasets::load_alice_predictors(req.data_root);
     Benchmark b = alice_benchmark(data);
     std::vector<Method> controls = alice_controls(data, pred);
-    b.baseline = controls[3].x;
+    b.baseline = control_features(controls, "control/rate+frequency");
     b.baseline_name = "word rate + word frequency";
     std::vector<Method> methods;
     if (has(req.methods, "controls")) methods = controls;
@@ -342,7 +342,7 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
     const datasets::PereiraData d = datasets::load_pereira(req.data_root);
     Benchmark b = pereira_benchmark(d);
     std::vector<Method> controls = pereira_controls(d);
-    b.baseline = controls[4].x;
+    b.baseline = control_features(controls, "control/length+position");
     b.baseline_name = "sentence length + position";
     std::vector<Method> methods;
     if (has(req.methods, "controls")) methods = controls;
@@ -361,7 +361,7 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
     const datasets::NaturalStoriesData d = datasets::load_naturalstories(req.data_root);
     Benchmark b = naturalstories_benchmark(d);
     std::vector<Method> controls = naturalstories_controls(d);
-    b.baseline = controls[3].x;
+    b.baseline = control_features(controls, "control/length+frequency+position");
     b.baseline_name = "word length + log frequency + position";
     std::vector<Method> methods;
     if (has(req.methods, "controls")) methods = controls;
