@@ -379,7 +379,8 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
     throw std::invalid_argument("--segments lines wants a text stimulus (one segment per line), got " +
                                 req.stimulus_path);
   }
-  torch::set_num_threads(static_cast<int>(req.threads));
+  if (req.threads < 1) throw std::invalid_argument("--threads must be >= 1, got " + std::to_string(req.threads));
+  const ComputeThreadsScope threads(static_cast<int>(req.threads));
   SegmentedWords stim;
   if (segmented) {
     stim = read_stimulus_lines(req.stimulus_path);

@@ -1,5 +1,6 @@
 #include "extract/model.hpp"
 
+#include <cblas.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -292,6 +293,22 @@ ForwardResult forward_from_residual(const Model& model, const torch::Tensor& str
   ForwardResult r;
   if (first_block == 0) r.block_input = stream;
   return run_blocks(model, stream, first_block, options, std::move(r));
+}
+
+void set_compute_threads(int threads) {
+  if (threads < 1) throw std::invalid_argument("compute threads must be >= 1, got " + std::to_string(threads));
+  torch::set_num_threads(threads);
+  openblas_set_num_threads(threads);
+}
+
+ComputeThreadsScope::ComputeThreadsScope(int threads)
+    : torch_threads_(torch::get_num_threads()), blas_threads_(openblas_get_num_threads()) {
+  set_compute_threads(threads);
+}
+
+ComputeThreadsScope::~ComputeThreadsScope() {
+  torch::set_num_threads(torch_threads_);
+  openblas_set_num_threads(blas_threads_);
 }
 
 std::vector<std::int64_t> greedy_generate(const Model& model, std::vector<std::int64_t> prompt, std::int64_t steps,
