@@ -56,7 +56,9 @@ TEST(HfConfig, FormatRoundTrips) {
     EXPECT_EQ(back.n_kv_heads, c.n_kv_heads);
     EXPECT_EQ(back.tied_classifier, c.tied_classifier);
     EXPECT_EQ(back.norm_eps, c.norm_eps);
-    if (family == Family::kLlama) EXPECT_EQ(back.rope_layout, RopeLayout::kHalves);  // transformers' only layout
+    if (family == Family::kLlama) {
+      EXPECT_EQ(back.rope_layout, RopeLayout::kHalves);  // transformers' only layout
+    }
   }
 }
 
