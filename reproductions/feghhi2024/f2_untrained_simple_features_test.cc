@@ -22,10 +22,6 @@
 namespace neuroscore::reproductions::feghhi {
 namespace {
 
-// Registered before running: the middle block, as in F1 and F3 (no layer search).
-constexpr const char* kLayer = "segment_activations_block_2";
-constexpr Seed kBootstrapSeed{2024};
-
 const std::vector<ControlResult>& controls() {
   static const std::vector<ControlResult> out = omega_controls();
   return out;
@@ -42,20 +38,8 @@ TEST(FeghhiF2, UntrainedScoreExplainedBySentenceLengthAndPosition) {
   const datasets::PereiraData data = datasets::load_pereira(root);
   const PereiraRows p =
       pereira_384_rows(data.experiment, data.passage, data.position, data.length_words, data.response, data.glove);
-  const Eigen::MatrixXd llm = take_rows(feature_dir("pereira_untrained").array(kLayer), p.rows);
-  const std::vector<Fold> folds = group_kfold(p.passage, kPereiraFolds);
-  const OmegaAnalysis a = omega_analysis({p.sl_sp}, llm, p.y, p.passage, folds, kBootstrapSeed);
-
-  ClaimResult r;
-  r.claim = "F2";
-  r.statistic = "omega (%) of untrained LLM R^2 shared with SL+SP";
-  r.value = a.omega;
-  r.ci_low = a.omega_low;
-  r.ci_high = a.omega_high;
-  r.p = a.p;
-  r.verdict = a.verdict;
-  r.details = {"", std::to_string(p.rows.size()) + " sentences with a response, " + std::to_string(folds.size()) +
-                       "-fold group CV by passage. " + omega_details(a)};
+  const ClaimResult r =
+      omega_claim("F2", "omega (%) of untrained LLM R^2 shared with SL+SP", p, "pereira_untrained", {p.sl_sp});
   // Deterministic (fixed seeds, fixed data): 5e-4 absorbs printing precision (4 decimals in the
   // registry) and BLAS summation order; omega is in percent, so this is 5e-6 of the LLM's R^2.
   report_and_check(r, registered_claim("reproductions/feghhi2024/claims.tsv", "F2"), controls(), 5e-4);

@@ -430,4 +430,25 @@ inline std::vector<ControlResult> omega_controls() {
           run("negative: LLM variance mostly unique", negative, Seed{22})};
 }
 
+// F2 and F3: omega of one Pereira feature artifact (its middle block, registered before running,
+// as in F1: no layer search) against the simple-feature bands, 10-fold group CV by passage,
+// bootstrap seed 2024, as the ClaimResult to report and check. `claim` and `statistic` name it.
+inline ClaimResult omega_claim(const std::string& claim, const std::string& statistic, const PereiraRows& p,
+                               const std::string& artifact, const std::vector<Eigen::MatrixXd>& simple_bands) {
+  const Eigen::MatrixXd llm = take_rows(feature_dir(artifact).array("segment_activations_block_2"), p.rows);
+  const std::vector<Fold> folds = group_kfold(p.passage, kPereiraFolds);
+  const OmegaAnalysis a = omega_analysis(simple_bands, llm, p.y, p.passage, folds, Seed{2024});
+  ClaimResult r;
+  r.claim = claim;
+  r.statistic = statistic;
+  r.value = a.omega;
+  r.ci_low = a.omega_low;
+  r.ci_high = a.omega_high;
+  r.p = a.p;
+  r.verdict = a.verdict;
+  r.details = {"", std::to_string(p.rows.size()) + " sentences with a response, " + std::to_string(folds.size()) +
+                       "-fold group CV by passage. " + omega_details(a)};
+  return r;
+}
+
 }  // namespace neuroscore::reproductions::feghhi
