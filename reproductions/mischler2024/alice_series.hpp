@@ -1,10 +1,11 @@
 // reproductions/mischler2024/alice_series.hpp: the Alice side of Mischler et al.'s model-series
 // analysis: the listeners' z-scored ROI responses, the contiguous folds and layer-selection
-// options, and one model's layers as FIR-delayed volume designs. Entry points:
-// alice_series_setup, alice_model_layers.
+// options, one model's layers as FIR-delayed volume designs, and a whole series scored. Entry
+// points: alice_series_setup, alice_model_layers, align_series.
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "neuroscore/hierarchy.hpp"
 #include "neuroscore/split.hpp"
 #include "reproductions/harness.hpp"
+#include "reproductions/mischler2024/model_series.hpp"
 
 namespace neuroscore::reproductions::mischler {
 
@@ -60,6 +62,32 @@ inline std::vector<Eigen::MatrixXd> alice_model_layers(const datasets::AliceData
                                                        benchmarks::WordToVolume::lanczos, encoding.delays_volumes));
   }
   return layers;
+}
+
+// Every model of a series (feature artifacts, in series order) scored against the listeners with
+// model_alignment: its perplexity on the text (quality = -log perplexity), and per listener its
+// brain score and normalized peak depth. Rows are models, columns listeners.
+struct SeriesAlignment {
+  Eigen::VectorXd perplexity;
+  Eigen::VectorXd quality;
+  Eigen::MatrixXd score;
+  Eigen::MatrixXd depth;
+};
+inline SeriesAlignment align_series(const datasets::AliceData& data, const AliceSeriesSetup& setup,
+                                    const std::vector<std::string>& artifacts) {
+  const auto m = static_cast<Eigen::Index>(artifacts.size());
+  SeriesAlignment out{Eigen::VectorXd(m), Eigen::VectorXd(m), Eigen::MatrixXd(m, setup.listeners),
+                      Eigen::MatrixXd(m, setup.listeners)};
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const FeatureDir dir = feature_dir(artifacts[static_cast<std::size_t>(i)]);
+    out.perplexity(i) = dir.perplexity();
+    out.quality(i) = -std::log(out.perplexity(i));
+    const ModelAlignment a = model_alignment(alice_model_layers(data, dir), setup.responses, setup.listeners,
+                                             setup.rois, setup.folds, setup.options);
+    out.score.row(i) = a.score.transpose();
+    out.depth.row(i) = a.depth.transpose();
+  }
+  return out;
 }
 
 }  // namespace neuroscore::reproductions::mischler

@@ -57,26 +57,16 @@ TEST(Mischler2024, M1BetterModelsPredictBetter) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
   const datasets::AliceData data = datasets::load_alice(root);
   const AliceSeriesSetup setup = alice_series_setup(data);
+  const SeriesAlignment series = align_series(data, setup, kSeries);
   const auto m = static_cast<Eigen::Index>(kSeries.size());
-  Eigen::MatrixXd score(m, setup.listeners);
-  Eigen::VectorXd quality(m);
-  std::vector<double> perplexity;
-  for (Eigen::Index i = 0; i < m; ++i) {
-    const FeatureDir dir = feature_dir(kSeries[static_cast<std::size_t>(i)]);
-    perplexity.push_back(dir.perplexity());
-    quality(i) = -std::log(dir.perplexity());
-    score.row(i) = model_alignment(alice_model_layers(data, dir), setup.responses, setup.listeners, setup.rois,
-                                   setup.folds, setup.options)
-                       .score.transpose();
-  }
-  const RankClaim c = rank_claim(quality, score, Direction::positive, RankClaimOptions{2000, 0.05, Seed{6}});
+  const RankClaim c = rank_claim(series.quality, series.score, Direction::positive, RankClaimOptions{2000, 0.05, Seed{6}});
   ClaimResult result{"M1", "Spearman rho(-log perplexity, brain score) over models", c.rho, c.ci_low, c.ci_high, c.p,
                      c.verdict, {}};
   result.details.push_back("models: " + std::to_string(m) + " (exact p over " + std::to_string(c.permutations) +
                            " orderings; smallest possible p " + format_number(1.0 / static_cast<double>(c.permutations)) + ")");
   for (Eigen::Index i = 0; i < m; ++i) {
     result.details.push_back("- " + kSeries[static_cast<std::size_t>(i)] + ": perplexity " +
-                             format_number(perplexity[static_cast<std::size_t>(i)]) + ", brain score (mean r) " +
+                             format_number(series.perplexity(i)) + ", brain score (mean r) " +
                              format_number(c.model_mean(i)));
   }
   std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -56,21 +56,9 @@ TEST(Mischler2024, M2BetterModelsPeakEarlier) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
   const datasets::AliceData data = datasets::load_alice(root);
   const AliceSeriesSetup setup = alice_series_setup(data);
+  const SeriesAlignment series = align_series(data, setup, kSeries);
   const auto m = static_cast<Eigen::Index>(kSeries.size());
-  Eigen::MatrixXd depth(m, setup.listeners);
-  Eigen::MatrixXd score(m, setup.listeners);
-  Eigen::VectorXd quality(m);
-  std::vector<double> perplexity;
-  for (Eigen::Index i = 0; i < m; ++i) {
-    const FeatureDir dir = feature_dir(kSeries[static_cast<std::size_t>(i)]);
-    perplexity.push_back(dir.perplexity());
-    quality(i) = -std::log(dir.perplexity());
-    const ModelAlignment a = model_alignment(alice_model_layers(data, dir), setup.responses, setup.listeners,
-                                             setup.rois, setup.folds, setup.options);
-    depth.row(i) = a.depth.transpose();
-    score.row(i) = a.score.transpose();
-  }
-  const RankClaim c = rank_claim(quality, depth, Direction::negative, RankClaimOptions{2000, 0.05, Seed{7}});
+  const RankClaim c = rank_claim(series.quality, series.depth, Direction::negative, RankClaimOptions{2000, 0.05, Seed{7}});
   ClaimResult result{"M2", "Spearman rho(-log perplexity, normalized peak depth) over models", c.rho, c.ci_low,
                      c.ci_high, c.p, c.verdict, {}};
   result.details.push_back("models: " + std::to_string(m) + " (exact p over " + std::to_string(c.permutations) +
@@ -79,9 +67,9 @@ TEST(Mischler2024, M2BetterModelsPeakEarlier) {
                            format_number(c.p_opposite));
   for (Eigen::Index i = 0; i < m; ++i) {
     result.details.push_back("- " + kSeries[static_cast<std::size_t>(i)] + ": perplexity " +
-                             format_number(perplexity[static_cast<std::size_t>(i)]) + ", peak depth " +
+                             format_number(series.perplexity(i)) + ", peak depth " +
                              format_number(c.model_mean(i)) + ", brain score (mean r) " +
-                             format_number(score.row(i).mean()));
+                             format_number(series.score.row(i).mean()));
   }
   std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   report_and_check(result, registered_claim("reproductions/mischler2024/claims.tsv", "M2"), controls, kTolerance);

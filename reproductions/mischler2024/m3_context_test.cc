@@ -67,25 +67,18 @@ TEST(Mischler2024, M3MoreContextHelpsModelAndBrain) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
   const datasets::AliceData data = datasets::load_alice(root);
   const AliceSeriesSetup setup = alice_series_setup(data);
+  std::vector<std::string> artifacts;
+  for (int n : kContexts) artifacts.push_back("alice_context_" + std::to_string(n));
+  const SeriesAlignment series = align_series(data, setup, artifacts);
   const auto m = static_cast<Eigen::Index>(kContexts.size());
-  Eigen::MatrixXd score(m, setup.listeners), depth(m, setup.listeners);
-  Eigen::VectorXd context(m), quality(m), perplexity(m);
-  for (Eigen::Index i = 0; i < m; ++i) {
-    const FeatureDir dir = feature_dir("alice_context_" + std::to_string(kContexts[static_cast<std::size_t>(i)]));
-    context(i) = kContexts[static_cast<std::size_t>(i)];
-    perplexity(i) = dir.perplexity();
-    quality(i) = -std::log(dir.perplexity());
-    const ModelAlignment a = model_alignment(alice_model_layers(data, dir), setup.responses, setup.listeners,
-                                             setup.rois, setup.folds, setup.options);
-    score.row(i) = a.score.transpose();
-    depth.row(i) = a.depth.transpose();
-  }
+  Eigen::VectorXd context(m);
+  for (Eigen::Index i = 0; i < m; ++i) context(i) = kContexts[static_cast<std::size_t>(i)];
   // Model performance: rho(context, -log perplexity), exact p over orderings (no listener
   // dimension: one perplexity per model, so the "table" is that value for two pseudo-listeners).
   Eigen::MatrixXd quality_table(m, 2);
-  quality_table << quality, quality;
+  quality_table << series.quality, series.quality;
   const RankClaim performance = rank_claim(context, quality_table, Direction::positive, RankClaimOptions{10, 0.05, Seed{8}});
-  RankClaim c = rank_claim(context, score, Direction::positive, RankClaimOptions{2000, 0.05, Seed{9}});
+  RankClaim c = rank_claim(context, series.score, Direction::positive, RankClaimOptions{2000, 0.05, Seed{9}});
   const bool performance_improves = performance.rho > 0.0 && performance.p < 0.05;
   if (!performance_improves && c.verdict == Verdict::replicated) c.verdict = Verdict::not_replicated;
   ClaimResult result{"M3", "Spearman rho(context words, brain score) over models", c.rho, c.ci_low, c.ci_high, c.p,
@@ -96,12 +89,12 @@ TEST(Mischler2024, M3MoreContextHelpsModelAndBrain) {
   result.details.push_back("brain: exact p over " + std::to_string(c.permutations) + " orderings (smallest possible " +
                            format_number(1.0 / static_cast<double>(c.permutations)) + "); opposite-direction p " +
                            format_number(c.p_opposite));
-  const double depth_rho = spearman_rho(context, depth.rowwise().mean());
+  const double depth_rho = spearman_rho(context, series.depth.rowwise().mean());
   result.details.push_back("side result: rho(context, peak depth) = " + format_number(depth_rho));
   for (Eigen::Index i = 0; i < m; ++i) {
     result.details.push_back("- context " + std::to_string(kContexts[static_cast<std::size_t>(i)]) + ": perplexity " +
-                             format_number(perplexity(i)) + ", brain score (mean r) " + format_number(c.model_mean(i)) +
-                             ", peak depth " + format_number(depth.row(i).mean()));
+                             format_number(series.perplexity(i)) + ", brain score (mean r) " + format_number(c.model_mean(i)) +
+                             ", peak depth " + format_number(series.depth.row(i).mean()));
   }
   std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   report_and_check(result, registered_claim("reproductions/mischler2024/claims.tsv", "M3"), controls, kTolerance);
