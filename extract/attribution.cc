@@ -77,6 +77,20 @@ torch::Tensor target_values(const torch::Tensor& logits, const torch::Tensor& to
   return scores.gather(1, tokens.view({-1, 1})).squeeze(1);
 }
 
+// Inputs of different lengths ([T_i, dim] each) as one batch [n, max T_i, dim], zero rows after
+// each input's end. The model is causal: no position of input i reads the padding after it.
+torch::Tensor right_padded(const Model& model, const std::vector<torch::Tensor>& rows) {
+  std::int64_t longest = 0;
+  for (const torch::Tensor& r : rows) longest = std::max(longest, r.size(0));
+  const auto n = static_cast<std::int64_t>(rows.size());
+  torch::Tensor out = torch::zeros({n, longest, model.config.dim}, model.token_embedding.options());
+  for (std::int64_t i = 0; i < n; ++i) {
+    const torch::Tensor& r = rows[static_cast<std::size_t>(i)];
+    out[i].narrow(0, 0, r.size(0)).copy_(r);
+  }
+  return out;
+}
+
 // Explanations prepared for one batched pass. Their embeddings are right-padded with zero rows
 // to the longest context: row i's prediction at positions[i] reads positions 0..positions[i] only
 // (causal attention gives every later key probability exactly 0, and its gradient is exactly 0),
@@ -93,22 +107,17 @@ Batch make_batch(const Model& model, const std::vector<Explanation>& explanation
   Batch batch;
   batch.target = explanations.front().target.target;
   std::vector<std::int64_t> positions;
-  std::int64_t longest = 0;
   for (const Explanation& e : explanations) {
     if (e.target.target != batch.target) {
       throw std::invalid_argument(std::string(who) + ": the explanations of one batch must share one Target");
     }
     batch.items.push_back(prepare(model, e.token_ids, e.position, e.target));
     positions.push_back(e.position);
-    longest = std::max(longest, e.position + 1);
   }
   torch::NoGradGuard no_grad;
-  const auto g = static_cast<std::int64_t>(explanations.size());
-  batch.x = torch::zeros({g, longest, model.config.dim}, model.token_embedding.options());
-  for (std::int64_t i = 0; i < g; ++i) {
-    const torch::Tensor e = embed(model, batch.items[static_cast<std::size_t>(i)].ids);
-    batch.x[i].narrow(0, 0, e.size(0)).copy_(e);
-  }
+  std::vector<torch::Tensor> rows;
+  for (const Prepared& p : batch.items) rows.push_back(embed(model, p.ids));
+  batch.x = right_padded(model, rows);
   batch.positions = torch::tensor(positions, torch::TensorOptions().dtype(torch::kLong));
   return batch;
 }
@@ -144,17 +153,10 @@ EndPoints end_points(const Model& model, const Batch& batch, const torch::Tensor
 // f at the last position of each of the (unpadded) inputs `rows`, right-padded into one forward.
 torch::Tensor values_at_last(const Model& model, const std::vector<torch::Tensor>& rows, std::int64_t token,
                              Target t) {
-  std::int64_t longest = 0;
-  for (const torch::Tensor& r : rows) longest = std::max(longest, r.size(0));
   const auto n = static_cast<std::int64_t>(rows.size());
-  torch::Tensor stacked = torch::zeros({n, longest, model.config.dim}, model.token_embedding.options());
   std::vector<std::int64_t> last;
-  for (std::int64_t i = 0; i < n; ++i) {
-    const torch::Tensor& r = rows[static_cast<std::size_t>(i)];
-    stacked[i].narrow(0, 0, r.size(0)).copy_(r);
-    last.push_back(r.size(0) - 1);
-  }
-  const ForwardResult out = forward_from_embeddings(model, stacked, kFinalNormOnly);
+  for (const torch::Tensor& r : rows) last.push_back(r.size(0) - 1);
+  const ForwardResult out = forward_from_embeddings(model, right_padded(model, rows), kFinalNormOnly);
   const torch::Tensor logits =
       logits_of(model, rows_at(out.final_norm, torch::tensor(last, torch::TensorOptions().dtype(torch::kLong))));
   return target_values(logits, torch::full({n}, token, torch::TensorOptions().dtype(torch::kLong)), t);
