@@ -133,16 +133,7 @@ TEST(RahimiR1, AttributionFeaturesPredictAliceRois) {
     std::snprintf(line, sizeof line,
                   "- %s: mean r %.4f (p %.4g, Bonferroni %.4g); untrained twin %.4f (p %.4g); per ROI %s",
                   kMethods[m].c_str(), s.mean(i), s.p(i), std::min(1.0, 4.0 * s.p(i)), floor.mean(i), floor.p(i),
-                  [&] {
-                    std::string t;
-                    for (Eigen::Index k = 0; k < 6; ++k) {
-                      char b[32];
-                      std::snprintf(b, sizeof b, "%s%.3f", k ? " " : "", scores[m].col(k).mean());
-                      t += b;
-                    }
-                    return t;
-                  }()
-                      .c_str());
+                  joined(scores[m].leftCols(6).colwise().mean().transpose(), "%.3f").c_str());
     r.details.push_back(line);
   }
   std::snprintf(line, sizeof line, "- reference: word rate alone (words per volume, same FIR/ridge) mean r %.4f",

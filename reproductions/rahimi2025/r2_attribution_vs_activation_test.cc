@@ -135,15 +135,8 @@ ControlResult r2_control(bool planted, Seed seed) {
   return c;
 }
 
-std::string per_roi(const Eigen::MatrixXd& r) {
-  std::string t;
-  for (Eigen::Index k = 0; k < r.cols(); ++k) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%s%.3f", k ? " " : "", r.col(k).mean());
-    t += b;
-  }
-  return t;
-}
+// Mean r per ROI (column) over listeners.
+std::string per_roi(const Eigen::MatrixXd& r) { return joined(r.colwise().mean().transpose(), "%.3f"); }
 
 TEST(RahimiR2, AttributionsWinEarlyActivationsWinHigher) {
   std::vector<ControlResult> controls = {r2_control(true, Seed{21}), r2_control(false, Seed{22})};

@@ -111,16 +111,6 @@ ControlResult r4_control(bool planted, Seed seed) {
   return c;
 }
 
-std::string vec(const Eigen::VectorXd& v, const char* f) {
-  std::string t;
-  for (Eigen::Index i = 0; i < v.size(); ++i) {
-    char b[48];
-    std::snprintf(b, sizeof b, f, v(i));
-    t += (i ? " " : "") + std::string(b);
-  }
-  return t;
-}
-
 TEST(RahimiR4, LargerAttributionLayersAlignBetter) {
   std::vector<ControlResult> controls = {r4_control(true, Seed{41}), r4_control(false, Seed{42})};
   print_controls(controls);
@@ -151,14 +141,14 @@ TEST(RahimiR4, LargerAttributionLayersAlignBetter) {
   r.ci_high = s.ci.upper;
   r.p = s.p;
   r.verdict = r4_verdict(s);
-  r.details.push_back("- mean |conductance| per block 0-4: " + vec(s.magnitude, "%.4g"));
-  r.details.push_back("- conductance mean r per block 0-4: " + vec(s.score, "%.4f"));
+  r.details.push_back("- mean |conductance| per block 0-4: " + joined(s.magnitude, "%.4g"));
+  r.details.push_back("- conductance mean r per block 0-4: " + joined(s.score, "%.4f"));
   char line[256];
   std::snprintf(line, sizeof line, "- activation mean r per block 0-4: %s; rho(magnitude, activation r) %.4f (p %.4g)",
-                vec(act.score, "%.4f").c_str(), act.rho, act.p);
+                joined(act.score, "%.4f").c_str(), act.rho, act.p);
   r.details.push_back(line);
   std::snprintf(line, sizeof line, "- floor: untrained twin |conductance| %s, r %s, rho %.4f (p %.4g)",
-                vec(floor.magnitude, "%.3g").c_str(), vec(floor.score, "%.4f").c_str(), floor.rho, floor.p);
+                joined(floor.magnitude, "%.3g").c_str(), joined(floor.score, "%.4f").c_str(), floor.rho, floor.p);
   r.details.push_back(line);
   // Tolerance: deterministic numbers (fixed seeds and folds); 5e-4 covers the registry's 4-decimal
   // rounding and BLAS summation order.

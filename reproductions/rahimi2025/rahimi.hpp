@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <iostream>
 #include <random>
 #include <stdexcept>
@@ -160,6 +161,18 @@ inline void print_controls(const std::vector<ControlResult>& controls) {
 // The design of simulated features: the same FIR delays as the real pipeline.
 inline Eigen::MatrixXd simulated_design(const Eigen::Ref<const Eigen::MatrixXd>& features) {
   return fir_delays(features, fir_delays_volumes());
+}
+
+// The entries of `v`, each printed with the printf `format` (one double), joined by single spaces:
+// the per-ROI and per-block rows of the claims' details.
+inline std::string joined(const Eigen::Ref<const Eigen::VectorXd>& v, const char* format) {
+  std::string t;
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    char b[48];
+    std::snprintf(b, sizeof b, format, v(i));
+    t += (i ? " " : "") + std::string(b);
+  }
+  return t;
 }
 
 }  // namespace neuroscore::reproductions::rahimi
