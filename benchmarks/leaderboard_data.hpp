@@ -23,14 +23,6 @@
 namespace neuroscore::benchmarks {
 
 namespace detail::lbdata {
-// OASM with its Gaussian tails below 1e-6 set to exactly 0: a test block's own columns are then
-// exactly constant (0) in training rather than 1e-80-sized, which standardization would blow up.
-inline Eigen::MatrixXd truncated_oasm(const std::vector<int>& groups, double width) {
-  Eigen::MatrixXd x = oasm_features(groups, width);
-  x = (x.array() < 1e-6).select(0.0, x);
-  return x;
-}
-
 inline Eigen::MatrixXd hcat(const std::vector<Eigen::MatrixXd>& parts) {
   Eigen::Index cols = 0;
   for (const auto& p : parts) cols += p.cols();
@@ -109,8 +101,9 @@ inline const Eigen::MatrixXd& control_features(const std::vector<Method>& contro
 }
 
 // Controls: word rate (FIR), word frequency (the released HRF-convolved frq_conv_orth; no FIR),
-// OASM over the single run (Gaussian width 1 volume, fixed a priori: the run is one sequence;
-// tails below 1e-6 cut to 0).
+// OASM over the single run (Gaussian width 1 volume, fixed a priori: the run is one sequence; its
+// tails, down to 1e-281 on a test block's own columns, are left to ridge.hpp's near-constant
+// column guard).
 // No GloVe for Alice: no word-vector file ships with the data.
 inline std::vector<Method> alice_controls(const datasets::AliceData& data, const datasets::AlicePredictors& pred) {
   std::vector<Method> out;
@@ -122,7 +115,7 @@ inline std::vector<Method> alice_controls(const datasets::AliceData& data, const
   }
   out.push_back({"control/word_frequency", "control", "control", -1, freq});
   const std::vector<int> one_run(static_cast<std::size_t>(pred.values.rows()), 0);
-  out.push_back({"control/oasm", "control", "control", -1, detail::lbdata::truncated_oasm(one_run, 1.0)});
+  out.push_back({"control/oasm", "control", "control", -1, oasm_features(one_run, 1.0)});
   out.push_back({"control/rate+frequency", "control", "control", -1, detail::lbdata::hcat({out[0].x, out[1].x})});
   return out;
 }
@@ -185,7 +178,7 @@ inline std::vector<Method> pereira_controls(const datasets::PereiraData& d) {
   out.push_back({"control/sentence_length", "control", "control", -1, take(d.length_words, pr.rows)});
   out.push_back({"control/sentence_position", "control", "control", -1, one_hot(pos)});
   out.push_back({"control/glove", "control", "control", -1, take(d.glove, pr.rows)});
-  out.push_back({"control/oasm", "control", "control", -1, detail::lbdata::truncated_oasm(passage, 1.0)});
+  out.push_back({"control/oasm", "control", "control", -1, oasm_features(passage, 1.0)});
   out.push_back({"control/length+position", "control", "control", -1, detail::lbdata::hcat({out[0].x, out[1].x})});
   return out;
 }

@@ -113,8 +113,21 @@ enum class RidgeSolver { automatic, primal, dual };
 // targets in single precision.
 //
 // Standardization (optional): features are divided by their training standard deviation
-// (population, 1/n, as scikit-learn's StandardScaler); constant columns keep scale 1. The
-// scale is folded into F, so W is in the units of the original features.
+// (population, 1/n, as scikit-learn's StandardScaler). The scale is folded into F, so W is in
+// the units of the original features.
+//
+// Columns without spread on the training rows are dropped (their row of F is 0, so their
+// coefficient is 0 and their test values are ignored), with or without standardization:
+//   - constant: sd_j <= 64 eps * max_i |x_ij| (rounding is all that varies), or
+//   - near-constant: sd_j <= kNearConstantColumn * max_k sd_k, sqrt(eps(double)) ~ 1.5e-8 of
+//     the largest column's spread. Such a column's training variance n sd_j^2 is below the
+//     rounding error eps n max_k sd_k^2 of the Gram matrix, so without standardization its
+//     eigen-direction is cut by the rank rule anyway; with it, dividing by sd_j would multiply
+//     the column's test values by up to 1/sd_j (an OASM column whose test block sits 36 volumes
+//     from the nearest training row is 1e-281 there and 1 on its own test row: 1e281 out).
+// dropped_columns() lists them, ascending.
+inline constexpr double kNearConstantColumn = 1.4901161193847656e-08;  // sqrt(2^-52)
+
 template <class Scalar>
 class RidgeDecomposition {
  public:
@@ -135,15 +148,22 @@ class RidgeDecomposition {
     Eigen::MatrixXd xc = x_train.template cast<double>();
     const Eigen::RowVectorXd mean = xc.colwise().mean();
     xc.rowwise() -= mean;
+    Eigen::RowVectorXd sd(p);
+    for (Eigen::Index j = 0; j < p; ++j) sd(j) = std::sqrt(xc.col(j).squaredNorm() / static_cast<double>(n));
+    const double sd_max = p == 0 ? 0.0 : sd.maxCoeff();
+    dropped_.clear();
     Eigen::RowVectorXd scale = Eigen::RowVectorXd::Ones(p);
-    if (standardize) {
-      for (Eigen::Index j = 0; j < p; ++j) {
-        const double sd = std::sqrt(xc.col(j).squaredNorm() / static_cast<double>(n));
-        const double max_abs = x_train.col(j).template cast<double>().cwiseAbs().maxCoeff();
-        if (sd > 64.0 * std::numeric_limits<double>::epsilon() * max_abs) scale(j) = sd;
+    for (Eigen::Index j = 0; j < p; ++j) {
+      const double max_abs = x_train.col(j).template cast<double>().cwiseAbs().maxCoeff();
+      if (!(sd(j) > 64.0 * std::numeric_limits<double>::epsilon() * max_abs) ||
+          !(sd(j) > kNearConstantColumn * sd_max)) {
+        dropped_.push_back(j);
+        xc.col(j).setZero();
+      } else if (standardize) {
+        scale(j) = sd(j);
       }
-      xc.array().rowwise() /= scale.array();
     }
+    if (standardize) xc.array().rowwise() /= scale.array();
     solver_ = solver == RidgeSolver::automatic ? (p > n ? RidgeSolver::dual : RidgeSolver::primal)
                                                : solver;
     Eigen::MatrixXd gram(solver_ == RidgeSolver::dual ? n : p, solver_ == RidgeSolver::dual ? n : p);
@@ -175,6 +195,7 @@ class RidgeDecomposition {
       feature_map = vectors;
     }
     feature_map.array().colwise() /= scale.transpose().array();
+    for (Eigen::Index j : dropped_) feature_map.row(j).setZero();  // rounding-sized otherwise
     feature_map_ = feature_map.cast<Scalar>();
     x_mean_ = mean.cast<Scalar>();
   }
@@ -187,6 +208,8 @@ class RidgeDecomposition {
   const Matrix& sample_basis() const { return basis_; }  // B: n x rank
   const Matrix& feature_map() const { return feature_map_; }  // F: p x rank
   const RowVector& x_mean() const { return x_mean_; }
+  // Columns without spread on the training rows (see above): coefficient 0, test values ignored.
+  const std::vector<Eigen::Index>& dropped_columns() const { return dropped_; }
 
   // B' Yc (rank x targets) for training targets already centred with their training means.
   void project_centred_targets(const Eigen::Ref<const Matrix>& y_centred, Eigen::Ref<Matrix> out) const {
@@ -219,6 +242,7 @@ class RidgeDecomposition {
   Matrix basis_;
   Matrix feature_map_;
   RowVector x_mean_;
+  std::vector<Eigen::Index> dropped_;
 };
 
 struct RidgeCvOptions {
@@ -258,6 +282,10 @@ struct RidgeCvResultOf {
   // Outer folds x targets: -1 where the chosen alpha is the grid's smallest, +1 its largest,
   // 0 inside (always 0 for a one-alpha grid). A target at an edge wants a wider grid.
   Eigen::MatrixXi grid_edge;
+  // Per outer fold: the feature columns without spread on that fold's training rows (constant or
+  // near-constant, RidgeDecomposition), which the refit gave coefficient 0. Inner folds apply the
+  // same rule to their own training rows.
+  std::vector<std::vector<Eigen::Index>> dropped_columns;
 };
 
 using RidgeCvResult = RidgeCvResultOf<double>;
@@ -562,6 +590,7 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
       }
     }
     out.chosen_alpha.row(static_cast<Eigen::Index>(f)) = chosen.transpose();
+    out.dropped_columns.push_back(refit.factor.dropped_columns());
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -192,6 +193,94 @@ TEST(RidgeDecomposition, RankDeficiencyAndConstantColumnInBothSolvers) {
       EXPECT_NEAR(w.row(2).norm(), 0.0, 1e-12);  // the constant column gets no weight
     }
   }
+}
+
+// A column with (almost) no spread on the training rows but O(1) values on the test rows: before
+// the guard, standardization divided it by its 1e-80 training sd and the test predictions came out
+// near 1e80. Dropped, the fit equals the fit without that column, in both solvers and both modes.
+TEST(RidgeDecomposition, NearConstantTrainingColumnIsDroppedNotBlownUp) {
+  const Eigen::MatrixXd x_train_kept = gaussian(30, 3, 40);
+  const Eigen::MatrixXd x_test_kept = gaussian(8, 3, 41);
+  const Eigen::MatrixXd y = gaussian(30, 2, 42);
+  Eigen::MatrixXd x_train(30, 4), x_test(8, 4);
+  x_train << x_train_kept.leftCols(2), 1e-80 * gaussian(30, 1, 43), x_train_kept.col(2);
+  x_test << x_test_kept.leftCols(2), Eigen::MatrixXd::Ones(8, 1), x_test_kept.col(2);
+  for (auto solver : {ns::RidgeSolver::primal, ns::RidgeSolver::dual}) {
+    for (bool standardize : {false, true}) {
+      const ns::RidgeDecomposition<double> with(x_train, solver, standardize);
+      const ns::RidgeDecomposition<double> without(x_train_kept, solver, standardize);
+      ASSERT_EQ(with.dropped_columns(), std::vector<Eigen::Index>{2});
+      EXPECT_TRUE(without.dropped_columns().empty());
+      const Eigen::MatrixXd w = with.coefficients(y, 3.0);
+      const Eigen::MatrixXd w0 = without.coefficients(y, 3.0);
+      EXPECT_EQ(w.row(2).norm(), 0.0);
+      const Eigen::MatrixXd pred = (x_test.rowwise() - x_train.colwise().mean()) * w;
+      const Eigen::MatrixXd pred0 = (x_test_kept.rowwise() - x_train_kept.colwise().mean()) * w0;
+      EXPECT_LT((pred - pred0).cwiseAbs().maxCoeff(), 1e-10) << "standardize " << standardize;
+      // The same through project_inputs (what cross-validation uses).
+      Eigen::MatrixXd z(with.rank(), 2);
+      with.project_centred_targets(y.rowwise() - y.colwise().mean(), z);
+      z.array().colwise() /= (with.eigenvalues().array() + 3.0);
+      EXPECT_LT((with.project_inputs(x_test) * z - pred0).cwiseAbs().maxCoeff(), 1e-10);
+    }
+  }
+}
+
+// Both sides of the relative threshold kNearConstantColumn (1.49e-8 of the largest column's sd):
+// a column at 1e-9 of the largest spread is dropped, one at 1e-7 is kept (and, standardized, it
+// is a full-weight feature again). An all-constant design drops everything: rank 0, W = 0.
+TEST(RidgeDecomposition, NearConstantThresholdIsRelativeToTheLargestColumn) {
+  Eigen::MatrixXd x = gaussian(40, 3, 50);
+  x.col(0) *= 1e3;
+  x.col(1) *= 1e-9 * 1e3;
+  x.col(2) *= 1e-7 * 1e3;
+  for (auto solver : {ns::RidgeSolver::primal, ns::RidgeSolver::dual}) {
+    const ns::RidgeDecomposition<double> dec(x, solver, true);
+    EXPECT_EQ(dec.dropped_columns(), std::vector<Eigen::Index>{1});
+    EXPECT_EQ(dec.rank(), 2);
+  }
+  const Eigen::MatrixXd flat = Eigen::MatrixXd::Constant(10, 3, 2.5);
+  const ns::RidgeDecomposition<double> none(flat, ns::RidgeSolver::primal, true);
+  EXPECT_EQ(none.dropped_columns(), (std::vector<Eigen::Index>{0, 1, 2}));
+  EXPECT_EQ(none.rank(), 0);
+  EXPECT_EQ(none.coefficients(gaussian(10, 1, 51), 1.0).norm(), 0.0);
+}
+
+// cross_validated_ridge on an OASM-like design (identity smoothed with a narrow Gaussian): each
+// test block's own columns are down to 1e-100 on the training rows. Without the guard those were
+// divided by their ~1e-100 training sd and predictions reached 1e80 and beyond; now they are
+// dropped and the result names them per outer fold. Columns just above the threshold (1e-8..1e-4
+// of the largest spread) are kept and still extrapolate: standardized, a test value of 1 is 1e4-1e8
+// training sds out, so predictions reach ~2000x the responses' scale here (measured 5.7e4 against
+// |y| <= 28). That is ridge on standardized features doing what it is asked, not rounding; the
+// bound below is what the guard guarantees.
+TEST(CrossValidatedRidge, ReportsDroppedColumnsAndKeepsPredictionsFinite) {
+  const Eigen::Index n = 60;
+  Eigen::MatrixXd x(n, n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) x(i, j) = std::exp(-0.5 * static_cast<double>((i - j) * (i - j)));
+  }
+  const Eigen::MatrixXd y = gaussian(n, 2, 52);
+  ns::RidgeCvOptions options;
+  options.standardize = true;
+  options.alphas = {1.0, 100.0};
+  options.inner_folds = 3;
+  const auto folds = ns::contiguous_kfold(static_cast<std::size_t>(n), 3, ns::Gap{2});
+  const ns::RidgeCvResult r = ns::cross_validated_ridge(x, y, folds, options);
+  ASSERT_EQ(r.dropped_columns.size(), 3u);
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    // The middle of each 20-sample test block is > 8 samples from any training row
+    // (exp(-32) = 1.3e-14 relative to the diagonal): dropped.
+    const Eigen::Index mid = static_cast<Eigen::Index>(folds[f].test[folds[f].test.size() / 2]);
+    EXPECT_TRUE(std::find(r.dropped_columns[f].begin(), r.dropped_columns[f].end(), mid) != r.dropped_columns[f].end())
+        << "fold " << f;
+    for (Eigen::Index j : r.dropped_columns[f]) {
+      EXPECT_TRUE(std::find(folds[f].train.begin(), folds[f].train.end(), static_cast<std::size_t>(j)) ==
+                  folds[f].train.end()) << "a training sample's own column was dropped";
+    }
+  }
+  EXPECT_TRUE(r.predictions.allFinite());
+  EXPECT_LT(r.predictions.cwiseAbs().maxCoeff(), 1e6 * y.cwiseAbs().maxCoeff());
 }
 
 // Standardization uses the training mean and population standard deviation only, and W is
