@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -283,6 +285,58 @@ std::string user_path(const std::string& p) {
   return p;
 }
 
+// A segment's final punctuation: the trailing ASCII punctuation (std::ispunct: . , ; : ! ? " ' )
+// and so on) of its last word, or a last word made only of punctuation. For each segment, the last
+// content word and how many of its tokens come before the punctuation: the tokens of the word with
+// its punctuation stripped, when they are a strict prefix of the word's tokens. When the tokenizer
+// merged the punctuation into a word token (no such prefix), the word keeps all its tokens and the
+// segment is counted in `merged`.
+struct FinalPunctuation {
+  std::vector<std::int64_t> activation_tokens;    // [words] WordFeatureOptions::activation_tokens
+  std::vector<Eigen::Index> last_content_word;    // [segments]
+  std::int64_t left_out = 0;           // segments whose last word's punctuation tokens are left out
+  std::int64_t punctuation_words = 0;  // segments ending in a punctuation-only word (skipped)
+  std::int64_t merged = 0;             // segments whose punctuation shares a token with the word
+};
+
+FinalPunctuation final_punctuation_of(const SegmentedWords& stim, const std::vector<std::vector<std::int32_t>>& word_tokens,
+                                      const WordTokenizer& tok) {
+  const auto is_punct = [](char c) { return std::ispunct(static_cast<unsigned char>(c)) != 0; };
+  const auto stem_of = [&](const std::string& w) {
+    std::size_t end = w.size();
+    while (end > 0 && is_punct(w[end - 1])) --end;
+    return w.substr(0, end);
+  };
+  FinalPunctuation out;
+  out.activation_tokens.assign(stim.words.size(), 0);
+  out.last_content_word.assign(static_cast<std::size_t>(stim.segments), -1);
+  for (std::size_t w = 0; w < stim.words.size(); ++w) {
+    const bool last_of_segment = w + 1 == stim.words.size() || stim.segment_of[w + 1] != stim.segment_of[w];
+    if (!last_of_segment) continue;
+    const bool first_of_segment = w == 0 || stim.segment_of[w - 1] != stim.segment_of[w];
+    std::size_t c = w;
+    if (stem_of(stim.words[w]).empty() && !first_of_segment) {
+      --c;  // "... world ." : the punctuation is a word of its own
+      ++out.punctuation_words;
+    }
+    const auto seg = static_cast<std::size_t>(stim.segment_of[w]);
+    out.last_content_word[seg] = static_cast<Eigen::Index>(c);
+    const std::string stem = stem_of(stim.words[c]);
+    if (stem.empty() || stem.size() == stim.words[c].size()) continue;
+    const bool first = c == 0 || stim.segment_of[c - 1] != stim.segment_of[c];
+    const std::vector<std::int32_t> stem_tokens = tok.encode_word(stem, first);
+    const std::vector<std::int32_t>& all = word_tokens[c];
+    if (!stem_tokens.empty() && stem_tokens.size() < all.size() &&
+        std::equal(stem_tokens.begin(), stem_tokens.end(), all.begin())) {
+      out.activation_tokens[c] = static_cast<std::int64_t>(stem_tokens.size());
+      ++out.left_out;
+    } else {
+      ++out.merged;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 SegmentedWords read_stimulus_lines(const std::string& path) {
@@ -365,8 +419,9 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
   if (req.segments != "none" && req.segments != "lines") {
     throw std::invalid_argument("--segments wants none or lines, got '" + req.segments + "'");
   }
-  if (req.segment_pool != "none" && req.segment_pool != "last") {
-    throw std::invalid_argument("--segment-pool wants none or last, got '" + req.segment_pool + "'");
+  if (req.segment_pool != "none" && req.segment_pool != "last" && req.segment_pool != "mean" &&
+      req.segment_pool != "last-token") {
+    throw std::invalid_argument("--segment-pool wants none, last, mean or last-token, got '" + req.segment_pool + "'");
   }
   const bool segmented = req.segments == "lines";
   if (req.segment_pool != "none" && !segmented) {
@@ -447,6 +502,14 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
     }
     n_tokens += static_cast<std::int64_t>(word_tokens.back().size());
   }
+  // Sentence pooling reads each segment's words up to its final punctuation (see
+  // final_punctuation_of): the model still reads the punctuation.
+  const bool content_pool = req.segment_pool == "last" || req.segment_pool == "mean";
+  FinalPunctuation punct;
+  if (content_pool) {
+    punct = final_punctuation_of(stim, word_tokens, tok);
+    opt.activation_tokens = punct.activation_tokens;
+  }
   const WordFeatures wf = extract_word_features(model, word_tokens, opt);
   if (progress != nullptr) *progress << "\n";
 
@@ -513,19 +576,40 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
     for (std::size_t w = 0; w < words.size(); ++w) seg(static_cast<Eigen::Index>(w), 0) = stim.segment_of[w];
     save("segment", seg, "[words, 1] 0-based line (segment) index of each word");
   }
-  if (req.segment_pool == "last") {
-    // The row of each segment's last word: segments are consecutive runs of words, one per line.
-    std::vector<Eigen::Index> last_word(static_cast<std::size_t>(stim.segments), -1);
+  if (req.segment_pool != "none") {
+    // Segments are consecutive runs of words, one per line. last-token: the row of the segment's
+    // last word with all its tokens (typically the final "." token); last: the row of its last
+    // content word, pooled up to the final punctuation; mean: the mean of the rows of its content
+    // words (the last one again without the final punctuation).
+    std::vector<Eigen::Index> first_word(static_cast<std::size_t>(stim.segments), -1), last_word = first_word;
     for (std::size_t w = 0; w < words.size(); ++w) {
-      last_word[static_cast<std::size_t>(stim.segment_of[w])] = static_cast<Eigen::Index>(w);
+      const auto g = static_cast<std::size_t>(stim.segment_of[w]);
+      if (first_word[g] < 0) first_word[g] = static_cast<Eigen::Index>(w);
+      last_word[g] = static_cast<Eigen::Index>(w);
+    }
+    const std::vector<Eigen::Index>& last_content = content_pool ? punct.last_content_word : last_word;
+    std::string meaning;
+    if (req.segment_pool == "last-token") {
+      meaning = "the activation row of each segment's last word, all its tokens (usually the final punctuation)";
+    } else if (req.segment_pool == "last") {
+      meaning = "the activation row of each segment's last word before its final punctuation";
+    } else {
+      meaning = "the mean of the activation rows of each segment's words, final punctuation left out";
     }
     for (std::size_t l = 0; l < wf.layer_names.size(); ++l) {
       const RowMatrix& a = wf.activations[l];
       RowMatrix pooled(stim.segments, a.cols());
-      for (std::int64_t g = 0; g < stim.segments; ++g) pooled.row(g) = a.row(last_word[static_cast<std::size_t>(g)]);
+      for (std::int64_t g = 0; g < stim.segments; ++g) {
+        const auto gi = static_cast<std::size_t>(g);
+        if (req.segment_pool == "mean") {
+          const Eigen::Index count = last_content[gi] - first_word[gi] + 1;
+          pooled.row(g) = a.middleRows(first_word[gi], count).colwise().mean();
+        } else {
+          pooled.row(g) = a.row(last_content[gi]);
+        }
+      }
       save("segment_activations_" + wf.layer_names[l], pooled,
-           "[segments, dim] the activation row of each segment's last word (" + req.activation_pooling +
-               "-sub-word pooled), segments in line order");
+           "[segments, dim] " + meaning + " (" + req.activation_pooling + "-sub-word pooled), segments in line order");
     }
   }
   const PerplexitySummary ppl = perplexity_of(wf);
@@ -556,7 +640,10 @@ ExtractSummary run_extract(const ExtractRequest& req, std::ostream* progress) {
                     {"tier", req.textgrid_tier},
                     {"segments", req.segments},
                     {"n_segments", stim.segments},
-                    {"segment_pool", req.segment_pool}}},
+                    {"segment_pool", req.segment_pool},
+                    {"final_punctuation", {{"left_out_of_last_word", punct.left_out},
+                                           {"punctuation_only_last_words", punct.punctuation_words},
+                                           {"merged_into_a_word_token", punct.merged}}}}},
       {"perplexity",
        {{"nll_per_token", ppl.nll_per_token},
         {"perplexity", ppl.perplexity},
@@ -629,8 +716,12 @@ options:
                      tensor's own sd, norm gains included): a model-quality series
   --segments G       none (default) | lines: one segment (sentence, story) per line of a text
                      stimulus; context never crosses a line; writes segment.npy [words, 1]
-  --segment-pool P   none (default) | last: also segment_activations_<layer>.npy [segments, dim],
-                     each segment's last word's row (sentence representations)
+  --segment-pool P   none (default) | last | mean | last-token: also segment_activations_<layer>.npy
+                     [segments, dim], sentence representations: last = the last word's row
+                     pooled up to the final punctuation ("ran." read at " ran"), mean = the mean
+                     of the segment's word rows (final punctuation left out), last-token = the
+                     last word's row with all its tokens (usually the "." token: identical for
+                     every sentence in the embedding layer)
   --features LIST    comma-separated: activations,attention,grad_norm,grad_x_input,
                      integrated_gradients,erasure,conductance (default: activations)
   --context N        preceding words of context per word (default 0 = all that fit in the

@@ -13,8 +13,9 @@ namespace neuroscore::extract {
 // The version of what `extract` computes. Caches of its output (the leaderboard's results/.cache)
 // key on it: bump it whenever a change alters any written number, even by rounding.
 //   1: first release; 2: attributions batched across words, classifier on explained rows only
-//   (summation order changes), --conductance-steps.
-inline constexpr int kExtractVersion = 2;
+//   (summation order changes), --conductance-steps; 3: --segment-pool last reads a sentence's last
+//   word before its final punctuation (was: the punctuation token, now last-token), mean added.
+inline constexpr int kExtractVersion = 3;
 
 // Every option of the command; strings are parsed (and rejected with std::invalid_argument naming
 // the option) inside run_extract.
@@ -27,7 +28,8 @@ struct ExtractRequest {
   // trained | untrained:SEED (untrained_twin) | noise:REL_SD:SEED (noisy_copy of the trained weights)
   std::string model_variant = "trained";
   std::string segments = "none";      // none | lines (text stimulus: one segment per line, no context across)
-  std::string segment_pool = "none";  // none | last (segment_activations_<layer>.npy: each segment's last word)
+  // none | last | mean | last-token (segment_activations_<layer>.npy; see extract_usage)
+  std::string segment_pool = "none";
   std::string textgrid_tier;   // tier of word intervals; empty: "words" if present, else the first interval tier
   std::string out_dir;
   std::vector<std::string> features = {"activations"};  // activations, attention, grad_norm, grad_x_input,

@@ -228,6 +228,26 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
   }
   if (fs.erasure) out.erasure = zeros(k_lags);
   if (fs.conductance) out.conductance.assign(static_cast<std::size_t>(layers), zeros(k_lags));
+  if (!options.activation_tokens.empty()) {
+    if (options.activation_tokens.size() != word_tokens.size()) {
+      throw std::invalid_argument("extract_word_features: " + std::to_string(options.activation_tokens.size()) +
+                                  " activation token counts for " + std::to_string(word_tokens.size()) + " words");
+    }
+    for (std::size_t w = 0; w < word_tokens.size(); ++w) {
+      const std::int64_t k = options.activation_tokens[w];
+      if (k < 0 || k > static_cast<std::int64_t>(word_tokens[w].size())) {
+        throw std::invalid_argument("extract_word_features: word " + std::to_string(w) + " has " +
+                                    std::to_string(word_tokens[w].size()) + " tokens, activation_tokens asks for " +
+                                    std::to_string(k));
+      }
+    }
+  }
+  // End of the tokens of word w (window tokens [begin, end)) that its activation rows pool.
+  const auto pooled_end = [&](std::int64_t w, std::int64_t begin, std::int64_t end) {
+    if (options.activation_tokens.empty()) return end;
+    const std::int64_t k = options.activation_tokens[static_cast<std::size_t>(w)];
+    return k == 0 ? end : begin + k;
+  };
   out.context_words.assign(static_cast<std::size_t>(n_words), 0);
   out.surprisal = Eigen::VectorXd::Zero(n_words);
   out.scored_tokens.assign(static_cast<std::size_t>(n_words), 0);
@@ -337,7 +357,7 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       if (fs.activations) {
         for (std::int64_t l = 0; l <= layers; ++l) {
           const torch::Tensor& h = l == 0 ? fwd.block_input : fwd.residual[static_cast<std::size_t>(l - 1)];
-          const RowMatrix rows = to_eigen(h.slice(0, begin_of[lj], end_of[lj]));
+          const RowMatrix rows = to_eigen(h.slice(0, begin_of[lj], pooled_end(w, begin_of[lj], end_of[lj])));
           Eigen::RowVectorXd pooled(cfg.dim);
           for (std::int64_t d = 0; d < cfg.dim; ++d) {
             std::vector<double> col(static_cast<std::size_t>(rows.rows()));

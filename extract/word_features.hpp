@@ -91,6 +91,13 @@ struct WordFeatureOptions {
   // Segment index per word (non-decreasing), or empty for one segment: context windows and
   // attribution targets stay within a segment (the last word of a segment has no next word).
   std::vector<std::int64_t> segment_of;
+  // Per word, how many of its leading sub-word tokens are pooled into its activation rows; 0 (or an
+  // empty vector) means all of them. `neuroscore extract --segment-pool` uses it to leave a
+  // sentence's final punctuation out of its last word ("ran." pooled at " ran", not at "."): the
+  // model still reads the punctuation, which a causal model's earlier positions never see anyway.
+  // Attributions and attention are not affected. Throws std::invalid_argument for a wrong length
+  // or a count above the word's tokens.
+  std::vector<std::int64_t> activation_tokens;
   // Called after each window with (words done, words in total).
   std::function<void(std::int64_t, std::int64_t)> progress;
 };

@@ -51,7 +51,7 @@ _lm_features = rule(
         "feature_set": attr.string_list(default = ["activations"]),
         "context_words": attr.int(default = 20, doc = "preceding words per word; 0 = all that fit"),
         "lags": attr.int(default = 10),
-        "segment_pool": attr.string(default = "none", values = ["none", "last"]),
+        "segment_pool": attr.string(default = "none", values = ["none", "last", "mean", "last-token"]),
         "extract_args": attr.string_list(doc = "further `neuroscore extract` options, e.g. --ig-steps 20"),
         "data_hint": attr.label(default = "//:WORKSPACE", allow_single_file = True),
         "data_manifest": attr.label(default = "//third_party/data:manifest.tsv", allow_single_file = True),
@@ -72,7 +72,7 @@ def lm_features(name, dataset, variant = "trained", features = ["activations"], 
       variant: trained | untrained:SEED | noise:REL_SD:SEED (`neuroscore extract --model-variant`).
       features: `neuroscore extract --features` entries (activations, attention, grad_norm, ...).
       context_words: preceding words of context per word (0 = all that fit).
-      **kwargs: lags, segment_pool ("none" | "last"), extract_args, model, data_hint, tags, ...
+      **kwargs: lags, segment_pool ("none" | "last" | "mean" | "last-token"), extract_args, model, data_hint, tags, ...
     """
     _lm_features(
         name = name,

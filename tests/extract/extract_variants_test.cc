@@ -269,6 +269,52 @@ TEST(ExtractCommand, Gpt2TokenizerWordConvention) {
   EXPECT_EQ(seg(3, 0), 1.0);
 }
 
+// Sentence pooling and final punctuation (issue 12.4), on the real stories260K tokenizer, float64.
+// last-token reads each sentence at its "." token, so every sentence's embedding-layer row is the
+// same vector (Pereira's embedding layer scored exactly 0). last and mean leave the period out of
+// the pooling while the model still reads it: a causal model's earlier positions never see the
+// period, so they equal last-token and mean on the same text with the periods removed.
+TEST(ExtractCommand, SentencePoolingLeavesTheFinalPunctuationOut) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(root);
+  const fs::path model = root / "models" / "stories260K";
+  const fs::path dir = neuroscore::testing::scratch_dir("sentence_pool");
+  std::ofstream(dir / "with.txt") << "Lily saw a big ball.\nThe dog ran home!\nShe was happy .\n";
+  std::ofstream(dir / "without.txt") << "Lily saw a big ball\nThe dog ran home\nShe was happy\n";
+  ExtractRequest req;
+  req.model_path = (model / "stories260K.bin").string();
+  req.tokenizer_path = (model / "tok512.bin").string();
+  req.segments = "lines";
+  req.dtype = "float64";
+  const auto pooled = [&](const std::string& stimulus, const std::string& pool, const std::string& layer) {
+    req.stimulus_path = (dir / stimulus).string();
+    req.segment_pool = pool;
+    req.out_dir = (dir / (stimulus + "_" + pool)).string();
+    run_extract(req, nullptr);
+    return io::read_npy_matrix(fs::path(req.out_dir) / ("segment_activations_" + layer + ".npy"));
+  };
+  const Eigen::MatrixXd old_rows = pooled("with.txt", "last-token", "embedding");
+  ASSERT_EQ(old_rows.rows(), 3);
+  EXPECT_EQ((old_rows.row(0) - old_rows.row(2)).cwiseAbs().maxCoeff(), 0.0) << "both end in the '.' token";
+  const Eigen::MatrixXd last = pooled("with.txt", "last", "embedding");
+  EXPECT_GT((last.row(0) - last.row(2)).cwiseAbs().maxCoeff(), 0.1);
+  for (const std::string layer : {"embedding", "block_2", "block_4"}) {
+    const Eigen::MatrixXd got_last = pooled("with.txt", "last", layer);
+    const Eigen::MatrixXd want_last = pooled("without.txt", "last-token", layer);
+    EXPECT_LT((got_last - want_last).cwiseAbs().maxCoeff(), 1e-12) << layer;
+    const Eigen::MatrixXd got_mean = pooled("with.txt", "mean", layer);
+    const Eigen::MatrixXd want_mean = pooled("without.txt", "mean", layer);
+    EXPECT_LT((got_mean - want_mean).cwiseAbs().maxCoeff(), 1e-12) << layer;
+  }
+  // The manifest says what was done: two periods/exclamation marks left out of a word, one
+  // punctuation-only word skipped, none merged into a word token by this tokenizer.
+  const nlohmann::json m = nlohmann::json::parse(std::ifstream(dir / "with.txt_mean" / "manifest.json"));
+  EXPECT_EQ(m["stimulus"]["final_punctuation"]["left_out_of_last_word"].get<int>(), 2);
+  EXPECT_EQ(m["stimulus"]["final_punctuation"]["punctuation_only_last_words"].get<int>(), 1);
+  EXPECT_EQ(m["stimulus"]["final_punctuation"]["merged_into_a_word_token"].get<int>(), 0);
+  req.segment_pool = "first";
+  EXPECT_THROW(run_extract(req, nullptr), std::invalid_argument);
+}
+
 TEST(ExtractCommand, Stories260kVariantsAndPerplexity) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
   const fs::path model = root / "models" / "stories260K";
