@@ -15,6 +15,11 @@
 //                   last of T tokens; the extract pipeline runs one such explanation per word,
 //                   so explained_tokens/s is the pipeline's rate for that context length.
 //   BM_IgAndConductance: IG and layer conductance of every block from one pass (50 points).
+//   BM_ClassifierRows: one batch of IG points (50 for stories260K, 10 for GPT-2, as ig_options),
+//                   forward and backward to the embeddings, with the classifier on every position
+//                   (classifier = 1: how attributions ran before ForwardOptions::compute_logits)
+//                   or on the explained row only (classifier = 0: what attribution.cc does now);
+//                   explained_tokens/s of the two rows is the change (issue 12.3).
 // GFLOPs counts the matrix products of the model as written in extract/model.cc (projections,
 // feed-forward, the full T x T attention products, the classifier on every position for a
 // forward and on the explained row only for attributions); a backward pass to the inputs only
@@ -156,6 +161,32 @@ void BM_IgAndConductance(benchmark::State& state) {
   report(state, static_cast<double>(opt.steps) * 2.0 * forward_flops(m.config, t, 1) + 2.0 * forward_flops(m.config, t, 1));
 }
 
+void BM_ClassifierRows(benchmark::State& state) {
+  ex::set_compute_threads(static_cast<int>(state.range(2)));
+  const ex::Model& m = model_for(state.range(0));
+  const std::int64_t t = state.range(1);
+  const bool every_row = state.range(3) == 1;
+  const std::int64_t points = ig_options(state.range(0)).batch_steps;
+  const torch::Tensor ids = ids_for(m, t);
+  const torch::Tensor alphas = torch::linspace(0.02, 1.0, points).view({points, 1, 1});
+  const torch::Tensor e = ex::embed(m, ids).detach();
+  ex::ForwardOptions opt;
+  opt.keep_residual = false;
+  opt.keep_attention = false;
+  opt.compute_logits = every_row;
+  for (auto _ : state) {
+    const torch::Tensor x = (alphas * e.unsqueeze(0)).detach().requires_grad_(true);  // [P, T, dim]
+    const ex::ForwardResult r = ex::forward_from_embeddings(m, x, opt);
+    const torch::Tensor last = every_row ? r.logits.select(1, t - 1) : ex::logits_of(m, r.final_norm.select(1, t - 1));
+    const torch::Tensor f = torch::log_softmax(last, -1).select(1, 5).sum();
+    const torch::Tensor g = torch::autograd::grad({f}, {x})[0];
+    benchmark::DoNotOptimize(g.data_ptr());
+  }
+  state.counters["explained_tokens/s"] =
+      benchmark::Counter(static_cast<double>(points) / 50.0, benchmark::Counter::kIsIterationInvariantRate);
+  report(state, static_cast<double>(points) * 2.0 * forward_flops(m.config, t, every_row ? t : 1));
+}
+
 BENCHMARK(BM_TorchGemmPeak)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
 BENCHMARK(BM_Activations)
     ->ArgNames({"model", "T", "threads"})
@@ -173,6 +204,11 @@ BENCHMARK(BM_IntegratedGradients)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(2);
+BENCHMARK(BM_ClassifierRows)
+    ->ArgNames({"model", "T", "threads", "classifier"})
+    ->ArgsProduct({{0, 1}, {64}, {1}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_IgAndConductance)
     ->ArgNames({"model", "T", "threads"})
     ->ArgsProduct({{0}, {64}, {1, 2}})
