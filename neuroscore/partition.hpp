@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "neuroscore/detail/check.hpp"
+#include "neuroscore/detail/eigen_instances.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/simulate.hpp"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "neuroscore/detail/check.hpp"
+#include "neuroscore/detail/eigen_instances.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
 
