@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -163,7 +164,7 @@ inline PermutationTest paired_squared_error_test(const Eigen::Ref<const Eigen::M
 // which needs blocks longer than the noise's correlation length.
 struct BlockedTTest {
   Eigen::VectorXd mean_difference;  // mean over samples of d, per target (positive: B better)
-  Eigen::VectorXd t_statistic;      // per target; 0 when the block means are all equal
+  Eigen::VectorXd t_statistic;      // per target; 0 when all block means are 0, +-inf when equal and non-zero
   Eigen::VectorXd p_value;
   double degrees_of_freedom = 0.0;
   BlockLength block{};
@@ -194,8 +195,15 @@ inline BlockedTTest blocked_t_test(const Eigen::Ref<const Eigen::MatrixXd>& obse
   for (Eigen::Index j = 0; j < d.cols(); ++j) {
     const double m = means.col(j).mean();
     const double sd = std::sqrt((means.col(j).array() - m).square().sum() / static_cast<double>(k - 1));
-    const double t = sd > 0.0 ? m / (sd / std::sqrt(static_cast<double>(k))) : 0.0;
+    // Equal block means: t is 0 when they are all 0, and +-infinity when every block shows the
+    // same non-zero difference (the limit of m / (sd / sqrt(k)) as sd -> 0; p 0 or 1, not 0.5).
+    const double inf = std::numeric_limits<double>::infinity();
+    const double t = sd > 0.0 ? m / (sd / std::sqrt(static_cast<double>(k))) : m > 0.0 ? inf : m < 0.0 ? -inf : 0.0;
     out.t_statistic(j) = t;
+    if (std::isinf(t)) {
+      out.p_value(j) = tail == Tail::greater ? (t > 0.0 ? 0.0 : 1.0) : tail == Tail::less ? (t < 0.0 ? 0.0 : 1.0) : 0.0;
+      continue;
+    }
     out.p_value(j) = tail == Tail::greater ? boost::math::cdf(boost::math::complement(dist, t))
                      : tail == Tail::less  ? boost::math::cdf(dist, t)
                                            : 2.0 * boost::math::cdf(boost::math::complement(dist, std::abs(t)));

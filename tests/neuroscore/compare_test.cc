@@ -13,6 +13,7 @@
 #include <Eigen/Dense>
 #include <boost/math/distributions/binomial.hpp>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -112,6 +113,28 @@ TEST(BlockedTTest, MatchesTheFormulaOnBlockMeans) {
   EXPECT_NEAR(t.t_statistic(0), m / (sd / std::sqrt(5.0)), 1e-12);
   const boost::math::students_t_distribution<double> dist(4.0);
   EXPECT_NEAR(t.p_value(0), 2.0 * boost::math::cdf(boost::math::complement(dist, std::abs(t.t_statistic(0)))), 1e-15);
+}
+
+// Every block shows the same difference: sd of the block means is exactly 0. B better on every
+// sample is the strongest evidence there is (t +inf, p 0 for "B better"), not p 0.5 (issue 13.10).
+TEST(BlockedTTest, EqualNonZeroBlockMeansAreDecisiveNotChance) {
+  const Eigen::MatrixXd y = Eigen::MatrixXd::Zero(40, 1);
+  const Eigen::MatrixXd worse = Eigen::MatrixXd::Ones(40, 1);  // squared error 1 on every sample
+  const Eigen::MatrixXd exact = Eigen::MatrixXd::Zero(40, 1);  // squared error 0
+  const ns::BlockLength block{10};
+  const ns::BlockedTTest b_better = ns::blocked_t_test(y, worse, exact, block, ns::Tail::greater);
+  EXPECT_EQ(b_better.t_statistic(0), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(b_better.p_value(0), 0.0);
+  EXPECT_EQ(ns::blocked_t_test(y, worse, exact, block, ns::Tail::less).p_value(0), 1.0);
+  EXPECT_EQ(ns::blocked_t_test(y, worse, exact, block, ns::Tail::two_sided).p_value(0), 0.0);
+  const ns::BlockedTTest b_worse = ns::blocked_t_test(y, exact, worse, block, ns::Tail::greater);
+  EXPECT_EQ(b_worse.t_statistic(0), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(b_worse.p_value(0), 1.0);
+  // Identical predictions: no difference at all, t 0 and the centre of the null.
+  const ns::BlockedTTest same = ns::blocked_t_test(y, worse, worse, block, ns::Tail::greater);
+  EXPECT_EQ(same.t_statistic(0), 0.0);
+  EXPECT_EQ(same.p_value(0), 0.5);
+  EXPECT_EQ(ns::blocked_t_test(y, worse, worse, block, ns::Tail::two_sided).p_value(0), 1.0);
 }
 
 TEST(SignFlipTest, ExactEnumerationAcrossSubjects) {
