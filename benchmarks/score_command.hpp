@@ -1,15 +1,19 @@
 // benchmarks/score_command.hpp: `neuroscore score`: cross-validated ridge brain scores of a user's
-// own features and responses (NPY or CSV), per target: Pearson r, block-permutation p, bootstrap CI.
+// own features and responses (NPY or CSV), per target: the mean over folds of the per-fold Pearson
+// r, its refit block-permutation p (uncorrected, max-statistic FWE, Benjamini-Hochberg FDR) and a
+// bootstrap CI.
 // Entry points: parse_score_args, run_score, score_main, score_usage.
 #pragma once
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <stdexcept>
@@ -31,8 +35,10 @@ inline const char* score_usage() {
   return R"(usage: neuroscore score --features F --responses Y [--groups G | --contiguous K] [options]
 
 Cross-validated ridge (per-target alpha by inner CV over 0.1..1e8, standardized features) from
-F (samples x features) to Y (samples x targets); prints per target the Pearson r (mean over
-outer folds), a block-permutation p (one-sided, predictions permuted in blocks) and a 95%
+F (samples x features) to Y (samples x targets); prints per target r, the mean over outer folds
+of the test fold's Pearson r, and for that same r a one-sided p from the refit null (the response
+series block-permuted, every fold refitted with the alpha it chose), its family-wise corrected
+p_fwe (max statistic over targets), the Benjamini-Hochberg FDR q over targets, and a 95%
 bootstrap CI (blocks, or whole groups with --groups). Inputs: .npy, or text/CSV (comma, tab or
 space separated; one optional header line).
 
@@ -41,8 +47,10 @@ options:
   --responses Y      samples x targets (required)
   --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV
   --contiguous K     contiguous K-fold CV (default: 5 folds)
-  --gap N            purge gap in samples around each test block (default 0; inner CV too)
-  --delays LIST      FIR delays in samples applied to F, e.g. 1,2,3,4 (default: none)
+  --gap N            purge gap in samples around each test block, inner CV too (default: the
+                     largest delay with --delays, else 0)
+  --delays LIST      FIR delays in samples applied to F, e.g. 1,2,3,4 (default: none); with
+                     --groups each group's first rows get zeros, never the previous group's F
   --null N           block permutations for p-values (default 1000; 0 = no p-values)
   --block L          block length in samples for the null and the bootstrap (default 20)
   --bootstrap B      bootstrap resamples (default 1000; 0 = no CIs)
@@ -58,7 +66,7 @@ examples:
 struct ScoreRequest {
   std::string features, responses, groups, out;
   std::size_t contiguous = 5;
-  std::size_t gap = 0;
+  std::optional<std::size_t> gap;  // unset: the largest delay (0 without delays)
   std::vector<int> delays;
   std::size_t permutations = 1000;
   std::size_t block = 20;
@@ -67,10 +75,22 @@ struct ScoreRequest {
 };
 
 struct ScoreResult {
-  Eigen::VectorXd r, p, ci_low, ci_high;  // per target; p / CI NaN when not computed
-  std::size_t folds = 0;
+  // Per target. r is the mean over folds of the per-fold r; p, p_fwe and q_fdr belong to that r
+  // (NaN without --null); the CI is NaN without --bootstrap.
+  Eigen::VectorXd r, p, p_fwe, q_fdr, ci_low, ci_high;
+  std::size_t folds = 0, gap = 0;
   Eigen::Index samples = 0, features = 0;
 };
+
+// The purge gap a request uses: --gap when given, else the largest FIR delay (a delayed feature
+// row i holds F(i - d), so without a gap of d the training rows next to a test block carry the
+// test block's own stimulus), else 0.
+inline std::size_t effective_gap(const ScoreRequest& req) {
+  if (req.gap) return *req.gap;
+  int largest = 0;
+  for (const int d : req.delays) largest = std::max(largest, d);
+  return static_cast<std::size_t>(largest);
+}
 
 namespace detail::score_cmd {
 
@@ -157,7 +177,23 @@ inline ScoreResult run_score(const ScoreRequest& req) {
     throw std::invalid_argument("--features has " + std::to_string(x.rows()) + " rows but --responses has " +
                                 std::to_string(y.rows()));
   }
-  if (!req.delays.empty()) x = fir_delays(x, req.delays);
+  std::vector<int> groups;
+  if (!req.groups.empty()) {
+    const Eigen::MatrixXd g = detail::score_cmd::read_matrix(req.groups, "--groups");
+    if (g.size() != y.rows()) {
+      throw std::invalid_argument("--groups has " + std::to_string(g.size()) + " values for " + std::to_string(y.rows()) + " samples");
+    }
+    for (Eigen::Index i = 0; i < g.size(); ++i) {
+      if (!(std::isfinite(g(i)) && g(i) == std::floor(g(i)))) {
+        throw std::invalid_argument("--groups " + req.groups + ": value " + std::to_string(g(i)) + " at sample " +
+                                    std::to_string(i) + " is not a whole number");
+      }
+      groups.push_back(static_cast<int>(g(i)));
+    }
+  }
+  // Delays never cross from one group (story, run) into the next.
+  if (!req.delays.empty()) x = groups.empty() ? fir_delays(x, req.delays) : fir_delays(x, req.delays, runs_of_labels(groups));
+  const std::size_t gap = effective_gap(req);
   Benchmark b;
   b.name = "score";
   b.responses = y;
@@ -165,51 +201,53 @@ inline ScoreResult run_score(const ScoreRequest& req) {
     b.target_subject.push_back(static_cast<int>(j));
     b.target_region.push_back("t" + std::to_string(j));
   }
-  if (!req.groups.empty()) {
-    const Eigen::MatrixXd g = detail::score_cmd::read_matrix(req.groups, "--groups");
-    if (g.size() != y.rows()) {
-      throw std::invalid_argument("--groups has " + std::to_string(g.size()) + " values for " + std::to_string(y.rows()) + " samples");
-    }
-    for (Eigen::Index i = 0; i < g.size(); ++i) b.bootstrap_groups.push_back(static_cast<int>(g(i)));
-    b.folds = group_kfold(b.bootstrap_groups, 5, Gap{req.gap});
+  if (!groups.empty()) {
+    b.bootstrap_groups = groups;
+    b.folds = group_kfold(b.bootstrap_groups, 5, Gap{gap});
   } else {
-    b.folds = contiguous_kfold(static_cast<std::size_t>(y.rows()), req.contiguous, Gap{req.gap});
+    b.folds = contiguous_kfold(static_cast<std::size_t>(y.rows()), req.contiguous, Gap{gap});
   }
   b.block = BlockLength{req.block};
   b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-  b.ridge.inner_gap = Gap{req.gap};
+  b.ridge.inner_gap = Gap{gap};
   b.ridge.standardize = true;
   validate_benchmark(b);
-  const MethodFit fit = fit_method(b, Method{"features", "user", "user", -1, x}, false);
+  const RidgeCvResult fit = cross_validated_ridge(x, y, b.folds, b.ridge);
   ScoreResult out;
   out.samples = y.rows();
   out.features = x.cols();
   out.folds = b.folds.size();
+  out.gap = gap;
   out.r = fit.fold_r.colwise().mean().transpose();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   out.p = Eigen::VectorXd::Constant(y.cols(), nan);
-  out.ci_low = out.ci_high = out.p;
+  out.p_fwe = out.q_fdr = out.ci_low = out.ci_high = out.p;
   if (req.permutations > 0) {
-    BlockPermutationOptions po;
+    // The null of the printed statistic itself: refit_null_test's statistic is the mean over
+    // folds of the per-fold r, and it keeps the dependence between folds that a null of fixed
+    // out-of-fold predictions loses (null.hpp). It reuses each fold's chosen alpha.
+    RefitNullOptions po;
     po.block = BlockLength{req.block};
     po.permutations = req.permutations;
     po.keep_null = false;
-    // The null permutes whole blocks of out-of-fold predictions against the responses (null.hpp);
-    // its observed statistic is the pooled r, its p is attached to the per-fold-mean r printed.
-    out.p = block_permutation_test(y, fit.predictions, Seed{req.seed}, po).p_value;
+    const PermutationTest null = refit_null_test(x, y, b.folds, fit, b.ridge, Seed{req.seed}, po);
+    out.p = null.p_value;
+    out.p_fwe = null.p_fwe;
+    out.q_fdr = fdr_q_values(out.p, FdrMethod::benjamini_hochberg).q_value;
   }
   if (req.resamples > 0) {
     // One resample of units serves every target (percentile interval per target).
     const ResamplingUnits units = bootstrap_units(b);
     const std::vector<int> fold_of = test_fold_of(b);
+    // Raw draws of the 64-bit stream (detail::uniform_below), not std::uniform_int_distribution,
+    // whose mapping differs between standard libraries: a seed gives the same CI everywhere.
     std::mt19937_64 rng(req.seed);
-    std::uniform_int_distribution<std::size_t> pick(0, units.members.size() - 1);
     Eigen::MatrixXd draws(static_cast<Eigen::Index>(req.resamples), y.cols());
     std::vector<std::size_t> idx;
     for (std::size_t d = 0; d < req.resamples; ++d) {
       idx.clear();
       for (std::size_t u = 0; u < units.members.size(); ++u) {
-        const auto& m = units.members[pick(rng)];
+        const auto& m = units.members[static_cast<std::size_t>(neuroscore::detail::uniform_below(rng, units.members.size()))];
         idx.insert(idx.end(), m.begin(), m.end());
       }
       draws.row(static_cast<Eigen::Index>(d)) = subject_scores_on(b, fold_of, fit.predictions, idx).transpose();
@@ -233,18 +271,27 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   const ScoreResult r = run_score(req);
   err << "score: fitted " << req.features << " -> " << req.responses << "\n";
   out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << " targets, " << r.folds
-      << " folds\n" << std::left << std::setw(8) << "target" << std::right << std::setw(10) << "r" << std::setw(10) << "p"
-      << std::setw(10) << "ci_low" << std::setw(10) << "ci_high" << "\n" << std::fixed << std::setprecision(4);
+      << " folds, gap " << r.gap << "\n"
+      << "r: mean over folds of the per-fold Pearson r; p, p_fwe (max statistic) and q_fdr (Benjamini-Hochberg) are "
+         "for that r, from the refit block-permutation null\n"
+      << std::left << std::setw(8) << "target" << std::right;
+  for (const char* h : {"r", "p", "p_fwe", "q_fdr", "ci_low", "ci_high"}) out << std::setw(10) << h;
+  out << "\n" << std::fixed << std::setprecision(4);
   std::ofstream csv;
   if (!req.out.empty()) {
     csv.open(req.out);
     if (!csv) throw std::runtime_error(req.out + ": cannot write");
-    csv << "target,r,p,ci_low,ci_high\n" << std::setprecision(8);
+    csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high\n" << std::setprecision(8);
   }
   for (Eigen::Index j = 0; j < r.r.size(); ++j) {
-    out << std::left << std::setw(8) << j << std::right << std::setw(10) << r.r(j) << std::setw(10) << r.p(j) << std::setw(10)
-        << r.ci_low(j) << std::setw(10) << r.ci_high(j) << "\n";
-    if (csv) csv << j << ',' << r.r(j) << ',' << r.p(j) << ',' << r.ci_low(j) << ',' << r.ci_high(j) << "\n";
+    out << std::left << std::setw(8) << j << std::right;
+    for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) out << std::setw(10) << (*v)(j);
+    out << "\n";
+    if (csv) {
+      csv << j;
+      for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) csv << ',' << (*v)(j);
+      csv << "\n";
+    }
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 // neuroscore/align.hpp: from word events to the fMRI volume grid; FIR delays; z-scoring; run edges.
 // Entry points: lanczos_resample(times, values, grid), boxcar_per_volume(onsets, values, grid),
-// count_events_per_volume(onsets, grid), fir_delays(X, delays), zscore_columns(Y),
-// zscore_per_run(Y, RunLengths), trim_run_edges(Y, RunLengths, EdgeTrim).
+// count_events_per_volume(onsets, grid), fir_delays(X, delays[, RunLengths]),
+// runs_of_labels(groups), zscore_columns(Y), zscore_per_run(Y, RunLengths),
+// trim_run_edges(Y, RunLengths, EdgeTrim).
 #pragma once
 
 #include <Eigen/Core>
@@ -276,6 +277,45 @@ inline void require_runs(const RunLengths& runs, Eigen::Index rows, const std::s
   }
 }
 }  // namespace detail
+
+// Run lengths of a per-sample label sequence (runs, stories, passages): one run per maximal
+// stretch of consecutive equal labels, in row order. A label that comes back after another
+// one starts a new run (the rows are not contiguous in time across that change).
+// Errors: no labels.
+inline RunLengths runs_of_labels(const std::vector<int>& labels) {
+  if (labels.empty()) throw std::invalid_argument("runs_of_labels: no labels");
+  RunLengths out;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (i == 0 || labels[i] != labels[i - 1]) out.volumes.push_back(0);
+    ++out.volumes.back();
+  }
+  return out;
+}
+
+// fir_delays within each run: the runs are consecutive row ranges, and a delayed row never
+// reaches into the previous run. Block k at row i of a run holds x(i - d_k) when i - d_k lies
+// in the same run, else 0, so the first d_k rows of every run (a story's first volumes) see
+// zeros, not the end of the previous story. With one run this is fir_delays(x, delays).
+// Errors: as fir_delays, and run lengths that do not sum to x's rows.
+inline Eigen::MatrixXd fir_delays(const Eigen::Ref<const Eigen::MatrixXd>& x, const std::vector<int>& delays,
+                                  const RunLengths& runs) {
+  detail::require_runs(runs, x.rows(), "fir_delays");
+  if (delays.empty()) throw std::invalid_argument("fir_delays: no delays");
+  const Eigen::Index p = x.cols();
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(x.rows(), p * static_cast<Eigen::Index>(delays.size()));
+  for (std::size_t k = 0; k < delays.size(); ++k) {
+    const int d = delays[k];
+    if (d < 0) throw std::invalid_argument("fir_delays: negative delay " + std::to_string(d));
+    Eigen::Index begin = 0;
+    for (const Eigen::Index len : runs.volumes) {
+      if (d < len) {
+        out.block(begin + d, static_cast<Eigen::Index>(k) * p, len - d, p) = x.middleRows(begin, len - d);
+      }
+      begin += len;
+    }
+  }
+  return out;
+}
 
 // zscore_columns applied to each run's rows separately (each run gets its own mean and
 // population standard deviation, as the Huth lab z-scores each story's responses).

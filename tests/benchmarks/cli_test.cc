@@ -94,12 +94,12 @@ TEST(Cli, ScoreFindsThePlantedTargetAndNotTheNoise) {
   std::getline(csv, header);
   std::getline(csv, t0);
   std::getline(csv, t1);
-  EXPECT_EQ(header, "target,r,p,ci_low,ci_high");
-  double v[2][5];
+  EXPECT_EQ(header, "target,r,p,p_fwe,q_fdr,ci_low,ci_high");
+  double v[2][7];
   for (int k = 0; k < 2; ++k) {
     std::stringstream s(k ? t1 : t0);
     std::string f;
-    for (int c = 0; c < 5; ++c) {
+    for (int c = 0; c < 7; ++c) {
       std::getline(s, f, ',');
       v[k][c] = std::stod(f);
     }
@@ -107,11 +107,14 @@ TEST(Cli, ScoreFindsThePlantedTargetAndNotTheNoise) {
   // Expected r of the planted target: sqrt(2.25 / 3.25) = 0.83; a 0.1 band covers ridge's loss.
   EXPECT_NEAR(v[0][1], 0.83, 0.1);
   EXPECT_LT(v[0][2], 0.01);                 // p at its floor 1/201
-  EXPECT_LT(v[0][3], v[0][1]);
-  EXPECT_GT(v[0][4], v[0][1]);
+  EXPECT_LT(v[0][3], 0.01);                 // p_fwe too
+  EXPECT_LT(v[0][4], 0.01);                 // and the FDR q
+  EXPECT_GE(v[1][3], v[1][2]);              // p_fwe >= p
+  EXPECT_LT(v[0][5], v[0][1]);
+  EXPECT_GT(v[0][6], v[0][1]);
   EXPECT_LT(std::abs(v[1][1]), 0.15);       // noise target
-  EXPECT_LE(v[1][3], 0.0);                  // its CI covers 0
-  EXPECT_GE(v[1][4], 0.0);
+  EXPECT_LE(v[1][5], 0.0);                  // its CI covers 0
+  EXPECT_GE(v[1][6], 0.0);
 }
 
 // The synthetic benchmark alone (no language model): the second run computes no fit.

@@ -34,6 +34,35 @@ TEST(FirDelays, ShiftsDownWithZerosDelayMajor) {
   EXPECT_EQ(ns::fir_delays(x, {5}), Eigen::MatrixXd::Zero(4, 2));
 }
 
+// Two stories of 3 and 2 rows: the second story's first rows must not see the first story.
+TEST(FirDelays, PerRunNeverReachesIntoThePreviousRun) {
+  Eigen::MatrixXd x(5, 1);
+  x << 1, 2, 3, 4, 5;
+  const Eigen::MatrixXd d = ns::fir_delays(x, {0, 1, 2}, ns::RunLengths{{3, 2}});
+  Eigen::MatrixXd expected(5, 3);
+  expected << 1, 0, 0,
+              2, 1, 0,
+              3, 2, 1,
+              4, 0, 0,   // run 2 starts: delays 1 and 2 would reach rows 2 and 1 of run 1
+              5, 4, 0;
+  EXPECT_EQ(d, expected);
+  // The run-blind expansion leaks exactly there.
+  const Eigen::MatrixXd blind = ns::fir_delays(x, {0, 1, 2});
+  EXPECT_EQ(blind(3, 1), 3.0);
+  EXPECT_EQ(blind(4, 2), 3.0);
+  // One run is the run-blind expansion.
+  EXPECT_EQ(ns::fir_delays(x, {0, 1, 2}, ns::RunLengths{{5}}), blind);
+  EXPECT_THROW(ns::fir_delays(x, {1}, ns::RunLengths{{3, 3}}), std::invalid_argument);
+  EXPECT_THROW(ns::fir_delays(x, {-1}, ns::RunLengths{{5}}), std::invalid_argument);
+  EXPECT_THROW(ns::fir_delays(x, {}, ns::RunLengths{{5}}), std::invalid_argument);
+}
+
+TEST(RunsOfLabels, OneRunPerStretchOfEqualLabels) {
+  EXPECT_EQ(ns::runs_of_labels({7, 7, 3, 3, 3, 7}).volumes, (std::vector<Eigen::Index>{2, 3, 1}));
+  EXPECT_EQ(ns::runs_of_labels({0}).volumes, (std::vector<Eigen::Index>{1}));
+  EXPECT_THROW(ns::runs_of_labels({}), std::invalid_argument);
+}
+
 TEST(ZscoreColumns, MeanZeroUnitPopulationVariance) {
   Eigen::MatrixXd y(4, 1);
   y << 1, 2, 3, 4;  // mean 2.5, population sd sqrt(1.25)
