@@ -155,13 +155,14 @@ inline Benchmark pereira_benchmark(const datasets::PereiraData& d) {
   for (int i : pr.rows) passage.push_back(d.passage[static_cast<std::size_t>(i)]);
   b.folds = group_kfold(passage, 5);
   b.bootstrap_groups = passage;
+  b.ridge.inner_groups = passage;  // alpha chosen on held-out passages too
   b.block = BlockLength{8};
   b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
   b.ridge.standardize = true;
   b.ceiling_note = "none: only the participant-averaged response is released (no split-half or inter-subject data)";
   b.description = "Pereira et al. 2018 exp. 2: " + std::to_string(pr.rows.size()) +
                   " sentences with a matched averaged language-network response; sentence-level; passage-grouped "
-                  "5-fold CV; Pearson r per fold, mean over folds; bootstrap over passages; no ceiling";
+                  "5-fold CV, alpha by passage-grouped inner CV; Pearson r per fold, mean over folds; bootstrap over passages; no ceiling";
   return b;
 }
 
@@ -195,12 +196,13 @@ inline Benchmark naturalstories_benchmark(const datasets::NaturalStoriesData& d)
   b.target_region = {"log_mean_rt"};
   b.regions = {"log_mean_rt"};
   b.folds = group_kfold(d.story, 5);
+  b.ridge.inner_groups = d.story;  // alpha chosen on held-out stories too
   b.block = BlockLength{50};
   b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
   b.ridge.standardize = true;
   b.ceiling_note = "none: a split-half ceiling needs per-reader reading times, which are not in the release";
   b.description = "Natural Stories (Futrell et al. 2021): " + std::to_string(d.words.size()) +
-                  " words, log mean RT over readers; word-level; story-grouped 5-fold CV; bootstrap blocks of 50 "
+                  " words, log mean RT over readers; word-level; story-grouped 5-fold CV, alpha by story-grouped inner CV; bootstrap blocks of 50 "
                   "words; no ceiling";
   return b;
 }

@@ -110,15 +110,18 @@ void hash_bytes(std::string& acc, const M& m) {
 
 // The fit cache key: every input of fit_method, and the version of what it computes. Bump the
 // version whenever ridge.hpp or fit_method changes a number: v2, near-constant training columns
-// dropped by RidgeDecomposition (the OASM fits changed; the OASM matrix no longer truncated).
+// dropped by RidgeDecomposition (the OASM fits changed; the OASM matrix no longer truncated);
+// v3, grouped inner CV (RidgeCvOptions::inner_groups) on the passage and story benchmarks.
 inline std::string fit_key(const Benchmark& b, const Method& m, bool with_baseline) {
-  std::string acc = "fit-v2|" + b.name + "|" + m.name + "|";
+  std::string acc = "fit-v3|" + b.name + "|" + m.name + "|";
   hash_bytes(acc, m.x);
   hash_bytes(acc, b.responses);
   if (with_baseline) hash_bytes(acc, b.baseline);
   for (double a : b.ridge.alphas) acc += std::to_string(a) + ",";
   acc += std::to_string(b.ridge.inner_folds) + "|" + std::to_string(b.ridge.inner_gap.samples) + "|" +
          std::to_string(b.ridge.standardize) + "|";
+  for (int g : b.ridge.inner_groups) acc += std::to_string(g) + ",";
+  acc += "|";
   for (const Fold& f : b.folds) {
     for (std::size_t i : f.train) acc += std::to_string(i) + ",";
     acc += "/";

@@ -45,7 +45,8 @@ space separated; one optional header line).
 options:
   --features F       samples x features (required)
   --responses Y      samples x targets (required)
-  --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV
+  --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV,
+                     and the inner CV that picks alpha holds out whole groups too
   --contiguous K     contiguous K-fold CV (default: 5 folds)
   --gap N            purge gap in samples around each test block, inner CV too (default: the
                      largest delay with --delays, else 0)
@@ -204,6 +205,7 @@ inline ScoreResult run_score(const ScoreRequest& req) {
   if (!groups.empty()) {
     b.bootstrap_groups = groups;
     b.folds = group_kfold(b.bootstrap_groups, 5, Gap{gap});
+    b.ridge.inner_groups = groups;  // alpha chosen on held-out groups too
   } else {
     b.folds = contiguous_kfold(static_cast<std::size_t>(y.rows()), req.contiguous, Gap{gap});
   }

@@ -249,9 +249,15 @@ class RidgeDecomposition {
 struct RidgeCvOptions {
   // Candidate alphas (any order; each >= 0 and finite).
   std::vector<double> alphas = {0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0};
-  // Inner contiguous k-fold over each outer training set, with its own purge gap.
+  // Inner k-fold over each outer training set, with its own purge gap: contiguous blocks of
+  // the training rows, or, when inner_groups is set, whole groups.
   std::size_t inner_folds = 5;
   Gap inner_gap{};
+  // One label per sample (stories, passages, runs), empty for contiguous inner folds. Set:
+  // the inner folds are inner_group_kfold(outer training, inner_groups, k, inner_gap), so
+  // alpha is never chosen on a test block that shares a group with its training rows, with
+  // k = min(inner_folds, groups in the outer training set) (at least 2 groups are needed).
+  std::vector<int> inner_groups;
   // true: each target gets the alpha with the best mean inner-fold R^2 (ties go to the
   // larger alpha). false: one alpha for all targets, by the mean over targets.
   bool per_target_alpha = true;
@@ -473,6 +479,10 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
   }
   const auto n = static_cast<std::size_t>(x.rows());
   validate_folds(folds, n);
+  if (!options.inner_groups.empty() && options.inner_groups.size() != static_cast<std::size_t>(n)) {
+    throw std::invalid_argument("cross_validated_ridge: inner_groups has " + std::to_string(options.inner_groups.size()) +
+                                " labels for " + std::to_string(n) + " samples");
+  }
 
   std::vector<double> alphas = options.alphas;
   std::sort(alphas.begin(), alphas.end());
@@ -497,12 +507,26 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
     }
     // Factor once per fold: every inner fold, and the refit on all training samples.
     std::vector<FactoredFold<Scalar>> inner;
-    if (n_alphas > 1) {
+    if (n_alphas > 1 && options.inner_groups.empty()) {
       for (const Fold& in : contiguous_kfold(fold.train.size(), options.inner_folds, options.inner_gap)) {
         std::vector<std::size_t> train_rows, test_rows;
         for (std::size_t i : in.train) train_rows.push_back(fold.train[i]);
         for (std::size_t i : in.test) test_rows.push_back(fold.train[i]);
         inner.push_back(factor_fold<Scalar>(x, std::move(train_rows), std::move(test_rows), options));
+      }
+    } else if (n_alphas > 1) {
+      std::vector<int> seen;
+      for (std::size_t i : fold.train) seen.push_back(options.inner_groups[i]);
+      std::sort(seen.begin(), seen.end());
+      const auto groups_in_train = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+      if (groups_in_train < 2) {
+        throw std::invalid_argument("cross_validated_ridge: outer fold " + std::to_string(f) + " trains on " +
+                                    std::to_string(groups_in_train) +
+                                    " group(s) of inner_groups; grouped inner CV needs at least 2");
+      }
+      const std::size_t k = std::min(options.inner_folds, groups_in_train);
+      for (Fold& in : inner_group_kfold(fold.train, options.inner_groups, k, options.inner_gap)) {
+        inner.push_back(factor_fold<Scalar>(x, std::move(in.train), std::move(in.test), options));
       }
     }
     const FactoredFold<Scalar> refit = factor_fold<Scalar>(x, fold.train, fold.test, options);

@@ -136,6 +136,7 @@ TEST(ScoreCommand, DelaysStopAtGroupBoundaries) {
   ro.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
   ro.standardize = true;
   ro.inner_gap = ns::Gap{3};
+  ro.inner_groups = groups;
   const std::vector<ns::Fold> folds = ns::group_kfold(groups, 5, ns::Gap{3});
   const Eigen::VectorXd want = ns::cross_validated_ridge(aware, y, folds, ro).fold_r.colwise().mean().transpose();
   EXPECT_NEAR((r.r - want).cwiseAbs().maxCoeff(), 0.0, 1e-12);

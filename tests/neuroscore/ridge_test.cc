@@ -405,3 +405,105 @@ TEST(CrossValidatedRidge, FloatInputErrorsNameRowAndColumn) {
     EXPECT_NE(std::string(e.what()).find("at row 4, column 2"), std::string::npos) << e.what();
   }
 }
+
+namespace {
+
+// Alpha chosen for one outer fold and target by the selection rule (best mean inner-fold R^2,
+// ties to the larger alpha) over explicit inner folds (sample indices), with every inner fit
+// done as a one-alpha cross_validated_ridge on the outer training rows.
+double reference_alpha(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, const ns::Fold& outer,
+                       const std::vector<ns::Fold>& inner, const ns::RidgeCvOptions& options, Eigen::Index target) {
+  std::vector<ns::Fold> pos;
+  for (const ns::Fold& f : inner) pos.push_back(ns::positions_in(outer.train, f));
+  Eigen::MatrixXd xt(static_cast<Eigen::Index>(outer.train.size()), x.cols());
+  Eigen::MatrixXd yt(static_cast<Eigen::Index>(outer.train.size()), 1);
+  for (std::size_t i = 0; i < outer.train.size(); ++i) {
+    xt.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(outer.train[i]));
+    yt(static_cast<Eigen::Index>(i)) = y(static_cast<Eigen::Index>(outer.train[i]), target);
+  }
+  double best = -std::numeric_limits<double>::infinity(), chosen = 0.0;
+  for (double a : options.alphas) {
+    ns::RidgeCvOptions one = options;
+    one.alphas = {a};
+    one.inner_groups.clear();
+    const Eigen::MatrixXd pred = ns::cross_validated_ridge(xt, yt, pos, one).predictions;
+    double r2 = 0.0;
+    for (const ns::Fold& f : pos) {
+      Eigen::VectorXd obs(static_cast<Eigen::Index>(f.test.size())), p(obs.size());
+      for (std::size_t i = 0; i < f.test.size(); ++i) {
+        obs(static_cast<Eigen::Index>(i)) = yt(static_cast<Eigen::Index>(f.test[i]));
+        p(static_cast<Eigen::Index>(i)) = pred(static_cast<Eigen::Index>(f.test[i]));
+      }
+      r2 += 1.0 - (obs - p).squaredNorm() / (obs.array() - obs.mean()).square().sum();
+    }
+    r2 /= static_cast<double>(pos.size());
+    if (r2 >= best) best = r2, chosen = a;  // alphas ascending: ties go to the larger
+  }
+  return chosen;
+}
+
+}  // namespace
+
+// Groups (stories) with a group-level offset in Y that X identifies (group-constant columns):
+// contiguous inner folds split groups, so a small alpha that memorizes the offsets looks good on
+// rows of groups it trained on. Grouped inner folds never test a group seen in training; the
+// chosen alpha must be the one the rule picks on inner_group_kfold's folds.
+TEST(CrossValidatedRidge, GroupedInnerFoldsNeverSplitAGroup) {
+  const Eigen::Index groups = 12, per = 25, n = groups * per;
+  std::vector<int> label(static_cast<std::size_t>(n));
+  const Eigen::MatrixXd group_x = gaussian(groups, 6, 90);
+  const Eigen::MatrixXd offset = gaussian(groups, 2, 91);
+  Eigen::MatrixXd x = 0.05 * gaussian(n, 6, 92);
+  Eigen::MatrixXd y = 0.5 * gaussian(n, 2, 93);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Eigen::Index g = i / per;
+    label[static_cast<std::size_t>(i)] = static_cast<int>(g);
+    x.row(i) += group_x.row(g);
+    y.row(i) += 2.0 * offset.row(g);
+  }
+  const std::vector<ns::Fold> outer = ns::group_kfold(label, 4);
+  ns::RidgeCvOptions grouped;
+  grouped.alphas = {1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4};
+  grouped.inner_groups = label;
+  ns::RidgeCvOptions contiguous = grouped;
+  contiguous.inner_groups.clear();
+  const auto fit = ns::cross_validated_ridge(x, y, outer, grouped);
+  const auto blind = ns::cross_validated_ridge(x, y, outer, contiguous);
+  int differs = 0;
+  for (std::size_t f = 0; f < outer.size(); ++f) {
+    const std::vector<ns::Fold> inner = ns::inner_group_kfold(outer[f].train, label, 5);
+    for (const ns::Fold& in : inner) {
+      for (std::size_t i : in.test)
+        for (std::size_t j : in.train) ASSERT_NE(label[i], label[j]);
+    }
+    for (Eigen::Index t = 0; t < 2; ++t) {
+      EXPECT_EQ(fit.chosen_alpha(static_cast<Eigen::Index>(f), t), reference_alpha(x, y, outer[f], inner, grouped, t))
+          << "fold " << f << " target " << t;
+      differs += fit.chosen_alpha(static_cast<Eigen::Index>(f), t) != blind.chosen_alpha(static_cast<Eigen::Index>(f), t);
+    }
+  }
+  EXPECT_GT(differs, 0) << "the design must make the two inner splits choose differently";
+
+  // Fewer groups in an outer training set than inner_folds: k shrinks to the groups there.
+  const std::vector<int> three = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2};
+  ns::RidgeCvOptions few;
+  few.alphas = {0.1, 10.0};
+  few.inner_groups = three;
+  const Eigen::MatrixXd xs = gaussian(12, 2, 94), ys = gaussian(12, 1, 95);
+  EXPECT_TRUE(ns::cross_validated_ridge(xs, ys, ns::leave_one_group_out(three), few).predictions.allFinite());
+  // Wrong length, and an outer training set of one group: errors naming them.
+  few.inner_groups.pop_back();
+  try {
+    ns::cross_validated_ridge(xs, ys, ns::leave_one_group_out(three), few);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("inner_groups has 11 labels for 12 samples"), std::string::npos) << e.what();
+  }
+  few.inner_groups = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+  try {
+    ns::cross_validated_ridge(xs, ys, ns::leave_one_group_out(few.inner_groups), few);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("trains on 1 group(s)"), std::string::npos) << e.what();
+  }
+}
