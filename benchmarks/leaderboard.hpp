@@ -75,7 +75,7 @@ struct MethodScore {
   std::string benchmark, method, model, family;
   int layer = -1;
   double raw = 0.0;                  // median over targets within subject, mean over subjects (r)
-  double ci_low = 0.0, ci_high = 0.0;  // block bootstrap percentile interval of `raw`
+  double ci_low = 0.0, ci_high = 0.0;  // percentile interval of `raw`: subjects x units with >= 2 subjects, else units
   double normalized = std::numeric_limits<double>::quiet_NaN();  // raw / ceiling (r / r)
   double gain_unique_r2 = std::numeric_limits<double>::quiet_NaN();  // R^2(base+method) - R^2(base)
   double p_vs_leader = std::numeric_limits<double>::quiet_NaN();     // one-sided: leader better
@@ -244,10 +244,27 @@ inline MethodScore score_fit(const Benchmark& b, const Method& m, MethodFit fit,
   }
   if (std::isfinite(b.ceiling) && b.ceiling > 0.0) s.normalized = s.raw / b.ceiling;
   const std::vector<int> fold_of = test_fold_of(b);
-  const BootstrapCi ci = bootstrap_ci(
-      bootstrap_units(b),
-      [&](const std::vector<std::size_t>& idx) { return subject_scores_on(b, fold_of, fit.predictions, idx).mean(); },
-      options.seed, options.bootstrap);
+  // The score is a mean over subjects who heard the same stimulus: with two or more subjects
+  // the CI resamples subjects and time blocks (or passages) together, so it is an interval for
+  // the population of listeners, not only for these; one subject: the units alone.
+  const int subjects = detail::leaderboard::subject_count(b);
+  BootstrapCi ci;
+  if (subjects >= 2) {
+    ci = crossed_bootstrap_ci(
+        bootstrap_units(b), static_cast<std::size_t>(subjects),
+        [&](const std::vector<std::size_t>& idx, const std::vector<std::size_t>& drawn) {
+          const Eigen::VectorXd per_subject = subject_scores_on(b, fold_of, fit.predictions, idx);
+          double sum = 0.0;
+          for (std::size_t s : drawn) sum += per_subject(static_cast<Eigen::Index>(s));
+          return sum / static_cast<double>(drawn.size());
+        },
+        options.seed, options.bootstrap);
+  } else {
+    ci = bootstrap_ci(
+        bootstrap_units(b),
+        [&](const std::vector<std::size_t>& idx) { return subject_scores_on(b, fold_of, fit.predictions, idx).mean(); },
+        options.seed, options.bootstrap);
+  }
   s.ci_low = ci.lower;
   s.ci_high = ci.upper;
   if (fit.r2_joint.size() > 0 && base_r2.size() == fit.r2_joint.size()) {

@@ -1,6 +1,7 @@
 // neuroscore/bootstrap.hpp: block bootstrap confidence intervals for any score.
-// Entry point: bootstrap_ci(units, score, Seed, options), with resampling units from
+// Entry points: bootstrap_ci(units, score, Seed, options), with resampling units from
 // contiguous_blocks(n, BlockLength), group_units(groups) or subject_units(n_subjects);
+// crossed_bootstrap_ci(sample units, subjects, score, Seed, options) for subject x block;
 // bca_interval(...) is the BCa formula on a given bootstrap distribution.
 #pragma once
 
@@ -249,6 +250,59 @@ BootstrapCi bootstrap_ci(const ResamplingUnits& units, Score&& score, Seed seed,
   out.upper = bca.upper;
   out.bias_correction = bca.bias_correction;
   out.acceleration = bca.acceleration;
+  return out;
+}
+
+// Subject x block ("crossed") bootstrap for a score that averages over subjects who all heard
+// the same stimulus: each resample draws the sample units (blocks, passages) AND the subjects
+// with replacement, independently, and calls score(sample_indices, subjects), where `subjects`
+// lists the drawn subject indices (repeats allowed). Resampling only blocks treats the subjects
+// as fixed and gives an interval for these subjects; resampling only subjects ignores the
+// stimulus sample. The crossed draw covers both sources (Owen 2007, "The pigeonhole bootstrap";
+// it is conservative by about the interaction variance). Percentile interval only.
+// Errors: as bootstrap_ci, fewer than 2 subjects, options.method == bca.
+template <class Score>
+BootstrapCi crossed_bootstrap_ci(const ResamplingUnits& units, std::size_t n_subjects, Score&& score, Seed seed,
+                                 const BootstrapOptions& options = {}) {
+  detail::check_confidence(options.confidence);
+  if (options.resamples == 0) throw std::invalid_argument("crossed_bootstrap_ci: 0 resamples");
+  if (options.method != BootstrapMethod::percentile) {
+    throw std::invalid_argument("crossed_bootstrap_ci: only the percentile interval is implemented (BCa's jackknife over two crossed factors is not)");
+  }
+  const std::size_t k = units.members.size();
+  if (k < 2) throw std::invalid_argument("crossed_bootstrap_ci: fewer than 2 resampling units");
+  if (n_subjects < 2) {
+    throw std::invalid_argument("crossed_bootstrap_ci: needs at least 2 subjects, got " + std::to_string(n_subjects));
+  }
+  auto checked = [&](const std::vector<std::size_t>& idx, const std::vector<std::size_t>& subjects, const char* what) {
+    const double v = static_cast<double>(score(idx, subjects));
+    if (!std::isfinite(v)) throw std::invalid_argument(std::string("crossed_bootstrap_ci: score is not finite on ") + what);
+    return v;
+  };
+  std::vector<std::size_t> idx, subjects(n_subjects);
+  for (const auto& u : units.members) idx.insert(idx.end(), u.begin(), u.end());
+  for (std::size_t s = 0; s < n_subjects; ++s) subjects[s] = s;
+  BootstrapCi out;
+  out.observed = checked(idx, subjects, "the original indices");
+  out.confidence = options.confidence;
+  out.method = options.method;
+  out.unit = units.kind;
+  out.resamples = options.resamples;
+  out.seed = seed;
+  out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
+  std::mt19937_64 rng(seed.value);
+  for (std::size_t b = 0; b < options.resamples; ++b) {
+    idx.clear();
+    for (std::size_t u = 0; u < k; ++u) {
+      const auto& m = units.members[static_cast<std::size_t>(detail::uniform_below(rng, k))];
+      idx.insert(idx.end(), m.begin(), m.end());
+    }
+    for (std::size_t s = 0; s < n_subjects; ++s) subjects[s] = static_cast<std::size_t>(detail::uniform_below(rng, n_subjects));
+    out.distribution(static_cast<Eigen::Index>(b)) = checked(idx, subjects, "a bootstrap resample");
+  }
+  const Interval p = percentile_interval(out.distribution, options.confidence);
+  out.lower = p.lower;
+  out.upper = p.upper;
   return out;
 }
 

@@ -74,6 +74,37 @@ TEST(Leaderboard, ScoreOnOriginalIndicesIsTheRawScore) {
   EXPECT_TRUE(std::isnan(s.gain_unique_r2));
 }
 
+// A multi-subject benchmark's CI resamples subjects and blocks together (crossed bootstrap):
+// for the population of listeners, not only the 6 simulated here. Before, only blocks were
+// resampled (the subjects held fixed).
+TEST(Leaderboard, MultiSubjectCiResamplesSubjectsAndBlocks) {
+  const nb::SyntheticBenchmark syn = nb::synthetic_benchmark(ns::Seed{4});
+  const nb::Benchmark& b = syn.benchmark;
+  const nb::Method& m = syn.methods[1];
+  nb::ScoringOptions options;
+  options.bootstrap.resamples = 300;
+  const nb::MethodScore s = nb::score_fit(b, m, nb::fit_method(b, m, false), Eigen::VectorXd(), options);
+  const std::vector<int> fold_of = nb::test_fold_of(b);
+  const ns::BootstrapCi crossed = ns::crossed_bootstrap_ci(
+      nb::bootstrap_units(b), 6,
+      [&](const std::vector<std::size_t>& idx, const std::vector<std::size_t>& drawn) {
+        const Eigen::VectorXd per = nb::subject_scores_on(b, fold_of, s.fit.predictions, idx);
+        double sum = 0.0;
+        for (std::size_t k : drawn) sum += per(static_cast<Eigen::Index>(k));
+        return sum / static_cast<double>(drawn.size());
+      },
+      options.seed, options.bootstrap);
+  EXPECT_EQ(s.ci_low, crossed.lower);
+  EXPECT_EQ(s.ci_high, crossed.upper);
+  const ns::BootstrapCi blocks = ns::bootstrap_ci(
+      nb::bootstrap_units(b),
+      [&](const std::vector<std::size_t>& idx) { return nb::subject_scores_on(b, fold_of, s.fit.predictions, idx).mean(); },
+      options.seed, options.bootstrap);
+  EXPECT_NE(s.ci_low, blocks.lower);
+  std::printf("synthetic/partial CI: crossed [%.4f, %.4f], blocks only [%.4f, %.4f]\n", crossed.lower, crossed.upper,
+              blocks.lower, blocks.upper);
+}
+
 TEST(Leaderboard, AggregateIsTheMeanOfNormalizedScoresOverBenchmarksWithACeiling) {
   nb::MethodScore a, b, c;
   a.method = b.method = c.method = "m";
