@@ -376,6 +376,56 @@ inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen
   return out;
 }
 
+// The same ceiling, as the encoding score is computed: r per subject and target on each
+// fold's TEST rows only, then the mean over folds (as RidgeCvResult::mean_r averages per-fold r),
+// then the same correction. A whole-series r also counts slow shared fluctuations across
+// blocks (drifts, the story's arc) that no per-fold r of a model can reach, so comparing a
+// per-fold score with a whole-series ceiling mixes estimands. The correction assumes the
+// shared-signal-plus-noise model within each block.
+// Errors: as above, no folds, a fold testing a sample beyond the rows or fewer than 3 samples.
+inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen::MatrixXd>& subjects,
+                                                         const std::vector<Fold>& folds) {
+  detail::ceilings::require_trials(subjects, 2, "leave_one_subject_out_ceiling");
+  if (folds.empty()) throw std::invalid_argument("leave_one_subject_out_ceiling: no folds");
+  const auto s = static_cast<Eigen::Index>(subjects.size());
+  const Eigen::Index n = subjects[0].rows(), t = subjects[0].cols();
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    if (folds[f].test.size() < 3) {
+      throw std::invalid_argument("leave_one_subject_out_ceiling: fold " + std::to_string(f) + " tests " +
+                                  std::to_string(folds[f].test.size()) + " samples (< 3)");
+    }
+    for (std::size_t i : folds[f].test) {
+      if (i >= static_cast<std::size_t>(n)) {
+        throw std::invalid_argument("leave_one_subject_out_ceiling: fold " + std::to_string(f) + " tests sample " +
+                                    std::to_string(i) + " but the subjects have " + std::to_string(n) + " rows");
+      }
+    }
+  }
+  Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(n, t);
+  for (const Eigen::MatrixXd& y : subjects) sum += y;
+  InterSubjectCeiling out;
+  out.per_subject_r = Eigen::MatrixXd::Zero(s, t);
+  for (const Fold& fold : folds) {
+    const auto m = static_cast<Eigen::Index>(fold.test.size());
+    Eigen::MatrixXd held(m, t), others(m, t);
+    for (Eigen::Index i = 0; i < s; ++i) {
+      const Eigen::MatrixXd& y = subjects[static_cast<std::size_t>(i)];
+      for (Eigen::Index k = 0; k < m; ++k) {
+        const auto row = static_cast<Eigen::Index>(fold.test[static_cast<std::size_t>(k)]);
+        held.row(k) = y.row(row);
+        others.row(k) = (sum.row(row) - y.row(row)) / static_cast<double>(s - 1);
+      }
+      out.per_subject_r.row(i) += detail::ceilings::column_r(held, others).transpose();
+    }
+  }
+  out.per_subject_r /= static_cast<double>(folds.size());
+  out.mean_r = out.per_subject_r.colwise().mean().transpose();
+  out.single_subject_reliability = out.mean_r.unaryExpr(
+      [s](double r) { return single_subject_reliability_from_loso(r, static_cast<double>(s)); });
+  out.corrected_r = out.single_subject_reliability.cwiseSqrt();
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Brain-Score's extrapolation ceiling (Schrimpf et al. 2021, "The neural architecture of
 // language: Integrative modeling converges on predictive processing", PNAS 118, methods

@@ -228,6 +228,49 @@ TEST(LeaveOneSubjectOut, RecoversTheSingleSubjectCeiling) {
   EXPECT_EQ(ns::single_subject_reliability_from_loso(-0.1, 5.0), 0.0);
 }
 
+// Per-block ceiling: with folds it is the mean over folds of the r on each fold's test rows (by
+// hand below); on stationary planted data it still recovers sqrt(EV_1); and when subjects share
+// a slow drift that spans blocks, the whole-series r counts it while the per-block r (the
+// score's estimand) does not, so the two differ.
+TEST(LeaveOneSubjectOut, PerTestBlockCeilingIsTheScoresEstimand) {
+  const ns::SimulatedBrain& b = brain();
+  std::vector<Eigen::MatrixXd> subjects(b.trials.begin(), b.trials.end());
+  const Eigen::Index n = subjects[0].rows();
+  const std::vector<ns::Fold> folds = ns::contiguous_kfold(static_cast<std::size_t>(n), 5);
+  const ns::InterSubjectCeiling c = ns::leave_one_subject_out_ceiling(subjects, folds);
+  EXPECT_NEAR(c.corrected_r.mean(), std::sqrt(b.explainable_variance(1.0)), 0.05);
+  // By hand for subject 1, target 0.
+  double want = 0.0;
+  for (const ns::Fold& f : folds) {
+    Eigen::VectorXd held(static_cast<Eigen::Index>(f.test.size())), others(held.size());
+    for (std::size_t k = 0; k < f.test.size(); ++k) {
+      const auto row = static_cast<Eigen::Index>(f.test[k]);
+      held(static_cast<Eigen::Index>(k)) = subjects[1](row, 0);
+      double sum = 0.0;
+      for (std::size_t i = 0; i < subjects.size(); ++i)
+        if (i != 1) sum += subjects[i](row, 0);
+      others(static_cast<Eigen::Index>(k)) = sum / static_cast<double>(subjects.size() - 1);
+    }
+    const Eigen::ArrayXd x = held.array() - held.mean(), y = others.array() - others.mean();
+    want += (x * y).sum() / std::sqrt(x.square().sum() * y.square().sum()) / static_cast<double>(folds.size());
+  }
+  EXPECT_NEAR(c.per_subject_r(1, 0), want, 1e-12);
+
+  // A shared linear drift of 3 sd over the series: whole-series r rises, per-block r barely.
+  std::vector<Eigen::MatrixXd> drifting = subjects;
+  for (Eigen::MatrixXd& y : drifting)
+    for (Eigen::Index i = 0; i < n; ++i) y.row(i).array() += 3.0 * static_cast<double>(i) / static_cast<double>(n);
+  const double whole = ns::leave_one_subject_out_ceiling(drifting).mean_r.mean();
+  const double blocks = ns::leave_one_subject_out_ceiling(drifting, folds).mean_r.mean();
+  EXPECT_GT(whole, blocks + 0.1) << "whole " << whole << ", per block " << blocks;
+  EXPECT_NEAR(blocks, c.mean_r.mean(), 0.05);
+
+  EXPECT_THROW(ns::leave_one_subject_out_ceiling(subjects, {}), std::invalid_argument);
+  std::vector<ns::Fold> bad = folds;
+  bad[0].test.push_back(static_cast<std::size_t>(n));
+  EXPECT_THROW(ns::leave_one_subject_out_ceiling(subjects, bad), std::invalid_argument);
+}
+
 // Extrapolation over the 6 repeats treated as subjects (pool sizes n = 1..5). The
 // exponential v0 (1 - exp(-n/tau)) is not the true curve sqrt(rho) sqrt(SB(rho, n)), so v0
 // estimates the limit sqrt(rho_1) = 0.555 with a model bias: fitting the exact curve gives
