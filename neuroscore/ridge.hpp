@@ -253,11 +253,6 @@ struct RidgeCvOptions {
   // the training rows, or, when inner_groups is set, whole groups.
   std::size_t inner_folds = 5;
   Gap inner_gap{};
-  // One label per sample (stories, passages, runs), empty for contiguous inner folds. Set:
-  // the inner folds are inner_group_kfold(outer training, inner_groups, k, inner_gap), so
-  // alpha is never chosen on a test block that shares a group with its training rows, with
-  // k = min(inner_folds, groups in the outer training set) (at least 2 groups are needed).
-  std::vector<int> inner_groups;
   // true: each target gets the alpha with the best mean inner-fold R^2 (ties go to the
   // larger alpha). false: one alpha for all targets, by the mean over targets.
   bool per_target_alpha = true;
@@ -271,6 +266,12 @@ struct RidgeCvOptions {
   std::size_t max_batch_bytes = std::size_t{1} << 30;
   // Divide features by their training standard deviation (training statistics only).
   bool standardize = false;
+  // (Last, so positional initializers of the fields above keep working.)
+  // One label per sample (stories, passages, runs), empty for contiguous inner folds. Set:
+  // the inner folds are inner_group_kfold(outer training, inner_groups, k, inner_gap), so
+  // alpha is never chosen on a test block that shares a group with its training rows, with
+  // k = min(inner_folds, groups in the outer training set) (at least 2 groups are needed).
+  std::vector<int> inner_groups;
 };
 
 // Result of cross_validated_ridge. Scores and alphas are double whatever the Scalar.
