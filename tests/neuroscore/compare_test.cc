@@ -169,6 +169,101 @@ TEST(SignFlipTest, CalibratedUnderTheNull) {
   expect_level(test.p_value, 0.05, std::floor(0.05 * 4096) / 4096);
 }
 
+// Comparison with the best on 5 units x 3 methods: every one of the 32 sign vectors by hand.
+TEST(ComparisonWithTheBest, ExhaustiveNullEqualsBruteForce) {
+  Eigen::MatrixXd s(5, 3);
+  s << 0.30, 0.20, 0.10,
+       0.25, 0.22, 0.05,
+       0.40, 0.10, 0.12,
+       0.20, 0.21, 0.02,
+       0.35, 0.30, 0.08;
+  const ns::BestComparison c = ns::comparison_with_the_best(s, ns::Seed{3});
+  ASSERT_TRUE(c.exhaustive);
+  ASSERT_EQ(c.permutations, 32u);
+  const auto gap = [](const Eigen::RowVectorXd& v, int i) {
+    double best = -1e300;
+    for (int j = 0; j < 3; ++j) if (j != i) best = std::max(best, v(j));
+    return best - v(i);
+  };
+  const Eigen::RowVectorXd m = s.colwise().mean();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NEAR(c.gap_to_best(i), gap(m, i), 1e-12);
+    int count = 0;
+    for (int b = 0; b < 32; ++b) {
+      Eigen::RowVectorXd v = Eigen::RowVectorXd::Zero(3);
+      const Eigen::MatrixXd centred = s.colwise() - s.rowwise().mean();
+      const Eigen::MatrixXd residual = (centred.rowwise() - centred.colwise().mean()) * std::sqrt(5.0 / 4.0);
+      for (int u = 0; u < 5; ++u) v += ((b >> u) & 1 ? -1.0 : 1.0) * residual.row(u) / 5.0;
+      count += v.maxCoeff() - v.minCoeff() >= gap(m, i) - 1e-12;  // the range: the largest gap of any method
+    }
+    EXPECT_NEAR(c.p_value(i), (1.0 + count) / 33.0, 1e-12) << "method " << i;
+  }
+  EXPECT_EQ(c.p_value(0), 1.0);                   // the leader: D < 0, every range is at least as large
+  EXPECT_LT(c.p_value(2), c.p_value(1));          // the clearly worse method has the smaller p
+  EXPECT_THROW(ns::comparison_with_the_best(Eigen::MatrixXd::Ones(1, 3), ns::Seed{1}), std::invalid_argument);
+  EXPECT_THROW(ns::comparison_with_the_best(Eigen::MatrixXd::Ones(4, 1), ns::Seed{1}), std::invalid_argument);
+  Eigen::MatrixXd bad = s;
+  bad(2, 1) = std::nan("");
+  EXPECT_THROW(ns::comparison_with_the_best(bad, ns::Seed{1}), std::invalid_argument);
+}
+
+// Size and power. 12 subjects x 8 methods that share a subject effect, with independent method
+// noise. All equal (every method is the best): over 1,000 data sets the chance that ANY method
+// gets p <= 0.05 must stay within the binomial 1 - 1e-3 upper bound of 5%. The old procedure
+// (sort by score, test the leader against each method with a one-sided sign flip, uncorrected)
+// rejects "the worst method is as good as the leader" far more often: it is the reason for the
+// change; so does a marginal version (each method's gap against its own null, not the range).
+// Power: one method 1 noise sd below the others is found in most data sets.
+TEST(ComparisonWithTheBest, SimultaneousSizeUnderEqualityAndPowerAgainstAWorseMethod) {
+  std::mt19937_64 rng(20261204);
+  std::normal_distribution<double> z(0.0, 1.0);
+  const int sets = 1000, subjects = 12, methods = 8;
+  int any_rejected = 0, marginal_rejected = 0, naive_rejected = 0, worse_found = 0;
+  for (int r = 0; r < sets; ++r) {
+    Eigen::MatrixXd s(subjects, methods);
+    for (int u = 0; u < subjects; ++u) {
+      const double subject = z(rng);
+      for (int j = 0; j < methods; ++j) s(u, j) = subject + 0.3 * z(rng);
+    }
+    ns::SignFlipOptions o;
+    o.permutations = 4096;  // 2^12: exact
+    const ns::BestComparison c = ns::comparison_with_the_best(s, ns::Seed{static_cast<std::uint64_t>(r)}, o);
+    any_rejected += (c.p_value.array() <= 0.05).any();
+    // The marginal version (each gap against its own null) that a first draft used.
+    {
+      Eigen::Index worst = 0;
+      s.colwise().mean().minCoeff(&worst);
+      const Eigen::MatrixXd centred = s.colwise() - s.rowwise().mean();
+      const double observed = centred.colwise().mean().maxCoeff() - centred.colwise().mean()(worst);
+      int count = 0;
+      for (int b = 0; b < 4096; ++b) {
+        Eigen::RowVectorXd v = Eigen::RowVectorXd::Zero(methods);
+        for (int u = 0; u < subjects; ++u) v += ((b >> u) & 1 ? -1.0 : 1.0) * centred.row(u) / subjects;
+        double best = -1e300;
+        for (int j = 0; j < methods; ++j) if (j != worst) best = std::max(best, v(j));
+        count += best - v(worst) >= observed - 1e-12;
+      }
+      marginal_rejected += count / 4096.0 <= 0.05;
+    }
+    Eigen::Index leader = 0, worst = 0;
+    const Eigen::VectorXd m = s.colwise().mean().transpose();
+    m.maxCoeff(&leader);
+    m.minCoeff(&worst);
+    const Eigen::MatrixXd d = s.col(leader) - s.col(worst);
+    naive_rejected += ns::sign_flip_test(d, ns::Seed{static_cast<std::uint64_t>(r)}, o).p_value(0) <= 0.05;
+    s.col(3).array() -= 0.3;
+    worse_found += ns::comparison_with_the_best(s, ns::Seed{static_cast<std::uint64_t>(r)}, o).p_value(3) <= 0.05;
+  }
+  const boost::math::binomial_distribution<double> dist(sets, 0.05);
+  std::printf("any p <= 0.05 under equality: %d / %d; marginal gaps: %d / %d; old leader-vs-worst test: %d / %d; "
+              "power (one method -1 sd): %d / %d\n",
+              any_rejected, sets, marginal_rejected, sets, naive_rejected, sets, worse_found, sets);
+  EXPECT_LE(any_rejected, boost::math::quantile(boost::math::complement(dist, 1e-3)));
+  EXPECT_GT(naive_rejected, 3 * boost::math::quantile(boost::math::complement(dist, 1e-3)));
+  EXPECT_GT(marginal_rejected, 2 * boost::math::quantile(boost::math::complement(dist, 1e-3)));
+  EXPECT_GT(worse_found, 0.5 * sets);
+}
+
 TEST(ScoreDifferenceCi, IsPairedBootstrapOfTheDifference) {
   std::mt19937_64 rng(4);
   const Eigen::MatrixXd y = ar1(200, 1, 0.3, rng);
