@@ -54,13 +54,20 @@ struct Method {
   std::string model;   // "trained", "untrained", "control", "synthetic"
   std::string family;  // activations | attention | attribution | control | model+controls | synthetic
   int layer = -1;      // 0 = embedding, l + 1 = block l; -1: not layer-wise
-  Eigen::MatrixXd x;   // samples x features
+  Eigen::MatrixXd x;   // samples x features (unused when layer_candidates is set)
+  // Non-empty: the method is "the model through its inner-CV-chosen layer": per outer fold and
+  // target, the candidate with the best mean inner-fold r on the training rows only
+  // (fit_selected_layer). x is then empty.
+  std::vector<Eigen::MatrixXd> layer_candidates;
+  // false: a diagnostic row (one layer of a layer curve, whose best is picked on test folds):
+  // reported, but not ranked, not tested and not in the aggregate.
+  bool ranked = true;
 };
 
 struct ScoringOptions {
   BootstrapOptions bootstrap{1000, 0.95, BootstrapMethod::percentile};
   Seed seed{7};
-  std::size_t permutations = 2000;  // paired test against the leader
+  std::size_t permutations = 2000;  // sign flips of the comparison with the best
   bool gain_over_baseline = true;
 };
 
@@ -69,6 +76,7 @@ struct MethodFit {
   Eigen::MatrixXd predictions;  // samples x targets, out of fold
   Eigen::MatrixXd fold_r;       // folds x targets
   Eigen::VectorXd r2_joint;     // per target: R^2 of [baseline, method] (empty if not computed)
+  Eigen::MatrixXd chosen_layer; // folds x targets, candidate index (layer_candidates methods only)
 };
 
 struct MethodScore {
@@ -78,8 +86,11 @@ struct MethodScore {
   double ci_low = 0.0, ci_high = 0.0;  // percentile interval of `raw`: subjects x units with >= 2 subjects, else units
   double normalized = std::numeric_limits<double>::quiet_NaN();  // raw / ceiling (r / r)
   double gain_unique_r2 = std::numeric_limits<double>::quiet_NaN();  // R^2(base+method) - R^2(base)
-  double p_vs_leader = std::numeric_limits<double>::quiet_NaN();     // one-sided: leader better
-  int rank = 0;
+  // p of "this method is (tied for) the best" by comparison with the best over the benchmark's
+  // ranked methods (compare.hpp); NaN for diagnostic rows.
+  double p_vs_best = std::numeric_limits<double>::quiet_NaN();
+  int rank = 0;  // 1.. among ranked methods; 0 for diagnostic rows
+  bool ranked = true;
   std::map<std::string, double> region_raw;   // per region: mean over subjects of the region's r
   std::map<std::string, double> region_normalized;
   Eigen::VectorXd subject_scores;    // per subject (for the paired test)
@@ -196,8 +207,11 @@ inline Eigen::VectorXd baseline_r2(const Benchmark& b) {
 }
 
 // The expensive part (ridge fits), separate so a cache can store it.
+inline MethodFit fit_selected_layer(const Benchmark& b, const Method& m);
+
 inline MethodFit fit_method(const Benchmark& b, const Method& m, bool with_baseline) {
   validate_benchmark(b);
+  if (!m.layer_candidates.empty()) return fit_selected_layer(b, m);
   if (m.x.rows() != b.responses.rows()) {
     throw std::invalid_argument("method " + m.name + " on " + b.name + ": " + std::to_string(m.x.rows()) +
                                 " feature rows, " + std::to_string(b.responses.rows()) + " samples");
@@ -216,6 +230,62 @@ inline MethodFit fit_method(const Benchmark& b, const Method& m, bool with_basel
   return out;
 }
 
+// The inner folds over one outer fold's training rows: grouped when the benchmark's ridge
+// selects alpha on groups (whole passages/stories), else contiguous with the inner gap.
+inline std::vector<Fold> selection_folds(const Benchmark& b, const Fold& outer) {
+  if (b.ridge.inner_groups.empty()) return inner_contiguous_kfold(outer.train, b.ridge.inner_folds, b.ridge.inner_gap);
+  std::vector<int> seen;
+  for (std::size_t i : outer.train) seen.push_back(b.ridge.inner_groups[i]);
+  std::sort(seen.begin(), seen.end());
+  const auto g = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+  return inner_group_kfold(outer.train, b.ridge.inner_groups, std::min(b.ridge.inner_folds, g), b.ridge.inner_gap);
+}
+
+// A model through its inner-CV-chosen layer. For each outer fold: every candidate is fitted
+// (cross_validated_ridge with the benchmark's options, alpha chosen inside) on inner folds of
+// the outer training rows and scored by the mean over inner folds of the per-fold Pearson r;
+// each target takes the best candidate (ties: the earlier); that candidate's model refit on the
+// whole outer training set predicts the outer test rows. The test rows never influence the
+// choice, unlike the maximum over per-layer rows. No joint fit with the baseline (gain NaN).
+inline MethodFit fit_selected_layer(const Benchmark& b, const Method& m) {
+  const Eigen::Index n = b.responses.rows(), t = b.responses.cols();
+  const auto k = static_cast<Eigen::Index>(b.folds.size());
+  for (std::size_t l = 0; l < m.layer_candidates.size(); ++l) {
+    if (m.layer_candidates[l].rows() != n) {
+      throw std::invalid_argument("method " + m.name + " on " + b.name + ": candidate " + std::to_string(l) + " has " +
+                                  std::to_string(m.layer_candidates[l].rows()) + " rows, " + std::to_string(n) + " samples");
+    }
+  }
+  MethodFit out;
+  out.predictions = Eigen::MatrixXd::Constant(n, t, std::numeric_limits<double>::quiet_NaN());
+  out.fold_r.resize(k, t);
+  out.chosen_layer.resize(k, t);
+  for (Eigen::Index f = 0; f < k; ++f) {
+    const Fold& outer = b.folds[static_cast<std::size_t>(f)];
+    const std::vector<Fold> inner = selection_folds(b, outer);
+    Eigen::VectorXd best = Eigen::VectorXd::Constant(t, -std::numeric_limits<double>::infinity());
+    for (std::size_t l = 0; l < m.layer_candidates.size(); ++l) {
+      const Eigen::VectorXd s = cross_validated_ridge(m.layer_candidates[l], b.responses, inner, b.ridge).fold_r.colwise().mean().transpose();
+      for (Eigen::Index j = 0; j < t; ++j) {
+        if (s(j) > best(j)) {
+          best(j) = s(j);
+          out.chosen_layer(f, j) = static_cast<double>(l);
+        }
+      }
+    }
+    for (std::size_t l = 0; l < m.layer_candidates.size(); ++l) {
+      if (!(out.chosen_layer.row(f).array() == static_cast<double>(l)).any()) continue;
+      const RidgeCvResult refit = cross_validated_ridge(m.layer_candidates[l], b.responses, {outer}, b.ridge);
+      for (Eigen::Index j = 0; j < t; ++j) {
+        if (out.chosen_layer(f, j) != static_cast<double>(l)) continue;
+        for (std::size_t i : outer.test) out.predictions(static_cast<Eigen::Index>(i), j) = refit.predictions(static_cast<Eigen::Index>(i), j);
+        out.fold_r(f, j) = refit.fold_r(0, j);
+      }
+    }
+  }
+  return out;
+}
+
 // Scores of one fitted method: raw, per region, CI, normalized, gain. Rank and p come from
 // rank_methods. `base_r2` is baseline_r2(b) (may be empty: no gain).
 inline MethodScore score_fit(const Benchmark& b, const Method& m, MethodFit fit,
@@ -226,6 +296,7 @@ inline MethodScore score_fit(const Benchmark& b, const Method& m, MethodFit fit,
   s.model = m.model;
   s.family = m.family;
   s.layer = m.layer;
+  s.ranked = m.ranked;
   const Eigen::VectorXd per_target = fit.fold_r.colwise().mean().transpose();
   s.subject_scores = detail::leaderboard::subject_medians(b, per_target);
   s.raw = s.subject_scores.mean();
@@ -274,38 +345,52 @@ inline MethodScore score_fit(const Benchmark& b, const Method& m, MethodFit fit,
   return s;
 }
 
-// Sorts `scores` (one benchmark) by raw score, assigns ranks 1.., and tests every method against
-// the leader, one-sided (H1: the leader is better):
-//  - two or more subjects: sign-flip test over subjects of the per-subject score difference
-//    (compare.hpp sign_flip_test; exact when 2^subjects <= permutations);
-//  - one subject: blocked sign-flip test of squared errors (paired_squared_error_test) with the
-//    benchmark's block, targets stacked one after another (each block stays within a target when
-//    the sample count is a multiple of the block; otherwise one block per target straddles).
+// Sorts `scores` (one benchmark) by raw score (ranked rows first), assigns ranks 1.. to the
+// ranked rows, and gives every ranked method p_vs_best, the p of "this method is (tied for) the
+// best" from comparison_with_the_best over all ranked methods at once (compare.hpp), which
+// accounts for the leader being picked on the same data and for the number of methods:
+//  - two or more subjects: units = subjects, unit scores = per-subject scores (sign flips over
+//    subjects; exact when 2^subjects <= permutations);
+//  - one subject: units = blocks of the benchmark's block length, scores = minus each block's
+//    sum of squared errors, targets stacked one after another (each block stays within a target
+//    when the sample count is a multiple of the block; otherwise one block per target straddles).
+// Diagnostic rows (ranked = false) keep rank 0 and no p.
 inline void rank_methods(const Benchmark& b, std::vector<MethodScore>& scores, const ScoringOptions& options) {
   if (scores.empty()) return;
-  std::stable_sort(scores.begin(), scores.end(), [](const MethodScore& a, const MethodScore& c) { return a.raw > c.raw; });
-  const MethodScore& leader = scores.front();
-  const int subjects = detail::leaderboard::subject_count(b);
+  std::stable_sort(scores.begin(), scores.end(), [](const MethodScore& a, const MethodScore& c) {
+    return a.ranked != c.ranked ? a.ranked : a.raw > c.raw;
+  });
+  std::vector<std::size_t> ranked;
   for (std::size_t i = 0; i < scores.size(); ++i) {
-    scores[i].rank = static_cast<int>(i + 1);
-    if (i == 0) continue;
-    MethodScore& s = scores[i];
-    if (subjects >= 2) {
-      SignFlipOptions so;
-      so.permutations = options.permutations;
-      Eigen::MatrixXd d = leader.subject_scores - s.subject_scores;
-      s.p_vs_leader = sign_flip_test(d, options.seed, so).p_value(0);
-    } else {
-      const Eigen::Index n = b.responses.rows(), t = b.responses.cols();
-      const Eigen::Map<const Eigen::MatrixXd> y(b.responses.data(), n * t, 1);
-      const Eigen::Map<const Eigen::MatrixXd> pa(s.fit.predictions.data(), n * t, 1);
-      const Eigen::Map<const Eigen::MatrixXd> pb(leader.fit.predictions.data(), n * t, 1);
-      PairedTestOptions po;
-      po.block = b.block;
-      po.permutations = options.permutations;
-      s.p_vs_leader = paired_squared_error_test(y, pa, pb, options.seed, po).p_value(0);
+    scores[i].rank = 0;
+    scores[i].p_vs_best = std::numeric_limits<double>::quiet_NaN();
+    if (scores[i].ranked) {
+      ranked.push_back(i);
+      scores[i].rank = static_cast<int>(ranked.size());
     }
   }
+  if (ranked.size() < 2) return;
+  const int subjects = detail::leaderboard::subject_count(b);
+  Eigen::MatrixXd unit_scores;
+  const auto m = static_cast<Eigen::Index>(ranked.size());
+  if (subjects >= 2) {
+    unit_scores.resize(subjects, m);
+    for (Eigen::Index c = 0; c < m; ++c) unit_scores.col(c) = scores[ranked[static_cast<std::size_t>(c)]].subject_scores;
+  } else {
+    const Eigen::Index n = b.responses.rows(), t = b.responses.cols();
+    const Eigen::Map<const Eigen::MatrixXd> y(b.responses.data(), n * t, 1);
+    for (Eigen::Index c = 0; c < m; ++c) {
+      const MethodScore& s = scores[ranked[static_cast<std::size_t>(c)]];
+      const Eigen::Map<const Eigen::MatrixXd> p(s.fit.predictions.data(), n * t, 1);
+      const Eigen::MatrixXd sums = neuroscore::detail::block_sums((y - p).array().square().matrix(), b.block.samples, "rank_methods");
+      if (c == 0) unit_scores.resize(sums.rows(), m);
+      unit_scores.col(c) = -sums.col(0);
+    }
+  }
+  SignFlipOptions so;
+  so.permutations = options.permutations;
+  const BestComparison best = comparison_with_the_best(unit_scores, options.seed, so);
+  for (Eigen::Index c = 0; c < m; ++c) scores[ranked[static_cast<std::size_t>(c)]].p_vs_best = best.p_value(c);
 }
 
 // Leaderboard aggregate of one method over benchmarks: the unweighted mean of ceiling-normalized
@@ -323,6 +408,7 @@ inline std::vector<MethodAggregate> aggregate_rows(const std::vector<MethodScore
   std::map<std::string, std::vector<const MethodScore*>> by;
   std::vector<std::string> order;
   for (const MethodScore& s : all) {
+    if (!s.ranked) continue;  // diagnostic rows (single layers) are not leaderboard entries
     if (!by.count(s.method)) order.push_back(s.method);
     by[s.method].push_back(&s);
   }

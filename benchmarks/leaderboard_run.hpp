@@ -115,6 +115,7 @@ void hash_bytes(std::string& acc, const M& m) {
 inline std::string fit_key(const Benchmark& b, const Method& m, bool with_baseline) {
   std::string acc = "fit-v3|" + b.name + "|" + m.name + "|";
   hash_bytes(acc, m.x);
+  for (const Eigen::MatrixXd& c : m.layer_candidates) hash_bytes(acc, c);
   hash_bytes(acc, b.responses);
   if (with_baseline) hash_bytes(acc, b.baseline);
   for (double a : b.ridge.alphas) acc += std::to_string(a) + ",";
@@ -241,16 +242,25 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
                               const Eigen::MatrixXd& baseline, std::vector<Method>& out) {
     const std::string label = detail::lbrun::label_of(model_name);
     if (has(req.methods, "activations") || has(req.methods, "model+controls")) {
+      // One diagnostic row per layer (the layer curve; its maximum is picked on the test folds)
+      // and the model's leaderboard entry: the layer chosen by inner CV per fold and target.
+      Method selected{label + "/activations_inner_cv_layer", label, "activations-selected", -1, Eigen::MatrixXd()};
       for (std::size_t l = 0; l < f.layer_names.size(); ++l) {
         const std::string name = (word_level ? "activations_" : "segment_activations_") + f.layer_names[l];
         const Eigen::MatrixXd x = to_design(f.read(name), false);
-        if (has(req.methods, "activations")) out.push_back({label + "/activations_" + f.layer_names[l], label, "activations", static_cast<int>(l), x});
+        if (has(req.methods, "activations")) {
+          Method layer{label + "/activations_" + f.layer_names[l], label, "activations", static_cast<int>(l), x};
+          layer.ranked = false;
+          out.push_back(std::move(layer));
+          selected.layer_candidates.push_back(x);
+        }
         if (has(req.methods, "model+controls") && l == f.layer_names.size() / 2 && baseline.size() > 0) {
           Eigen::MatrixXd joint(x.rows(), x.cols() + baseline.cols());
           joint << x, baseline;
           out.push_back({label + "/activations_" + f.layer_names[l] + "+controls", label, "model+controls", static_cast<int>(l), joint});
         }
       }
+      if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
     }
     if (!word_level) return;
     if (has(req.methods, "attention")) {
@@ -261,10 +271,15 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
     if (!with_attributions) return;
     for (const auto& a : attributions) out.push_back({label + "/" + a, label, "attribution", -1, to_design(f.read(a), true)});
     if (conductance) {
+      Method selected{label + "/conductance_inner_cv_block", label, "attribution-selected", -1, Eigen::MatrixXd()};
       for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
-        out.push_back({label + "/conductance_block_" + std::to_string(l), label, "attribution", static_cast<int>(l + 1),
-                       to_design(f.read("conductance_block_" + std::to_string(l)), true)});
+        Method block{label + "/conductance_block_" + std::to_string(l), label, "attribution", static_cast<int>(l + 1),
+                     to_design(f.read("conductance_block_" + std::to_string(l)), true)};
+        block.ranked = false;
+        selected.layer_candidates.push_back(block.x);
+        out.push_back(std::move(block));
       }
+      if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
     }
   };
 
@@ -281,11 +296,15 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
       if (hit) {
         fit.predictions = io::read_npy_matrix(stem.string() + "_pred.npy");
         fit.fold_r = io::read_npy_matrix(stem.string() + "_foldr.npy");
-        if (base.size() > 0) fit.r2_joint = io::read_npy_matrix(stem.string() + "_joint.npy").col(0);
+        if (base.size() > 0 && fs::exists(fs::path(stem.string() + "_joint.npy"))) {
+          fit.r2_joint = io::read_npy_matrix(stem.string() + "_joint.npy").col(0);
+        }
+        if (fs::exists(fs::path(stem.string() + "_layer.npy"))) fit.chosen_layer = io::read_npy_matrix(stem.string() + "_layer.npy");
         ++run.fits_cached;
       } else {
         fit = fit_method(b, m, base.size() > 0);
-        if (base.size() > 0) io::write_npy(stem.string() + "_joint.npy", Eigen::MatrixXd(fit.r2_joint));
+        if (fit.r2_joint.size() > 0) io::write_npy(stem.string() + "_joint.npy", Eigen::MatrixXd(fit.r2_joint));
+        if (fit.chosen_layer.size() > 0) io::write_npy(stem.string() + "_layer.npy", fit.chosen_layer);
         io::write_npy(stem.string() + "_foldr.npy", fit.fold_r);
         io::write_npy(stem.string() + "_pred.npy", fit.predictions);  // written last: marks a complete entry
         ++run.fits_computed;

@@ -83,12 +83,12 @@ inline void write_leaderboard_csv(const std::filesystem::path& path, const std::
   using detail::report::csv_field;
   using detail::report::num;
   std::ofstream out(path);
-  out << "benchmark,split,method,model,family,layer,region,metric,value,ci_low,ci_high,unit,rank,p_vs_leader\n";
+  out << "benchmark,split,method,model,family,layer,region,metric,value,ci_low,ci_high,unit,rank,p_vs_best\n";
   for (const MethodScore& s : scores) {
     const std::string head = csv_field(s.benchmark) + "," + split + "," + csv_field(s.method) + "," + s.model + "," +
                              s.family + "," + std::to_string(s.layer) + ",";
     out << head << "all,raw_r," << num(s.raw, 6) << "," << num(s.ci_low, 6) << "," << num(s.ci_high, 6) << ",r,"
-        << s.rank << "," << num(s.p_vs_leader, 6) << "\n";
+        << s.rank << "," << num(s.p_vs_best, 6) << "\n";
     out << head << "all,normalized," << num(s.normalized, 6) << ",,,r/r_ceiling," << s.rank << ",\n";
     out << head << "all,gain_unique_r2," << num(s.gain_unique_r2, 6) << ",,,r^2," << s.rank << ",\n";
     for (const auto& [region, v] : s.region_raw) {
@@ -121,14 +121,18 @@ inline std::string leaderboard_markdown(const ReportInputs& in) {
     md << "\n## " << b->name << "\n\n" << b->description << ".\n\nCeiling: "
        << (std::isfinite(b->ceiling) ? dash(b->ceiling) + " r (" + b->ceiling_note + ")" : b->ceiling_note)
        << ". Gain: unique R^2 over the baseline (" << (b->baseline_name.empty() ? "none" : b->baseline_name)
-       << "), r^2 units. p: one-sided test that the leader is better.\n\n"
-       << "| rank | method | raw r | 95% CI | normalized (r/r_ceil) | gain (unique R^2) | p vs leader |\n"
+       << "), r^2 units. p vs best: p that the method is as good as the best of the ranked methods (comparison with the "
+          "best by a sign-flip max statistic over all of them: corrected for picking the leader on these data and for "
+          "the number of methods; small = worse than the best). Rank '-': one layer of a layer curve, a diagnostic (its "
+          "best is picked on the test folds); each model's entry is its inner-CV-chosen layer.\n\n"
+       << "| rank | method | raw r | 95% CI | normalized (r/r_ceil) | gain (unique R^2) | p vs best |\n"
           "|---|---|---|---|---|---|---|\n";
     for (const MethodScore& s : in.scores) {
       if (s.benchmark != b->name) continue;
-      md << "| " << s.rank << " | " << s.method << " | " << dash(s.raw) << " | [" << dash(s.ci_low) << ", "
+      md << "| " << (s.ranked ? std::to_string(s.rank) : std::string("-")) << " | " << s.method << " | " << dash(s.raw) << " | [" << dash(s.ci_low) << ", "
          << dash(s.ci_high) << "] | " << dash(s.normalized, 3) << " | " << dash(s.gain_unique_r2) << " | "
-         << (s.rank == 1 ? "leader" : dash(s.p_vs_leader, 4)) << " |\n";
+         << (!s.ranked ? std::string("-") : s.rank == 1 ? "leader (" + dash(s.p_vs_best, 4) + ")" : dash(s.p_vs_best, 4))
+         << " |\n";
     }
     if (b->regions.size() > 1 && b->name.rfind("alice", 0) == 0) {
       md << "\nPer ROI (raw r, mean over listeners; ceiling row = LOSO single-listener ceiling):\n\n| method |";
@@ -226,8 +230,8 @@ inline std::vector<std::filesystem::path> draw_figures(const ReportInputs& in, c
     std::map<std::string, const MethodScore*> best;
     for (const MethodScore& s : in.scores) {
       if (s.benchmark != "alice2016-roi") continue;
-      if (s.family == "activations" && (!best.count("act:" + s.model) || best["act:" + s.model]->raw < s.raw)) best["act:" + s.model] = &s;
-      if (s.family == "attribution" && (!best.count("attr:" + s.model) || best["attr:" + s.model]->raw < s.raw)) best["attr:" + s.model] = &s;
+      if (s.family == "activations-selected") best["act:" + s.model] = &s;  // the inner-CV layer, not the test-chosen best
+      if (s.ranked && s.family == "attribution" && (!best.count("attr:" + s.model) || best["attr:" + s.model]->raw < s.raw)) best["attr:" + s.model] = &s;
     }
     if (best.size() >= 2) {
       for (const auto& [key, s] : best) cols.push_back(s->method);
@@ -242,7 +246,7 @@ inline std::vector<std::filesystem::path> draw_figures(const ReportInputs& in, c
                 " title " + gp_quote(cols[k]);
       }
       draw("attribution_vs_activation", d.str(),
-           "set title 'alice2016-roi: best attribution vs best activation layer, per ROI'\n"
+           "set title 'alice2016-roi: best attribution vs inner-CV activation layer, per ROI'\n"
            "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.7\n"
            "set ylabel 'r (mean over listeners)'\nset grid ytics\nset key outside right\n" + plot + "\n");
     }
