@@ -53,6 +53,7 @@ options:
   --out DIR          results directory (default: results)
   --bootstrap B      bootstrap resamples per score (default 1000)
   --no-shuffled      skip the shuffled-split control on Alice
+  --no-gap-sensitivity  skip the Alice purge-gap sensitivity table (gaps 4, 10, 20 volumes)
 
 examples:
   bazel run --config=opt //benchmarks:neuroscore -- leaderboard
@@ -67,10 +68,12 @@ struct LeaderboardRequest {
   std::vector<std::string> models = {"trained", "untrained"};
   std::size_t bootstrap = 1000;
   bool shuffled_control = true;
+  bool gap_sensitivity = true;
 };
 
 struct LeaderboardRun {
   std::vector<MethodScore> scores, shuffled;
+  std::vector<MethodScore> gap_sensitivity;  // Alice with purge gaps 10 and 20 (the benchmark itself: 4)
   ReportFiles files;
   int fits_cached = 0, fits_computed = 0, extracts_cached = 0, extracts_computed = 0;
   double seconds = 0.0;
@@ -148,6 +151,10 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     }
     if (flag == "--no-shuffled") {
       r.shuffled_control = false;
+      continue;
+    }
+    if (flag == "--no-gap-sensitivity") {
+      r.gap_sensitivity = false;
       continue;
     }
     if (flag.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument '" + flag + "' (see neuroscore leaderboard --help)");
@@ -322,6 +329,8 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   std::vector<std::vector<Method>> method_sets;
   std::unique_ptr<Benchmark> shuffled_alice;
   std::vector<Method> shuffled_methods;
+  std::vector<Benchmark> gap_alice;  // the Alice benchmark with longer purge gaps
+  std::vector<Method> gap_methods;
 
   if (has(req.benchmarks, "alice2016-roi")) {
     log << "leaderboard: loading Alice\n";
@@ -356,6 +365,24 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
         if (m.name == "control/oasm" || m.name == "control/word_rate" || m.name == "trained/activations_block_2" ||
             m.name == "untrained/activations_block_2")
           shuffled_methods.push_back(m);
+      }
+    }
+    if (req.gap_sensitivity) {
+      // split.hpp: BOLD noise stays autocorrelated for 10-20 volumes, longer than the 4-volume
+      // purge (the longest FIR delay). The same methods with gaps of 10 and 20 volumes, outer and
+      // inner; the test blocks (and so the per-block ceiling) are the same.
+      for (const std::size_t gap : {10, 20}) {
+        Benchmark g = b;
+        g.name = "alice2016-roi-gap" + std::to_string(gap);
+        g.folds = contiguous_kfold(static_cast<std::size_t>(b.responses.rows()), b.folds.size(), Gap{gap});
+        g.ridge.inner_gap = Gap{gap};
+        g.description = b.description + "; purge gap " + std::to_string(gap) + " volumes (a sensitivity check)";
+        gap_alice.push_back(std::move(g));
+      }
+      for (const Method& m : methods) {
+        if (m.name == "control/oasm" || m.name == "control/word_rate" || m.name == "trained/activations_inner_cv_layer" ||
+            m.name == "untrained/activations_inner_cv_layer" || m.name == "trained/attention_all_blocks")
+          gap_methods.push_back(m);
       }
     }
     benches.push_back(std::move(b));
@@ -427,6 +454,11 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
     report.benchmarks.push_back(&benches[i]);
   }
   if (shuffled_alice && !shuffled_methods.empty()) run.shuffled = score_all(*shuffled_alice, shuffled_methods);
+  for (const Benchmark& g : gap_alice) {
+    if (gap_methods.empty()) break;
+    const std::vector<MethodScore> s = score_all(g, gap_methods);
+    run.gap_sensitivity.insert(run.gap_sensitivity.end(), s.begin(), s.end());
+  }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ostringstream note;
   note << "Models: stories260K (" << model.filename().string() << ")";
@@ -440,6 +472,7 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   report.run_note = note.str();
   report.scores = run.scores;
   report.shuffled = run.shuffled;
+  report.gap_sensitivity = run.gap_sensitivity;
   run.files = write_report(report, req.out_dir);
   log << "leaderboard: wrote " << run.files.csv.string() << ", " << run.files.md.string() << ", " << run.files.html.string()
       << " (" << run.files.figures.size() << " figures" << (run.files.gnuplot_ran ? "" : "; gnuplot failed or missing") << ")\n";

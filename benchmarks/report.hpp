@@ -2,6 +2,7 @@
 // report.html with SVG figures drawn by gnuplot. Entry point: write_report(scores, benchmarks, out_dir, options).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks/leaderboard.hpp"
@@ -22,6 +24,7 @@ namespace neuroscore::benchmarks {
 struct ReportInputs {
   std::vector<MethodScore> scores;         // every (benchmark, method), ranked within benchmark
   std::vector<MethodScore> shuffled;       // the shuffled-split control on Alice (may be empty)
+  std::vector<MethodScore> gap_sensitivity;  // Alice with purge gaps 10 and 20 (may be empty)
   std::vector<const Benchmark*> benchmarks;
   std::string run_note;                    // models, options, cache, timing
 };
@@ -157,6 +160,29 @@ inline std::string leaderboard_markdown(const ReportInputs& in) {
       for (const MethodScore& c : in.scores)
         if (c.benchmark == "alice2016-roi" && c.method == s.method) contiguous = c.raw;
       md << "| " << s.method << " | " << dash(contiguous) << " | " << dash(s.raw) << " |\n";
+    }
+  }
+  if (!in.gap_sensitivity.empty()) {
+    md << "\n## Purge-gap sensitivity (Alice; a check, not a score)\n\nThe benchmark purges 4 volumes (the longest FIR "
+          "delay) around each test block; BOLD noise stays autocorrelated for 10-20 volumes, so the same methods again "
+          "with gaps of 10 and 20 volumes (outer and inner folds). Raw r [95% CI]; a score that falls as the gap grows "
+          "was partly leakage.\n\n| method | gap 4 | gap 10 | gap 20 |\n|---|---|---|---|\n";
+    std::vector<std::string> order;
+    for (const MethodScore& s : in.gap_sensitivity)
+      if (std::find(order.begin(), order.end(), s.method) == order.end()) order.push_back(s.method);
+    const auto cell = [&](const MethodScore* s) {
+      return s ? dash(s->raw) + " [" + dash(s->ci_low) + ", " + dash(s->ci_high) + "]" : std::string("-");
+    };
+    for (const std::string& m : order) {
+      const MethodScore *g4 = nullptr, *g10 = nullptr, *g20 = nullptr;
+      for (const MethodScore& c : in.scores)
+        if (c.benchmark == "alice2016-roi" && c.method == m) g4 = &c;
+      for (const MethodScore& c : in.gap_sensitivity) {
+        if (c.method != m) continue;
+        if (c.benchmark == "alice2016-roi-gap10") g10 = &c;
+        if (c.benchmark == "alice2016-roi-gap20") g20 = &c;
+      }
+      md << "| " << m << " | " << cell(g4) << " | " << cell(g10) << " | " << cell(g20) << " |\n";
     }
   }
   return md.str();
@@ -318,14 +344,18 @@ inline ReportFiles write_report(const ReportInputs& in, const std::filesystem::p
   files.md = out_dir / "leaderboard.md";
   files.html = out_dir / "report.html";
   write_leaderboard_csv(files.csv, in.scores, "default");
-  if (!in.shuffled.empty()) {
+  // Controls and checks go into the same CSV under their own split label.
+  for (const auto& [rows, split] : {std::pair<const std::vector<MethodScore>*, const char*>{&in.shuffled, "shuffled_control"},
+                                    {&in.gap_sensitivity, "gap_sensitivity"}}) {
+    if (rows->empty()) continue;
     std::ofstream extra(files.csv, std::ios::app);
-    const fs::path t = out_dir / ".shuffled.csv";
-    write_leaderboard_csv(t, in.shuffled, "shuffled_control");
+    const fs::path t = out_dir / ".extra.csv";
+    write_leaderboard_csv(t, *rows, split);
     std::ifstream s(t);
     std::string line;
     std::getline(s, line);  // header
     while (std::getline(s, line)) extra << line << "\n";
+    s.close();
     fs::remove(t);
   }
   const std::string md = leaderboard_markdown(in);
