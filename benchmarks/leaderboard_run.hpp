@@ -466,7 +466,8 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   note << ". LM word features: context 20 words, 10 lags, last-sub-word activations, summed attributions "
           "(grad_norm, grad_x_input; conductance uses 8 Gauss-Legendre points and a mean-embedding baseline when asked for). "
           "Raw score: Pearson r per test fold, mean over folds, median over a subject's targets, mean over subjects. "
-          "CI: 95% percentile block bootstrap (" << req.bootstrap << " resamples). Fits: " << run.fits_computed << " computed, "
+          "CI: 95% percentile bootstrap, subjects x blocks on multi-subject benchmarks (" << req.bootstrap << " resamples). "
+          "Ranked: each model through its inner-CV layer; single layers are diagnostic rows; p vs best: comparison with the best. Fits: " << run.fits_computed << " computed, "
        << run.fits_cached << " from the cache; extracts: " << run.extracts_computed << " computed, " << run.extracts_cached
        << " cached; " << std::fixed << std::setprecision(1) << run.seconds << " s.";
   report.run_note = note.str();
