@@ -100,6 +100,17 @@ struct BootstrapCi {
 
 namespace detail {
 
+// One bootstrap resample: as many units as there are, drawn with replacement (raw-stream
+// draws, the same with every standard library), their samples concatenated into idx.
+inline void draw_units(const ResamplingUnits& units, std::mt19937_64& rng, std::vector<std::size_t>& idx) {
+  const std::size_t k = units.members.size();
+  idx.clear();
+  for (std::size_t u = 0; u < k; ++u) {
+    const auto& m = units.members[static_cast<std::size_t>(uniform_below(rng, k))];
+    idx.insert(idx.end(), m.begin(), m.end());
+  }
+}
+
 // Linear-interpolation quantile (Hyndman & Fan type 7, numpy.percentile's default) of sorted x.
 inline double quantile_sorted(const std::vector<double>& x, double q) {
   const double h = (static_cast<double>(x.size()) - 1.0) * q;
@@ -224,11 +235,7 @@ BootstrapCi bootstrap_ci(const ResamplingUnits& units, Score&& score, Seed seed,
   out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
   std::mt19937_64 rng(seed.value);
   for (std::size_t b = 0; b < options.resamples; ++b) {
-    idx.clear();
-    for (std::size_t u = 0; u < k; ++u) {
-      const auto& m = units.members[static_cast<std::size_t>(detail::uniform_below(rng, k))];
-      idx.insert(idx.end(), m.begin(), m.end());
-    }
+    detail::draw_units(units, rng, idx);
     out.distribution(static_cast<Eigen::Index>(b)) = checked(idx, "a bootstrap resample");
   }
   if (options.method == BootstrapMethod::percentile) {
@@ -292,11 +299,7 @@ BootstrapCi crossed_bootstrap_ci(const ResamplingUnits& units, std::size_t n_sub
   out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
   std::mt19937_64 rng(seed.value);
   for (std::size_t b = 0; b < options.resamples; ++b) {
-    idx.clear();
-    for (std::size_t u = 0; u < k; ++u) {
-      const auto& m = units.members[static_cast<std::size_t>(detail::uniform_below(rng, k))];
-      idx.insert(idx.end(), m.begin(), m.end());
-    }
+    detail::draw_units(units, rng, idx);
     for (std::size_t s = 0; s < n_subjects; ++s) subjects[s] = static_cast<std::size_t>(detail::uniform_below(rng, n_subjects));
     out.distribution(static_cast<Eigen::Index>(b)) = checked(idx, subjects, "a bootstrap resample");
   }

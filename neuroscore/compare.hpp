@@ -58,6 +58,26 @@ struct SignFlipOptions {
 
 namespace detail {
 
+// Rows [0, nb) of `signs` (draws x units, entries +-1) for draws b0 .. b0 + nb - 1: draw b's
+// bits when every sign vector is enumerated, else one raw 64-bit word per 64 units.
+inline void fill_signs(Eigen::MatrixXd& signs, Eigen::Index b0, Eigen::Index nb, bool exhaustive, std::mt19937_64& rng) {
+  const Eigen::Index k = signs.cols();
+  for (Eigen::Index b = 0; b < nb; ++b) {
+    const std::uint64_t bits = exhaustive ? static_cast<std::uint64_t>(b0 + b) : 0;
+    std::uint64_t word = 0;
+    for (Eigen::Index u = 0; u < k; ++u) {
+      bool flip;
+      if (exhaustive) {
+        flip = (bits >> u) & 1u;
+      } else {
+        if (u % 64 == 0) word = rng();
+        flip = (word >> (u % 64)) & 1u;
+      }
+      signs(b, u) = flip ? -1.0 : 1.0;
+    }
+  }
+}
+
 // Sign-flip null of the mean over rows of `sums` (units x targets; each row a unit's sum),
 // divided by `divisor`. Fills observed, null, p, p_fwe.
 inline PermutationTest sign_flip_core(const Eigen::MatrixXd& sums, double divisor, Seed seed,
@@ -84,20 +104,7 @@ inline PermutationTest sign_flip_core(const Eigen::MatrixXd& sums, double diviso
   Eigen::MatrixXd signs(pb, k), r(pb, t);
   for (Eigen::Index b0 = 0; b0 < static_cast<Eigen::Index>(big_n); b0 += pb) {
     const Eigen::Index nb = std::min(pb, static_cast<Eigen::Index>(big_n) - b0);
-    for (Eigen::Index b = 0; b < nb; ++b) {
-      const std::uint64_t bits = exhaustive ? static_cast<std::uint64_t>(b0 + b) : 0;
-      std::uint64_t word = 0;
-      for (Eigen::Index u = 0; u < k; ++u) {
-        bool flip;
-        if (exhaustive) {
-          flip = (bits >> u) & 1u;
-        } else {
-          if (u % 64 == 0) word = rng();
-          flip = (word >> (u % 64)) & 1u;
-        }
-        signs(b, u) = flip ? -1.0 : 1.0;
-      }
-    }
+    fill_signs(signs, b0, nb, exhaustive, rng);
     auto rb = r.topRows(nb);
     rb.noalias() = signs.topRows(nb) * sums;
     rb /= divisor;
@@ -308,20 +315,7 @@ inline BestComparison comparison_with_the_best(const Eigen::Ref<const Eigen::Mat
   Eigen::MatrixXd signs(pb, k), v(pb, m);
   for (Eigen::Index b0 = 0; b0 < static_cast<Eigen::Index>(big_n); b0 += pb) {
     const Eigen::Index nb = std::min(pb, static_cast<Eigen::Index>(big_n) - b0);
-    for (Eigen::Index b = 0; b < nb; ++b) {
-      const std::uint64_t bits = exhaustive ? static_cast<std::uint64_t>(b0 + b) : 0;
-      std::uint64_t word = 0;
-      for (Eigen::Index u = 0; u < k; ++u) {
-        bool flip;
-        if (exhaustive) {
-          flip = (bits >> u) & 1u;
-        } else {
-          if (u % 64 == 0) word = rng();
-          flip = (word >> (u % 64)) & 1u;
-        }
-        signs(b, u) = flip ? -1.0 : 1.0;
-      }
-    }
+    detail::fill_signs(signs, b0, nb, exhaustive, rng);
     v.topRows(nb).noalias() = signs.topRows(nb) * residual / static_cast<double>(k);
     for (Eigen::Index b = 0; b < nb; ++b) {
       const double range = v.row(b).maxCoeff() - v.row(b).minCoeff();
