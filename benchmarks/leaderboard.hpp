@@ -234,11 +234,7 @@ inline MethodFit fit_method(const Benchmark& b, const Method& m, bool with_basel
 // selects alpha on groups (whole passages/stories), else contiguous with the inner gap.
 inline std::vector<Fold> selection_folds(const Benchmark& b, const Fold& outer) {
   if (b.ridge.inner_groups.empty()) return inner_contiguous_kfold(outer.train, b.ridge.inner_folds, b.ridge.inner_gap);
-  std::vector<int> seen;
-  for (std::size_t i : outer.train) seen.push_back(b.ridge.inner_groups[i]);
-  std::sort(seen.begin(), seen.end());
-  const auto g = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
-  return inner_group_kfold(outer.train, b.ridge.inner_groups, std::min(b.ridge.inner_folds, g), b.ridge.inner_gap);
+  return inner_group_kfold_up_to(outer.train, b.ridge.inner_groups, b.ridge.inner_folds, b.ridge.inner_gap);
 }
 
 // A model through its inner-CV-chosen layer. For each outer fold: every candidate is fitted
@@ -259,7 +255,7 @@ inline MethodFit fit_selected_layer(const Benchmark& b, const Method& m) {
   MethodFit out;
   out.predictions = Eigen::MatrixXd::Constant(n, t, std::numeric_limits<double>::quiet_NaN());
   out.fold_r.resize(k, t);
-  out.chosen_layer.resize(k, t);
+  out.chosen_layer = Eigen::MatrixXd::Zero(k, t);  // every score below is finite; 0 if none beat -inf
   for (Eigen::Index f = 0; f < k; ++f) {
     const Fold& outer = b.folds[static_cast<std::size_t>(f)];
     const std::vector<Fold> inner = selection_folds(b, outer);

@@ -111,6 +111,19 @@ inline void draw_units(const ResamplingUnits& units, std::mt19937_64& rng, std::
   }
 }
 
+// A result with its inputs recorded and room for the B resampled scores.
+inline BootstrapCi start_ci(double observed, const ResamplingUnits& units, Seed seed, const BootstrapOptions& options) {
+  BootstrapCi out;
+  out.observed = observed;
+  out.confidence = options.confidence;
+  out.method = options.method;
+  out.unit = units.kind;
+  out.resamples = options.resamples;
+  out.seed = seed;
+  out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
+  return out;
+}
+
 // Linear-interpolation quantile (Hyndman & Fan type 7, numpy.percentile's default) of sorted x.
 inline double quantile_sorted(const std::vector<double>& x, double q) {
   const double h = (static_cast<double>(x.size()) - 1.0) * q;
@@ -225,14 +238,7 @@ BootstrapCi bootstrap_ci(const ResamplingUnits& units, Score&& score, Seed seed,
   };
   std::vector<std::size_t> idx;
   for (const auto& u : units.members) idx.insert(idx.end(), u.begin(), u.end());
-  BootstrapCi out;
-  out.observed = checked(idx, "the original indices");
-  out.confidence = options.confidence;
-  out.method = options.method;
-  out.unit = units.kind;
-  out.resamples = options.resamples;
-  out.seed = seed;
-  out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
+  BootstrapCi out = detail::start_ci(checked(idx, "the original indices"), units, seed, options);
   std::mt19937_64 rng(seed.value);
   for (std::size_t b = 0; b < options.resamples; ++b) {
     detail::draw_units(units, rng, idx);
@@ -289,14 +295,7 @@ BootstrapCi crossed_bootstrap_ci(const ResamplingUnits& units, std::size_t n_sub
   std::vector<std::size_t> idx, subjects(n_subjects);
   for (const auto& u : units.members) idx.insert(idx.end(), u.begin(), u.end());
   for (std::size_t s = 0; s < n_subjects; ++s) subjects[s] = s;
-  BootstrapCi out;
-  out.observed = checked(idx, subjects, "the original indices");
-  out.confidence = options.confidence;
-  out.method = options.method;
-  out.unit = units.kind;
-  out.resamples = options.resamples;
-  out.seed = seed;
-  out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
+  BootstrapCi out = detail::start_ci(checked(idx, subjects, "the original indices"), units, seed, options);
   std::mt19937_64 rng(seed.value);
   for (std::size_t b = 0; b < options.resamples; ++b) {
     detail::draw_units(units, rng, idx);

@@ -356,6 +356,17 @@ inline double single_subject_reliability_from_loso(double r, double subjects) {
   return ((s - 2.0) * r2 + std::sqrt((s - 2.0) * (s - 2.0) * r2 * r2 + 4.0 * (s - 1.0) * r2)) / (2.0 * (s - 1.0));
 }
 
+namespace detail::ceilings {
+// From per_subject_r (subjects x targets): the mean over subjects and its single-subject correction.
+inline void finish_loso(InterSubjectCeiling& out) {
+  const auto s = static_cast<double>(out.per_subject_r.rows());
+  out.mean_r = out.per_subject_r.colwise().mean().transpose();
+  out.single_subject_reliability =
+      out.mean_r.unaryExpr([s](double r) { return single_subject_reliability_from_loso(r, s); });
+  out.corrected_r = out.single_subject_reliability.cwiseSqrt();
+}
+}  // namespace detail::ceilings
+
 inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen::MatrixXd>& subjects) {
   detail::ceilings::require_trials(subjects, 2, "leave_one_subject_out_ceiling");
   const auto s = static_cast<Eigen::Index>(subjects.size());
@@ -369,10 +380,7 @@ inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen
     const Eigen::MatrixXd others = (sum - held_out) / static_cast<double>(s - 1);
     out.per_subject_r.row(i) = detail::ceilings::column_r(held_out, others).transpose();
   }
-  out.mean_r = out.per_subject_r.colwise().mean().transpose();
-  out.single_subject_reliability = out.mean_r.unaryExpr(
-      [s](double r) { return single_subject_reliability_from_loso(r, static_cast<double>(s)); });
-  out.corrected_r = out.single_subject_reliability.cwiseSqrt();
+  detail::ceilings::finish_loso(out);
   return out;
 }
 
@@ -419,10 +427,7 @@ inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen
     }
   }
   out.per_subject_r /= static_cast<double>(folds.size());
-  out.mean_r = out.per_subject_r.colwise().mean().transpose();
-  out.single_subject_reliability = out.mean_r.unaryExpr(
-      [s](double r) { return single_subject_reliability_from_loso(r, static_cast<double>(s)); });
-  out.corrected_r = out.single_subject_reliability.cwiseSqrt();
+  detail::ceilings::finish_loso(out);
   return out;
 }
 

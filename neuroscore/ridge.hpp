@@ -268,9 +268,9 @@ struct RidgeCvOptions {
   bool standardize = false;
   // (Last, so positional initializers of the fields above keep working.)
   // One label per sample (stories, passages, runs), empty for contiguous inner folds. Set:
-  // the inner folds are inner_group_kfold(outer training, inner_groups, k, inner_gap), so
-  // alpha is never chosen on a test block that shares a group with its training rows, with
-  // k = min(inner_folds, groups in the outer training set) (at least 2 groups are needed).
+  // the inner folds are inner_group_kfold_up_to(outer training, inner_groups, inner_folds,
+  // inner_gap), so alpha is never chosen on a test block that shares a group with its training
+  // rows (k = min(inner_folds, groups in the outer training set); at least 2 groups needed).
   std::vector<int> inner_groups;
 };
 
@@ -516,19 +516,13 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
         inner.push_back(factor_fold<Scalar>(x, std::move(train_rows), std::move(test_rows), options));
       }
     } else if (n_alphas > 1) {
-      std::vector<int> seen;
-      for (std::size_t i : fold.train) seen.push_back(options.inner_groups[i]);
-      std::sort(seen.begin(), seen.end());
-      const auto groups_in_train = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
-      if (groups_in_train < 2) {
-        throw std::invalid_argument("cross_validated_ridge: outer fold " + std::to_string(f) + " trains on " +
-                                    std::to_string(groups_in_train) +
-                                    " group(s) of inner_groups; grouped inner CV needs at least 2");
+      std::vector<Fold> grouped;
+      try {
+        grouped = inner_group_kfold_up_to(fold.train, options.inner_groups, options.inner_folds, options.inner_gap);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("cross_validated_ridge: outer fold " + std::to_string(f) + ": " + e.what());
       }
-      const std::size_t k = std::min(options.inner_folds, groups_in_train);
-      for (Fold& in : inner_group_kfold(fold.train, options.inner_groups, k, options.inner_gap)) {
-        inner.push_back(factor_fold<Scalar>(x, std::move(in.train), std::move(in.test), options));
-      }
+      for (Fold& in : grouped) inner.push_back(factor_fold<Scalar>(x, std::move(in.train), std::move(in.test), options));
     }
     const FactoredFold<Scalar> refit = factor_fold<Scalar>(x, fold.train, fold.test, options);
 

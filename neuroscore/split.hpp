@@ -334,6 +334,29 @@ inline std::vector<Fold> inner_group_kfold(const std::vector<std::size_t>& outer
                               " in the outer training set");
 }
 
+// inner_group_kfold with k = min(max_k, the number of groups in outer_train): an outer
+// training set of few groups still gets grouped inner folds (as many as it has groups).
+// Errors: an outer training set of fewer than 2 groups, plus inner_group_kfold's.
+inline std::vector<Fold> inner_group_kfold_up_to(const std::vector<std::size_t>& outer_train,
+                                                 const std::vector<int>& groups, std::size_t max_k,
+                                                 Gap gap = {}) {
+  std::vector<int> seen;
+  for (std::size_t i : outer_train) {
+    if (i >= groups.size()) {
+      throw std::invalid_argument("inner_group_kfold_up_to: outer training names sample " + std::to_string(i) +
+                                  " but groups has " + std::to_string(groups.size()) + " labels");
+    }
+    seen.push_back(groups[i]);
+  }
+  std::sort(seen.begin(), seen.end());
+  const auto present = static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+  if (present < 2) {
+    throw std::invalid_argument("inner_group_kfold_up_to: an outer fold that trains on " + std::to_string(present) +
+                                " group(s) cannot have grouped inner folds (needs at least 2)");
+  }
+  return inner_group_kfold(outer_train, groups, std::min(max_k, present), gap);
+}
+
 // An outer fold and the inner folds over its training samples (inner indices are sample
 // indices of the full series, subsets of outer.train).
 struct NestedFold {
