@@ -186,9 +186,16 @@ inline SplitR2 split_r2(const Eigen::Ref<const Eigen::MatrixXd>& observed,
 // band b's columns are multiplied by sqrt(gamma_b) with gamma on the simplex, and ridge with
 // one alpha on the scaled features is ridge with per-band penalties alpha / gamma_b. For
 // every candidate gamma the multi-alpha path (one eigendecomposition per inner fold) scores
-// every alpha on inner contiguous folds of the outer training set; each target keeps the
-// (gamma, alpha) with the best mean inner R^2 (ties keep the earlier candidate, then the
-// larger alpha); ridge is refit on the whole outer training set and predicts the test block.
+// every alpha on inner folds of the outer training set (contiguous, or whole groups); each
+// target keeps the (gamma, alpha) with the best mean inner R^2 (ties keep the earlier
+// candidate, then the larger alpha); ridge is refit on the whole outer training set and
+// predicts the test block.
+// Columns are treated as cross_validated_ridge treats them (ridge.hpp): those without spread on
+// a training set are dropped there, and with `standardize` every training set (each inner one
+// and the outer one) divides its columns by their own training sd before the band weights
+// apply. With one band, banded ridge is therefore cross_validated_ridge with the same options
+// (tests/neuroscore/partition_test.cc checks it to 1e-8), so fits with one and several bands
+// can be compared as one estimator.
 struct BandedRidgeOptions {
   std::vector<double> alphas = {1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
   std::size_t inner_folds = 5;
@@ -199,6 +206,11 @@ struct BandedRidgeOptions {
   std::size_t candidates = 20;
   std::vector<double> concentrations = {0.1, 1.0};
   Seed seed{};
+  // Divide columns by their training sd (training rows only), as RidgeCvOptions::standardize.
+  bool standardize = false;
+  // One label per sample, empty for contiguous inner folds; as RidgeCvOptions::inner_groups
+  // (inner_group_kfold_up_to over each outer training set, k = min(inner_folds, groups)).
+  std::vector<int> inner_groups;
 };
 
 struct BandedRidgeResult {
@@ -310,6 +322,10 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
     if (!(c > 0.0)) throw std::invalid_argument("banded_ridge: concentration must be > 0");
   }
   if (folds.empty()) throw std::invalid_argument("banded_ridge: no folds");
+  if (!options.inner_groups.empty() && options.inner_groups.size() != static_cast<std::size_t>(y.rows())) {
+    throw std::invalid_argument("banded_ridge: inner_groups has " + std::to_string(options.inner_groups.size()) +
+                                " labels for " + std::to_string(y.rows()) + " samples");
+  }
   for (std::size_t f = 0; f < folds.size(); ++f) {
     if (folds[f].test.empty()) throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " has no test samples");
     for (const auto* part : {&folds[f].train, &folds[f].test}) {
@@ -345,6 +361,22 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
   std::vector<Eigen::MatrixXd> scaled;  // per candidate: all samples, scaled columns
   scaled.reserve(options.candidates);
   for (Eigen::Index c = 0; c < n_cand; ++c) scaled.push_back(detail::partitioning::scaled_bands(bands, out.candidate_weights.row(c).transpose()));
+  const Eigen::MatrixXd unscaled = detail::partitioning::scaled_bands(bands, Eigen::VectorXd::Ones(n_bands));
+  // Per training set: 1 / training sd (standardize) or 1 per kept column, 0 per dropped one
+  // (ridge.hpp's column rule on the unweighted bands, so the weights never decide a drop).
+  const auto column_factors = [&](const std::vector<std::size_t>& train) -> Eigen::RowVectorXd {
+    const Eigen::MatrixXd raw = detail::rows_of(unscaled, train);
+    const Eigen::MatrixXd centred = raw.rowwise() - raw.colwise().mean();
+    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options.standardize);
+    Eigen::RowVectorXd factors = columns.scale.cwiseInverse();
+    for (Eigen::Index j : columns.dropped) factors(j) = 0.0;
+    return factors;
+  };
+  const auto prepared = [&](Eigen::Index c, const std::vector<std::size_t>& rows, const Eigen::RowVectorXd& factors) {
+    Eigen::MatrixXd x = detail::rows_of(scaled[static_cast<std::size_t>(c)], rows);
+    x.array().rowwise() *= factors.array();
+    return x;
+  };
 
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const Fold& fold = folds[f];
@@ -352,25 +384,39 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
       throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " has " +
                                   std::to_string(fold.train.size()) + " training samples, fewer than inner_folds");
     }
-    const std::vector<Fold> inner = contiguous_kfold(fold.train.size(), options.inner_folds, options.inner_gap);
-    std::vector<std::vector<std::size_t>> inner_train(inner.size()), inner_test(inner.size());
-    for (std::size_t k = 0; k < inner.size(); ++k) {
-      for (std::size_t i : inner[k].train) inner_train[k].push_back(fold.train[i]);
-      for (std::size_t i : inner[k].test) inner_test[k].push_back(fold.train[i]);
+    std::vector<std::vector<std::size_t>> inner_train, inner_test;
+    if (options.inner_groups.empty()) {
+      for (const Fold& in : contiguous_kfold(fold.train.size(), options.inner_folds, options.inner_gap)) {
+        inner_train.emplace_back();
+        inner_test.emplace_back();
+        for (std::size_t i : in.train) inner_train.back().push_back(fold.train[i]);
+        for (std::size_t i : in.test) inner_test.back().push_back(fold.train[i]);
+      }
+    } else {
+      try {
+        for (Fold& in : inner_group_kfold_up_to(fold.train, options.inner_groups, options.inner_folds, options.inner_gap)) {
+          inner_train.push_back(std::move(in.train));
+          inner_test.push_back(std::move(in.test));
+        }
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("banded_ridge: outer fold " + std::to_string(f) + ": " + e.what());
+      }
     }
+    std::vector<Eigen::RowVectorXd> inner_factors;
+    for (const auto& train : inner_train) inner_factors.push_back(column_factors(train));
     // Best mean inner R^2 per target over (candidate, alpha).
     Eigen::VectorXd best_score = Eigen::VectorXd::Constant(t, -std::numeric_limits<double>::infinity());
     Eigen::VectorXi best_cand = Eigen::VectorXi::Zero(t);
     Eigen::VectorXd best_alpha = Eigen::VectorXd::Constant(t, alphas.back());
     for (Eigen::Index c = 0; c < n_cand; ++c) {
       Eigen::MatrixXd score = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(alphas.size()), t);
-      for (std::size_t k = 0; k < inner.size(); ++k) {
-        const Eigen::MatrixXd x_tr = detail::rows_of(scaled[static_cast<std::size_t>(c)], inner_train[k]);
+      for (std::size_t k = 0; k < inner_train.size(); ++k) {
+        const Eigen::MatrixXd x_tr = prepared(c, inner_train[k], inner_factors[k]);
         const Eigen::MatrixXd y_tr = detail::rows_of(y, inner_train[k]);
         const Eigen::MatrixXd y_te = detail::rows_of(y, inner_test[k]);
         const detail::partitioning::EigenPath path(x_tr);
         const Eigen::MatrixXd z = path.project_targets(y_tr);
-        const Eigen::MatrixXd inputs = path.project_inputs(detail::rows_of(scaled[static_cast<std::size_t>(c)], inner_test[k]));
+        const Eigen::MatrixXd inputs = path.project_inputs(prepared(c, inner_test[k], inner_factors[k]));
         const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
         const Eigen::MatrixXd y_te_c = y_te.rowwise() - y_te.colwise().mean();
         const Eigen::RowVectorXd sst = y_te_c.colwise().squaredNorm();
@@ -383,7 +429,7 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
           }
         }
       }
-      score /= static_cast<double>(inner.size());
+      score /= static_cast<double>(inner_train.size());
       for (Eigen::Index j = 0; j < t; ++j) {
         for (Eigen::Index a = static_cast<Eigen::Index>(alphas.size()) - 1; a >= 0; --a) {  // larger alpha first
           if (score(a, j) > best_score(j)) {
@@ -399,6 +445,7 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
     const Eigen::MatrixXd y_tr = detail::rows_of(y, fold.train);
     const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
     const auto n_te = static_cast<Eigen::Index>(fold.test.size());
+    const Eigen::RowVectorXd outer_factors = column_factors(fold.train);
     Eigen::MatrixXd pred(n_te, t);
     std::vector<Eigen::MatrixXd> band_pred(bands.size(), Eigen::MatrixXd(n_te, t));
     for (Eigen::Index c = 0; c < n_cand; ++c) {
@@ -407,13 +454,12 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
         if (best_cand(j) == c) members.push_back(j);
       }
       if (members.empty()) continue;
-      const Eigen::MatrixXd& xs = scaled[static_cast<std::size_t>(c)];
-      const Eigen::MatrixXd x_tr = detail::rows_of(xs, fold.train);
+      const Eigen::MatrixXd x_tr = prepared(c, fold.train, outer_factors);
       const detail::partitioning::EigenPath path(x_tr);
       Eigen::MatrixXd y_sub(y_tr.rows(), static_cast<Eigen::Index>(members.size()));
       for (std::size_t m = 0; m < members.size(); ++m) y_sub.col(static_cast<Eigen::Index>(m)) = y_tr.col(members[m]);
       const Eigen::MatrixXd z = path.project_targets(y_sub);
-      const Eigen::MatrixXd x_te_c = detail::rows_of(xs, fold.test).rowwise() - x_tr.colwise().mean();
+      const Eigen::MatrixXd x_te_c = prepared(c, fold.test, outer_factors).rowwise() - x_tr.colwise().mean();
       for (std::size_t m = 0; m < members.size(); ++m) {
         const Eigen::Index j = members[m];
         const Eigen::VectorXd w = path.coefficients(z.col(static_cast<Eigen::Index>(m)), best_alpha(j));

@@ -10,6 +10,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neuroscore/detail/check.hpp"
@@ -129,6 +130,38 @@ enum class RidgeSolver { automatic, primal, dual };
 // dropped_columns() lists them, ascending.
 inline constexpr double kNearConstantColumn = 1.4901161193847656e-08;  // sqrt(2^-52)
 
+namespace detail {
+
+// The column rule above, shared by RidgeDecomposition and banded_ridge (partition.hpp) so both
+// drop and scale the same columns: `centred` is the training X minus its column means, `raw` the
+// training X itself. scale(j) is the training sd of kept columns when standardizing, else 1.
+struct TrainingColumns {
+  Eigen::RowVectorXd scale;
+  std::vector<Eigen::Index> dropped;  // ascending
+};
+
+template <class Raw>
+TrainingColumns training_columns(const Eigen::MatrixXd& centred, const Eigen::MatrixBase<Raw>& raw, bool standardize) {
+  const Eigen::Index n = centred.rows();
+  const Eigen::Index p = centred.cols();
+  Eigen::RowVectorXd sd(p);
+  for (Eigen::Index j = 0; j < p; ++j) sd(j) = std::sqrt(centred.col(j).squaredNorm() / static_cast<double>(n));
+  const double sd_max = p == 0 ? 0.0 : sd.maxCoeff();
+  TrainingColumns out;
+  out.scale = Eigen::RowVectorXd::Ones(p);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const double max_abs = raw.col(j).template cast<double>().cwiseAbs().maxCoeff();
+    if (!(sd(j) > 64.0 * std::numeric_limits<double>::epsilon() * max_abs) || !(sd(j) > kNearConstantColumn * sd_max)) {
+      out.dropped.push_back(j);
+    } else if (standardize) {
+      out.scale(j) = sd(j);
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
 template <class Scalar>
 class RidgeDecomposition {
  public:
@@ -149,21 +182,10 @@ class RidgeDecomposition {
     Eigen::MatrixXd xc = x_train.template cast<double>();
     const Eigen::RowVectorXd mean = xc.colwise().mean();
     xc.rowwise() -= mean;
-    Eigen::RowVectorXd sd(p);
-    for (Eigen::Index j = 0; j < p; ++j) sd(j) = std::sqrt(xc.col(j).squaredNorm() / static_cast<double>(n));
-    const double sd_max = p == 0 ? 0.0 : sd.maxCoeff();
-    dropped_.clear();
-    Eigen::RowVectorXd scale = Eigen::RowVectorXd::Ones(p);
-    for (Eigen::Index j = 0; j < p; ++j) {
-      const double max_abs = x_train.col(j).template cast<double>().cwiseAbs().maxCoeff();
-      if (!(sd(j) > 64.0 * std::numeric_limits<double>::epsilon() * max_abs) ||
-          !(sd(j) > kNearConstantColumn * sd_max)) {
-        dropped_.push_back(j);
-        xc.col(j).setZero();
-      } else if (standardize) {
-        scale(j) = sd(j);
-      }
-    }
+    detail::TrainingColumns columns = detail::training_columns(xc, x_train, standardize);
+    dropped_ = std::move(columns.dropped);
+    const Eigen::RowVectorXd& scale = columns.scale;
+    for (Eigen::Index j : dropped_) xc.col(j).setZero();
     if (standardize) xc.array().rowwise() /= scale.array();
     solver_ = solver == RidgeSolver::automatic ? (p > n ? RidgeSolver::dual : RidgeSolver::primal)
                                                : solver;

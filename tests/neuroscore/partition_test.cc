@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "neuroscore/simulate.hpp"
 
@@ -204,6 +206,100 @@ TEST(BandedRidge, OneBandIsPlainRidge) {
       const auto r = static_cast<Eigen::Index>(i);
       EXPECT_NEAR(banded.predictions(r, 2) - banded.band_predictions[0](r, 2), mean, 1e-12);
     }
+  }
+}
+
+// One band through banded_ridge is cross_validated_ridge with the same options under every
+// column rule and inner split (the estimator F2/F3 use for single- and multi-band fits alike):
+// same chosen alphas, predictions to 1e-8 relative (two Gram eigendecompositions; rounding
+// differs). The design makes each option matter, so an option one of them ignored fails:
+// columns on scales 0.03-30 (standardizing changes the fit), a near-constant column (dropped by
+// both), and a group offset in Y that group-constant columns identify (contiguous inner folds
+// split groups and choose other alphas than grouped ones, as in ridge_test's grouped case).
+struct OneBandCase {
+  bool standardize;
+  bool grouped;
+  bool dual;  // more columns than outer training rows (standardized and grouped only: raw, the
+              // 0.03-30 scales push every alpha to the grid's top whatever the inner split)
+};
+
+class OneBandIsPlainRidge : public ::testing::TestWithParam<OneBandCase> {};
+
+TEST_P(OneBandIsPlainRidge, UnderEveryColumnRuleAndInnerSplit) {
+  const OneBandCase c = GetParam();
+  const Eigen::Index groups = 12, per = 25, n = groups * per;
+  ns::PartitionSpec spec;
+  spec.samples = n;
+  spec.targets = 3;
+  spec.b_only_features = c.dual ? 300 : 20;
+  const ns::SimulatedPartition sim = ns::simulate_partition(spec, ns::Seed{61});
+  const ns::SimulatedPartition offsets = ns::simulate_partition(spec, ns::Seed{62});
+  Eigen::MatrixXd x = ns::detail::partitioning::hstack(sim.a, sim.b);
+  Eigen::MatrixXd y = sim.y;
+  std::vector<int> label(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Eigen::Index g = i / per;
+    label[static_cast<std::size_t>(i)] = static_cast<int>(g);
+    x.row(i).head(4) += 3.0 * offsets.b.row(g).head(4);
+    y.row(i) += 2.0 * offsets.a.row(g).head(y.cols());
+  }
+  const double scales[] = {1.0, 30.0, 0.03};
+  for (Eigen::Index j = 0; j < x.cols(); ++j) x.col(j) *= scales[j % 3];
+  x.col(5) = Eigen::VectorXd::Constant(n, 5.0) + 1e-12 * sim.b.col(0);  // near-constant: dropped
+  const std::vector<ns::Fold> outer = ns::group_kfold(label, 4);
+  ns::BandedRidgeOptions banded_opt;
+  banded_opt.alphas = {1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
+  banded_opt.candidates = 1;  // one band: every candidate weight is 1
+  banded_opt.inner_folds = 4;
+  banded_opt.standardize = c.standardize;
+  if (c.grouped) banded_opt.inner_groups = label;
+  ns::RidgeCvOptions ridge_opt;
+  ridge_opt.alphas = banded_opt.alphas;
+  ridge_opt.inner_folds = 4;
+  ridge_opt.standardize = c.standardize;
+  ridge_opt.inner_groups = banded_opt.inner_groups;
+  const ns::BandedRidgeResult banded = ns::banded_ridge({x}, y, outer, banded_opt);
+  const ns::RidgeCvResult ridge = ns::cross_validated_ridge(x, y, outer, ridge_opt);
+  EXPECT_EQ(banded.chosen_alpha, ridge.chosen_alpha);
+  EXPECT_LT((banded.predictions - ridge.predictions).norm(), 1e-8 * ridge.predictions.norm());
+  for (const auto& dropped : ridge.dropped_columns) EXPECT_EQ(dropped, std::vector<Eigen::Index>{5});
+
+  // Each option changes the fit on this design.
+  ns::BandedRidgeOptions other = banded_opt;
+  other.standardize = !c.standardize;
+  EXPECT_GT((ns::banded_ridge({x}, y, outer, other).predictions - banded.predictions).norm(),
+            1e-3 * banded.predictions.norm());
+  other = banded_opt;
+  other.inner_groups = c.grouped ? std::vector<int>{} : label;
+  EXPECT_NE(ns::banded_ridge({x}, y, outer, other).chosen_alpha, banded.chosen_alpha);
+}
+
+INSTANTIATE_TEST_SUITE_P(Options, OneBandIsPlainRidge,
+                         ::testing::Values(OneBandCase{false, false, false}, OneBandCase{true, false, false},
+                                           OneBandCase{false, true, false}, OneBandCase{true, true, false},
+                                           OneBandCase{true, true, true}),
+                         [](const ::testing::TestParamInfo<OneBandCase>& i) {
+                           return std::string(i.param.standardize ? "standardized" : "raw") +
+                                  (i.param.grouped ? "_grouped" : "_contiguous") + (i.param.dual ? "_dual" : "_primal");
+                         });
+
+TEST(BandedRidge, RejectsBadInnerGroups) {
+  const ScaledBands data = scaled_bands();
+  const auto folds = ns::contiguous_kfold(300, 5);
+  ns::BandedRidgeOptions opt;
+  opt.inner_groups.assign(299, 0);
+  try {
+    ns::banded_ridge(data.bands, data.y, folds, opt);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("inner_groups has 299 labels for 300 samples"), std::string::npos) << e.what();
+  }
+  opt.inner_groups.assign(300, 0);  // one group: no grouped inner folds
+  try {
+    ns::banded_ridge(data.bands, data.y, folds, opt);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("outer fold 0"), std::string::npos) << e.what();
   }
 }
 
