@@ -47,12 +47,40 @@ inline Verdict parse_verdict(const std::string& s, const std::string& where) {
 
 // A simulated control: the claim's statistic on synthetic data with the effect planted
 // (positive) or absent (negative).
+// A simulated control of a claim's decision rule. Its name starts with its kind:
+//   "positive: ..."  the claim holds by construction; the rule must detect it;
+//   "negative: ..."  the claim does not hold; the rule must not detect it;
+//   "confound: ..."  the claim does not hold, yet the rule detects it (a verdict other than
+//                    not_replicated): a known weakness of the rule, pinned so that a fix shows up
+//                    as a failing test. A claim with a detected confound cannot replicate or
+//                    reverse on real data by that rule; its test says so in its verdict.
 struct ControlResult {
   std::string name;        // e.g. "positive: planted autocorrelation-only signal"
   double value = 0.0;      // the claim's statistic
   double p = 1.0;
   bool detected = false;   // what the claim's decision rule says
 };
+
+// Whether the rule is expected to detect control `c` (positive and confound controls).
+inline bool expected_detected(const ControlResult& c) {
+  return c.name.rfind("positive", 0) == 0 || c.name.rfind("confound", 0) == 0;
+}
+
+// The verdict a rule may give on real data: `rule_verdict`, or not_replicated when a confound
+// control was detected (the rule answers the same in a world where the claim is false, so its
+// answer on the real data says nothing about the claim). Appends the reason to `details`.
+inline Verdict unless_confounded(Verdict rule_verdict, const std::vector<ControlResult>& controls,
+                                 std::vector<std::string>& details) {
+  if (rule_verdict == Verdict::not_replicated) return rule_verdict;
+  std::string which;
+  for (const ControlResult& c : controls) {
+    if (c.detected && c.name.rfind("confound", 0) == 0) which += (which.empty() ? "" : "; ") + c.name;
+  }
+  if (which.empty()) return rule_verdict;
+  details.push_back(std::string("- the rule's verdict '") + to_string(rule_verdict) +
+                    "' is withheld (reported as not_replicated): the rule also detects " + which);
+  return Verdict::not_replicated;
+}
 
 // The claim's statistic on the real data.
 struct ClaimResult {
@@ -67,17 +95,35 @@ struct ClaimResult {
 };
 
 // One row of a paper's claims.tsv.
+// When the registered expectation (the verdict) was written, relative to the first run of the
+// claim's statistic on the real data, as git history shows it:
+//   before_data     committed before any real-data run of the statistic;
+//   with_first_run  committed together with the first real-data numbers (history cannot show
+//                   whether the rule was written before the run);
+//   after_data      changed after real-data numbers had been seen.
+enum class ExpectationSet { before_data, with_first_run, after_data };
+
+inline ExpectationSet parse_expectation_set(const std::string& s, const std::string& where) {
+  if (s == "before_data") return ExpectationSet::before_data;
+  if (s == "with_first_run") return ExpectationSet::with_first_run;
+  if (s == "after_data") return ExpectationSet::after_data;
+  throw std::invalid_argument(where + ": expectation_set '" + s + "' is not before_data, with_first_run or after_data");
+}
+
 struct RegisteredClaim {
   std::string id, paper, figure, statement, dataset, model, statistic, threshold;
   Verdict expectation = Verdict::not_replicated;
   std::string rationale;
   double value = 0.0, ci_low = 0.0, ci_high = 0.0, p = 1.0;  // measured, recorded from the test log
+  std::string rule_commit;  // the commit that introduced the current decision rule
+  ExpectationSet expectation_set = ExpectationSet::with_first_run;
+  std::string history;      // every later change of rule, statistic, expectation or numbers
 };
 
 inline const std::vector<std::string>& registry_columns() {
   static const std::vector<std::string> columns = {
       "id", "paper", "figure", "statement", "dataset", "model", "statistic", "threshold",
-      "expectation", "rationale", "value", "ci_low", "ci_high", "p"};
+      "expectation", "rationale", "value", "ci_low", "ci_high", "p", "rule_commit", "expectation_set", "history"};
   return columns;
 }
 
@@ -127,6 +173,15 @@ inline std::vector<RegisteredClaim> load_registry(const std::filesystem::path& t
     c.ci_low = number(i, "ci_low");
     c.ci_high = number(i, "ci_high");
     c.p = number(i, "p");
+    c.rule_commit = at("rule_commit");
+    const bool hex = c.rule_commit.size() >= 7 && c.rule_commit.size() <= 40 &&
+                     c.rule_commit.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex) {
+      throw std::invalid_argument(tsv.string() + ": row " + std::to_string(i + 2) + " column rule_commit: '" +
+                                  c.rule_commit + "' is not a commit hash");
+    }
+    c.expectation_set = parse_expectation_set(at("expectation_set"), tsv.string() + " row " + std::to_string(i + 2));
+    c.history = at("history");
     out.push_back(c);
   }
   return out;
@@ -161,7 +216,7 @@ inline std::string verdict_table(const ClaimResult& r, const RegisteredClaim& re
   for (const ControlResult& c : controls) {
     s << "| " << r.claim << " control | " << c.name << " | " << format_number(c.value) << " | | "
       << format_number(c.p) << " | " << (c.detected ? "detected" : "not detected") << " | "
-      << (c.name.rfind("positive", 0) == 0 ? "detected" : "not detected") << " |\n";
+      << (expected_detected(c) ? "detected" : "not detected") << " |\n";
   }
   s << "| " << r.claim << " | " << r.statistic << " | " << format_number(r.value) << " | ["
     << format_number(r.ci_low) << ", " << format_number(r.ci_high) << "] | " << format_number(r.p) << " | "
@@ -170,15 +225,14 @@ inline std::string verdict_table(const ClaimResult& r, const RegisteredClaim& re
   return s.str();
 }
 
-// Prints the table and asserts: every positive control detected, every negative control not,
+// Prints the table and asserts: every positive and confound control detected, every negative not,
 // the verdict equals the registered expectation, and the measured numbers equal the registry's
 // within `tolerance` (absolute, on value, CI ends and p), so CLAIMS.md cannot drift from the test.
 inline void report_and_check(const ClaimResult& r, const RegisteredClaim& reg,
                              const std::vector<ControlResult>& controls, double tolerance) {
   std::cout << verdict_table(r, reg, controls) << std::flush;
   for (const ControlResult& c : controls) {
-    const bool positive = c.name.rfind("positive", 0) == 0;
-    EXPECT_EQ(c.detected, positive) << r.claim << " control '" << c.name << "': value " << c.value << ", p " << c.p;
+    EXPECT_EQ(c.detected, expected_detected(c)) << r.claim << " control '" << c.name << "': value " << c.value << ", p " << c.p;
   }
   EXPECT_EQ(std::string(to_string(r.verdict)), std::string(to_string(reg.expectation)))
       << r.claim << ": the verdict on the real data differs from the registered expectation";

@@ -15,13 +15,13 @@ namespace {
 std::filesystem::path write_registry(const std::string& name, const std::string& rows) {
   const std::filesystem::path p = testing::scratch_dir(name) / "claims.tsv";
   std::ofstream(p) << "id\tpaper\tfigure\tstatement\tdataset\tmodel\tstatistic\tthreshold\texpectation\trationale\t"
-                      "value\tci_low\tci_high\tp\n"
+                      "value\tci_low\tci_high\tp\trule_commit\texpectation_set\thistory\n"
                    << rows;
   return p;
 }
 
 TEST(Registry, ReadsRows) {
-  const auto p = write_registry("ok", "X1\tP\tFig 1\ts\td\tm\tstat\tp < 0.05\treplicated\twhy\t0.5\t0.1\t0.9\t0.01\n");
+  const auto p = write_registry("ok", "X1\tP\tFig 1\ts\td\tm\tstat\tp < 0.05\treplicated\twhy\t0.5\t0.1\t0.9\t0.01\t45f47c2\twith_first_run\tnone\n");
   const auto rows = load_registry(p);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].id, "X1");
@@ -30,7 +30,7 @@ TEST(Registry, ReadsRows) {
 }
 
 TEST(Registry, BadNumberNamesRowAndColumn) {
-  const auto p = write_registry("bad_number", "X1\tP\tF\ts\td\tm\tstat\tt\treplicated\twhy\t0.5x\t0\t1\t0\n");
+  const auto p = write_registry("bad_number", "X1\tP\tF\ts\td\tm\tstat\tt\treplicated\twhy\t0.5x\t0\t1\t0\t45f47c2\twith_first_run\tnone\n");
   try {
     load_registry(p);
     FAIL() << "no error";
@@ -40,8 +40,39 @@ TEST(Registry, BadNumberNamesRowAndColumn) {
 }
 
 TEST(Registry, BadVerdict) {
-  const auto p = write_registry("bad_verdict", "X1\tP\tF\ts\td\tm\tstat\tt\tmaybe\twhy\t0\t0\t1\t0\n");
+  const auto p = write_registry("bad_verdict", "X1\tP\tF\ts\td\tm\tstat\tt\tmaybe\twhy\t0\t0\t1\t0\t45f47c2\twith_first_run\tnone\n");
   EXPECT_THROW(load_registry(p), std::invalid_argument);
+}
+
+TEST(Registry, ReadsProvenance) {
+  const auto p = write_registry("provenance", "X1\tP\tF\ts\td\tm\tstat\tt\treversed\twhy\t0\t0\t1\t0\t41dbb8c\tafter_data\t"
+                                              "re-set after the run\n");
+  const auto rows = load_registry(p);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].rule_commit, "41dbb8c");
+  EXPECT_EQ(rows[0].expectation_set, ExpectationSet::after_data);
+  EXPECT_EQ(rows[0].history, "re-set after the run");
+}
+
+// Provenance that is not a commit hash or not one of the three moments is refused, naming it.
+TEST(Registry, BadProvenance) {
+  const auto commit = write_registry("bad_commit", "X1\tP\tF\ts\td\tm\tstat\tt\treplicated\twhy\t0\t0\t1\t0\tHEAD\t"
+                                                   "with_first_run\tnone\n");
+  try {
+    load_registry(commit);
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("row 2 column rule_commit: 'HEAD' is not a commit hash"), std::string::npos)
+        << e.what();
+  }
+  const auto moment = write_registry("bad_moment", "X1\tP\tF\ts\td\tm\tstat\tt\treplicated\twhy\t0\t0\t1\t0\t45f47c2\t"
+                                                   "later\tnone\n");
+  try {
+    load_registry(moment);
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("expectation_set 'later'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Check, FailsOnDrift) {

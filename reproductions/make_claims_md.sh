@@ -17,6 +17,14 @@ the expectation below and that the measured numbers equal the ones below. Expect
 registered from running the analysis: "not_replicated" is a result on this data (a 260K-parameter
 model, 27 Alice listeners, averaged Pereira responses), not a failure of the test.
 
+The value checks are regression tests: they pin what the code measures, they do not make a
+verdict a prediction. Each paper's "Registry discipline" table says, per claim, which commit
+introduced the decision rule and when the expectation was written relative to the first run on
+the real data, from git history: `before_data` (committed before any real-data run),
+`with_first_run` (committed together with the first real-data numbers: history cannot show that
+the rule came first), `after_data` (changed after real-data numbers were seen); then every later
+change of the statistic, the expectation or the numbers.
+
 HEAD
 for f in "$here"/feghhi2024/claims.tsv "$here"/rahimi2025/claims.tsv "$here"/mischler2024/claims.tsv; do
   [[ -f "$f" ]] || continue
@@ -33,7 +41,15 @@ for f in "$here"/feghhi2024/claims.tsv "$here"/rahimi2025/claims.tsv "$here"/mis
         $col["statement"], $col["dataset"], $col["model"], $col["statistic"], $col["threshold"], \
         $col["expectation"], $col["value"], $col["ci_low"], $col["ci_high"], $col["p"]
       why[++n] = "- **" $col["id"] "**: " $col["rationale"]
+      discipline[n] = "| " $col["id"] " | " $col["rule_commit"] " | " $col["expectation_set"] " | " $col["history"] " |"
     }
-    END { if (n) { printf "\nRationale:\n\n"; for (i = 1; i <= n; ++i) print why[i]; printf "\n" } }
+    END {
+      if (n) {
+        printf "\nRationale:\n\n"; for (i = 1; i <= n; ++i) print why[i]
+        printf "\nRegistry discipline:\n\n| claim | decision rule commit | expectation set | history |\n|---|---|---|---|\n"
+        for (i = 1; i <= n; ++i) print discipline[i]
+        printf "\n"
+      }
+    }
   ' "$f"
 done

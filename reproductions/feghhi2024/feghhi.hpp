@@ -189,25 +189,15 @@ inline constexpr double kOmegaBound = 1000.0;  // percent
 
 struct OmegaOptions {
   // Sentence-level features want anything from no to heavy shrinkage.
-  RidgeCvOptions ridge{{1e-2, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6}, 5, Gap{3}, true,
-                       RidgeSolver::automatic, std::size_t{1} << 30, true};
+  std::vector<double> alphas = {1e-2, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
+  // Inner folds choose alpha (and band weights) on whole passages of the outer training set
+  // (the `groups` given to omega_analysis), as the outer folds test whole passages.
+  std::size_t inner_folds = 5;
   BootstrapOptions bootstrap{2000, 0.95, BootstrapMethod::percentile};
-  std::size_t band_candidates = 20;  // banded ridge's band-weight candidates (joint model)
+  std::size_t band_candidates = 20;  // band-weight candidates (multi-band sets)
   Seed band_seed{7};
   double threshold_percent = 50.0;  // "explained by": more than half of the LLM's R^2
 };
-
-// Columns z-scored over all samples (constant columns left centred): banded ridge does not
-// standardize, and the bands' scales would otherwise set their relative penalties. Features only
-// (no response), so nothing of the test targets leaks.
-inline Eigen::MatrixXd standardized(const Eigen::Ref<const Eigen::MatrixXd>& x) {
-  Eigen::MatrixXd out = x.rowwise() - x.colwise().mean();
-  for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    const double sd = std::sqrt(out.col(j).squaredNorm() / static_cast<double>(out.rows()));
-    if (sd > 0.0) out.col(j) /= sd;
-  }
-  return out;
-}
 
 // The omega analysis of one (simple, LLM) pair on one response vector.
 struct OmegaAnalysis {
@@ -224,8 +214,11 @@ struct OmegaAnalysis {
 };
 
 // Feghhi et al. 2024's omega, omega = 100 (R^2(S) + R^2(L) - R^2(S+L)) / R^2(L), from out-of-fold
-// predictions under `folds` (grouped by passage), pooled R^2: ridge on a one-band set, banded
-// ridge (one penalty per band) on a set of several bands; S+L is S's bands plus L as one more band.
+// predictions under `folds` (grouped by passage), pooled R^2. All three sets are fitted by ONE
+// estimator with one preprocessing: banded ridge (one penalty per band; with one band it is
+// cross_validated_ridge, partition_test checks it), columns standardized on each training set's
+// own rows, alpha and band weights chosen on inner folds of whole passages. S+L is S's bands
+// plus L as one more band.
 // Confidence: the fitted out-of-fold predictions are held fixed and passages are resampled with
 // replacement (percentile interval; seed recorded by the caller). A resample whose R^2(L) <= 0
 // has no omega (nothing of the LLM's to explain); it counts as omega = -kOmegaBound (the claim
@@ -257,16 +250,16 @@ inline OmegaAnalysis omega_analysis(const std::vector<Eigen::MatrixXd>& simple_b
   // alpha it does: measured on the simulated controls, R^2 0.11 joint against 0.24 simple
   // (omega 261%), and on Pereira SL+SP+GloVe scored 0.02 against 0.10 for SL+SP alone.
   BandedRidgeOptions banded;
-  banded.alphas = options.ridge.alphas;
-  banded.inner_folds = options.ridge.inner_folds;
-  banded.inner_gap = options.ridge.inner_gap;
+  banded.alphas = options.alphas;
+  banded.inner_folds = options.inner_folds;
   banded.candidates = options.band_candidates;
   banded.seed = options.band_seed;
+  banded.standardize = true;
+  banded.inner_groups = groups;
   const auto fit = [&](const std::vector<Eigen::MatrixXd>& bands) -> Eigen::VectorXd {
-    if (bands.size() == 1) return cross_validated_ridge(bands[0], y_mat, folds, options.ridge).predictions.col(0);
-    std::vector<Eigen::MatrixXd> z;
-    for (const Eigen::MatrixXd& b : bands) z.push_back(standardized(b));
-    return banded_ridge(z, y_mat, folds, banded).predictions.col(0);
+    BandedRidgeOptions o = banded;
+    if (bands.size() == 1) o.candidates = 1;  // one band: every candidate weight is 1
+    return banded_ridge(bands, y_mat, folds, o).predictions.col(0);
   };
   std::vector<Eigen::MatrixXd> joint_bands = simple_bands;
   joint_bands.push_back(llm);
@@ -328,7 +321,10 @@ inline OmegaAnalysis omega_analysis(const std::vector<Eigen::MatrixXd>& simple_b
   out.p = (1.0 + static_cast<double>(at_or_below)) / (1.0 + static_cast<double>(omegas.size()));
 
   PartitionOptions po;
-  po.ridge = options.ridge;
+  po.ridge.alphas = options.alphas;
+  po.ridge.inner_folds = options.inner_folds;
+  po.ridge.standardize = true;
+  po.ridge.inner_groups = groups;
   po.metric = Metric::r2;
   po.aggregation = FoldAggregation::pooled;
   out.single_alpha_omega = feghhi_omega(simple, llm, y_mat, folds, po).percent(0);
@@ -347,7 +343,8 @@ inline std::string omega_details(const OmegaAnalysis& a) {
   s << "R^2 (pooled out-of-fold): simple " << format_number(a.r2_simple) << ", LLM " << format_number(a.r2_llm)
     << " [" << format_number(a.r2_llm_low) << ", " << format_number(a.r2_llm_high) << "], joint "
     << format_number(a.r2_joint) << "; omega " << format_number(a.omega) << "% (joint fit with one shared alpha instead of banded: "
-    << format_number(a.single_alpha_omega) << "%); resamples with R^2(LLM) <= 0: " << a.undefined_draws << " of "
+    << (std::isfinite(a.single_alpha_omega) ? format_number(a.single_alpha_omega) + "%" : std::string("undefined, R^2(LLM) <= 0"))
+    << "); resamples with R^2(LLM) <= 0: " << a.undefined_draws << " of "
     << a.resamples;
   return s.str();
 }

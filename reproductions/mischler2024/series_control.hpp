@@ -44,8 +44,15 @@ inline RankClaim simulated_series_claim(const SeriesSpec& spec, SeriesQuantity q
   return rank_claim(quality, table, direction, RankClaimOptions{2000, 0.05, Seed{seed + 1}});
 }
 
+// A positive or negative control: detected when the rule says replicated.
 inline ControlResult as_control(const std::string& name, const RankClaim& c) {
   return ControlResult{name, c.rho, c.p, c.verdict == Verdict::replicated};
+}
+
+// A confound control (harness.hpp): detected when the rule gives any verdict but not_replicated,
+// in either direction, since either would be read as a finding on real data.
+inline ControlResult as_confound(const std::string& name, const RankClaim& c) {
+  return ControlResult{name + " (rule says " + to_string(c.verdict) + ")", c.rho, c.p, c.verdict != Verdict::not_replicated};
 }
 
 }  // namespace neuroscore::reproductions::mischler

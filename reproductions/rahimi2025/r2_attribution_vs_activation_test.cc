@@ -7,13 +7,17 @@
 // symmetric in the two ROI groups, so it cannot manufacture the crossover); per listener i,
 // d_early_i = mean r over early ROIs (attribution - activation), d_higher_i likewise; the value is
 // the interaction mean_i (d_early_i - d_higher_i). CI: percentile bootstrap over listeners with the
-// selection redone in every resample. p: one-sided sign-flip test across listeners of
-// d_early_i - d_higher_i (10,000 random flips). Decision: replicated iff p < 0.05, CI > 0, and the
+// selection redone in every resample. p: one-sided sign-flip test across listeners (10,000 random
+// flips), the selection redone under every flip too: flipping listener i swaps i's early and
+// higher ROI scores in every candidate before the pair is chosen again. Decision: replicated iff p < 0.05, CI > 0, and the
 // crossover holds (mean d_early > 0 > mean d_higher); reversed iff the interaction is significantly
 // negative the same way; else not_replicated.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -62,10 +66,57 @@ Contrast contrast(const std::vector<Eigen::MatrixXd>& attribution, const std::ve
   return c;
 }
 
+// One-sided sign-flip p of the interaction with the pair chosen again under every flip, as the CI
+// chooses it again in every resample. Flipping listener i's sign swaps i's early and higher ROI
+// columns in every candidate (which negates i's d_early - d_higher for any fixed pair); contrast()
+// then chooses and recomputes. Sign draws are sign_flip_test's (compare.hpp fill_signs, 10,000
+// random vectors from `seed`); p = (1 + #{null >= observed}) / (1 + N) for Tail::greater, with
+// <= for Tail::less. The choice ranks candidates by their mean over all six ROIs, which a swap
+// leaves unchanged, so this p equals the fixed-pair sign-flip p up to rounding ties; the claim
+// test checks that, so the symmetry argument behind the fixed-pair p is tested, not assumed.
+double selection_redone_p(const std::vector<Eigen::MatrixXd>& attribution, const std::vector<Eigen::MatrixXd>& activation,
+                          Seed seed, Tail tail) {
+  const Eigen::Index listeners = attribution.front().rows();
+  const SignFlipOptions defaults;
+  if (listeners < 63 && (std::uint64_t{1} << listeners) <= defaults.permutations) {
+    throw std::invalid_argument("selection_redone_p: " + std::to_string(listeners) +
+                                " listeners allow every sign vector; random flips only");
+  }
+  std::vector<std::size_t> all(static_cast<std::size_t>(listeners));
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const double observed = contrast(attribution, activation, all).interaction;
+  std::vector<Eigen::MatrixXd> a = attribution, b = activation;
+  const auto flip = [&](const std::vector<Eigen::MatrixXd>& from, std::vector<Eigen::MatrixXd>& to, Eigen::Index i,
+                        bool swap) {
+    for (std::size_t c = 0; c < from.size(); ++c) {
+      to[c].row(i) = from[c].row(i);
+      if (!swap) continue;
+      for (std::size_t k = 0; k < early_rois().size(); ++k) {
+        to[c](i, early_rois()[k]) = from[c](i, higher_rois()[k]);
+        to[c](i, higher_rois()[k]) = from[c](i, early_rois()[k]);
+      }
+    }
+  };
+  std::mt19937_64 rng(seed.value);
+  Eigen::MatrixXd signs(1, listeners);
+  std::size_t count = 0;
+  for (std::size_t d = 0; d < defaults.permutations; ++d) {
+    neuroscore::detail::fill_signs(signs, 0, 1, false, rng);
+    for (Eigen::Index i = 0; i < listeners; ++i) {
+      flip(attribution, a, i, signs(0, i) < 0.0);
+      flip(activation, b, i, signs(0, i) < 0.0);
+    }
+    const double v = contrast(a, b, all).interaction;
+    count += tail == Tail::greater ? v >= observed : v <= observed;
+  }
+  return (1.0 + static_cast<double>(count)) / (1.0 + static_cast<double>(defaults.permutations));
+}
+
 struct R2Statistic {
   Contrast observed;
-  double p = 1.0;         // interaction > 0
-  double p_less = 1.0;    // interaction < 0
+  double p = 1.0;         // interaction > 0, selection redone under every flip
+  double p_less = 1.0;    // interaction < 0, likewise
+  double p_fixed_pair = 1.0;  // interaction > 0, the observed pair held fixed (sign_flip_test)
   double p_early = 1.0;   // two-sided, d_early != 0 (chosen pair)
   double p_higher = 1.0;  // two-sided, d_higher != 0
   BootstrapCi ci;
@@ -83,17 +134,24 @@ R2Statistic r2_statistic(const std::vector<Eigen::MatrixXd>& attribution, const 
   const Eigen::VectorXd d_early = roi_mean(a, early_rois()) - roi_mean(b, early_rois());
   const Eigen::VectorXd d_higher = roi_mean(a, higher_rois()) - roi_mean(b, higher_rois());
   const Eigen::VectorXd d = d_early - d_higher;
-  SignFlipOptions greater, less, two;
-  less.tail = Tail::less;
+  SignFlipOptions greater, two;
   two.tail = Tail::two_sided;
-  out.p = sign_flip_test(d, seed, greater).p_value(0);
-  out.p_less = sign_flip_test(d, seed, less).p_value(0);
+  out.p = selection_redone_p(attribution, activation, seed, Tail::greater);
+  out.p_less = selection_redone_p(attribution, activation, seed, Tail::less);
+  out.p_fixed_pair = sign_flip_test(d, seed, greater).p_value(0);
   out.p_early = sign_flip_test(d_early, Seed{seed.value + 1}, two).p_value(0);
   out.p_higher = sign_flip_test(d_higher, Seed{seed.value + 2}, two).p_value(0);
   out.ci = listener_bootstrap(
       listeners, [&](const std::vector<std::size_t>& idx) { return contrast(attribution, activation, idx).interaction; },
       Seed{seed.value + 100});
   return out;
+}
+
+// The pair is chosen by a statistic that a flip leaves unchanged, so redoing the choice under
+// every flip gives the fixed-pair p; a tie (a null value equal to the observed one up to
+// rounding) may fall either way, so two of 10,001 counts are allowed.
+void expect_selection_free(const R2Statistic& s) {
+  EXPECT_NEAR(s.p, s.p_fixed_pair, 2.0 / 10001.0) << "selection redone " << s.p << ", fixed pair " << s.p_fixed_pair;
 }
 
 Verdict r2_verdict(const R2Statistic& s) {
@@ -126,6 +184,7 @@ ControlResult r2_control(bool planted, Seed seed) {
   const std::vector<Eigen::MatrixXd> activation = {listener_scores(sim, simulated_design(fb)),
                                                    listener_scores(sim, simulated_design(fb_null))};
   const R2Statistic s = r2_statistic(attribution, activation, Seed{seed.value + 2});
+  expect_selection_free(s);
   ControlResult c;
   c.name = planted ? "positive: set A drives early ROIs, set B higher ROIs"
                    : "negative: sets A and B drive every ROI equally";
@@ -155,6 +214,7 @@ TEST(RahimiR2, AttributionsWinEarlyActivationsWinHigher) {
   const std::string middle = "activations_" + layers[layers.size() / 2];
   const Eigen::MatrixXd floor = listener_scores(data, activation_design(data, untrained.array(middle)));
   const R2Statistic s = r2_statistic(attribution, activation, Seed{2025});
+  expect_selection_free(s);
 
   ClaimResult r;
   r.claim = "R2";
@@ -164,12 +224,12 @@ TEST(RahimiR2, AttributionsWinEarlyActivationsWinHigher) {
   r.ci_high = s.ci.upper;
   r.p = s.p;
   r.verdict = r2_verdict(s);
-  char line[320];
+  char line[400];
   std::snprintf(line, sizeof line,
                 "- chosen: attribution %s, activation %s; early diff %.4f (two-sided p %.4g), higher diff %.4f "
-                "(two-sided p %.4g)",
+                "(two-sided p %.4g); p with the pair held fixed %.4g",
                 kMethods[s.observed.attribution].c_str(), layers[s.observed.activation].c_str(), s.observed.early,
-                s.p_early, s.observed.higher, s.p_higher);
+                s.p_early, s.observed.higher, s.p_higher, s.p_fixed_pair);
   r.details.push_back(line);
   for (std::size_t m = 0; m < kMethods.size(); ++m) {
     r.details.push_back("- attribution " + kMethods[m] + " per ROI (LATL RATL LPTL LIPL LPreM LIFG): " + per_roi(attribution[m]));

@@ -102,10 +102,10 @@ Verdict r3_verdict(const R3Statistic& s) {
 }
 
 // 5 simulated layers (10 columns each, adjacent layers correlated as a residual stream: layer
-// l = sqrt(0.3) layer l-1 + sqrt(0.7) new), 27 listeners x 6 ROIs, signal variance 0.15 from one
-// driving layer per ROI. Positive: ROIs driven by layers {0, 0, 1, 3, 4, 4} (early ROIs by early
-// layers); negative: every ROI by layer 2.
-ControlResult r3_control(bool planted, Seed seed) {
+// l = sqrt(0.3) layer l-1 + sqrt(0.7) new), 27 listeners x 6 ROIs; ROI k is driven by layer
+// driver[k] with signal variance signal[k].
+ControlResult r3_control(const std::string& name, const std::vector<int>& driver, const std::vector<double>& signal,
+                         Seed seed) {
   std::mt19937_64 rng(seed.value);
   std::vector<Eigen::MatrixXd> layers;
   for (int l = 0; l < 5; ++l) {
@@ -113,25 +113,40 @@ ControlResult r3_control(bool planted, Seed seed) {
     if (l > 0) z = std::sqrt(0.3) * layers.back() + std::sqrt(0.7) * z;
     layers.push_back(z);
   }
-  const std::vector<int> driver = planted ? std::vector<int>{0, 0, 1, 3, 4, 4} : std::vector<int>{2, 2, 2, 2, 2, 2};
   Eigen::MatrixXd variance = Eigen::MatrixXd::Zero(5, kRois);
-  for (Eigen::Index k = 0; k < kRois; ++k) variance(driver[static_cast<std::size_t>(k)], k) = 0.15;
+  for (Eigen::Index k = 0; k < kRois; ++k) {
+    variance(driver[static_cast<std::size_t>(k)], k) = signal[static_cast<std::size_t>(k)];
+  }
   const datasets::AliceData sim =
       simulated_alice(simulate_listeners(layers, variance, 27, 0.0, Ar1{0.5, 1.0}, Seed{seed.value + 1}));
   std::vector<Eigen::MatrixXd> designs;
   for (const Eigen::MatrixXd& l : layers) designs.push_back(simulated_design(l));
   const R3Statistic s = r3_statistic(designs, sim, Seed{seed.value + 2});
-  ControlResult c;
-  c.name = planted ? "positive: early ROIs driven by early layers, higher ROIs by late layers"
-                   : "negative: every ROI driven by the middle layer";
-  c.value = s.rank.rho;
-  c.p = s.p;
-  c.detected = r3_verdict(s) == Verdict::replicated;
-  return c;
+  return ControlResult{name + " (ROI mean peaks " + joined(s.roi_mean_peak, "%.2f") + ")", s.rank.rho, s.p,
+                       r3_verdict(s) == Verdict::replicated};
+}
+
+// Positive: early ROIs driven by early layers {0, 0, 1}, higher ROIs by late ones {3, 4, 4}.
+// Negatives: every ROI driven by one layer, the middle one (where a noise argmax lands on
+// average, so it cannot tell a chance peak from a planted one) and either edge.
+// Confound (issue 13.8): the ROIs differ only in signal-to-noise ratio: every ROI driven by layer
+// 0, early ROIs strongly (variance 0.30), higher ROIs weakly (0.03), so the noisier peaks drift
+// towards the middle in the higher ROIs alone. Measured: mean peaks 0.03-0.10 early and 1.7-1.8
+// higher, rho 0.80, p 0.0005: the rule reads an SNR gradient across ROIs as a layer hierarchy.
+std::vector<ControlResult> r3_controls() {
+  const std::vector<double> even(kRois, 0.15);
+  const std::vector<double> snr_falls = {0.30, 0.30, 0.30, 0.03, 0.03, 0.03};
+  return {r3_control("positive: early ROIs driven by early layers, higher ROIs by late layers", {0, 0, 1, 3, 4, 4}, even,
+                     Seed{31}),
+          r3_control("negative: every ROI driven by the middle layer", {2, 2, 2, 2, 2, 2}, even, Seed{32}),
+          r3_control("negative: every ROI driven by the first layer", {0, 0, 0, 0, 0, 0}, even, Seed{33}),
+          r3_control("negative: every ROI driven by the last layer", {4, 4, 4, 4, 4, 4}, even, Seed{34}),
+          r3_control("confound: every ROI driven by the first layer, SNR falling from early to higher ROIs",
+                     {0, 0, 0, 0, 0, 0}, snr_falls, Seed{35})};
 }
 
 TEST(RahimiR3, ConductanceLayerHierarchyFollowsRoiHierarchy) {
-  std::vector<ControlResult> controls = {r3_control(true, Seed{31}), r3_control(false, Seed{32})};
+  const std::vector<ControlResult> controls = r3_controls();
   print_controls(controls);
 
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
@@ -154,7 +169,7 @@ TEST(RahimiR3, ConductanceLayerHierarchyFollowsRoiHierarchy) {
   r.ci_low = s.rank.lower;
   r.ci_high = s.rank.upper;
   r.p = s.p;
-  r.verdict = r3_verdict(s);
+  r.verdict = unless_confounded(r3_verdict(s), controls, r.details);
   char line[256];
   const auto fmt = [&](const char* what, const Eigen::VectorXd& v) {
     std::snprintf(line, sizeof line, "- %s (LATL RATL LPTL LIPL LPreM LIFG): %.3f %.3f %.3f %.3f %.3f %.3f", what, v(0),
