@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "neuroscore/datasets/pereira.hpp"
 #include "neuroscore/split.hpp"
 #include "reproductions/feghhi2024/feghhi.hpp"
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "tests/testing/data.hpp"
 
@@ -43,6 +45,11 @@ TEST(FeghhiF2, UntrainedScoreExplainedBySentenceLengthAndPosition) {
   // Deterministic (fixed seeds, fixed data): 5e-4 absorbs printing precision (4 decimals in the
   // registry) and BLAS summation order; omega is in percent, so this is 5e-6 of the LLM's R^2.
   report_and_check(r, registered_claim("reproductions/feghhi2024/claims.tsv", "F2"), controls(), 5e-4);
+}
+
+// Size and power of the omega rule, with the power-matched positive (feghhi.hpp omega_controls).
+TEST(FeghhiF2, ControlCalibration) {
+  NEUROSCORE_CALIBRATE_CONTROLS("F2", [](std::uint64_t offset) { return omega_controls(offset, true); });
 }
 
 }  // namespace

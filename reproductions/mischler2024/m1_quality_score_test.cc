@@ -9,10 +9,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "reproductions/mischler2024/alice_series.hpp"
 #include "reproductions/mischler2024/model_series.hpp"
@@ -39,18 +41,24 @@ SeriesSpec control_spec(const std::vector<double>& fidelity) {
   return spec;
 }
 
-TEST(Mischler2024, M1BetterModelsPredictBetter) {
-  const auto t0 = std::chrono::steady_clock::now();
+// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
+// 1, 2, ...: the calibration draws of calibration.hpp).
+std::vector<ControlResult> m1_controls(std::uint64_t offset) {
   // Positive: fidelity to the brain-driving features rises along the series.
   // Negative: every model equally faithful; the series order means nothing for the brain.
-  const std::vector<ControlResult> controls = {
+  return {
       as_control("positive: brain score planted to rise with quality",
                  simulated_series_claim(control_spec({0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9}), SeriesQuantity::score,
-                                        Direction::positive, 101)),
+                                        Direction::positive, 101 + 1000 * offset)),
       as_control("negative: equal planted fidelity across the series",
                  simulated_series_claim(control_spec({0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6}), SeriesQuantity::score,
-                                        Direction::positive, 202)),
+                                        Direction::positive, 202 + 1000 * offset)),
   };
+}
+
+TEST(Mischler2024, M1BetterModelsPredictBetter) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<ControlResult> controls = m1_controls(0);
   std::printf("controls: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   for (const ControlResult& c : controls) std::printf("%s: rho %.4f p %.4f\n", c.name.c_str(), c.value, c.p);
 
@@ -72,6 +80,8 @@ TEST(Mischler2024, M1BetterModelsPredictBetter) {
   std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   report_and_check(result, registered_claim("reproductions/mischler2024/claims.tsv", "M1"), controls, kTolerance);
 }
+
+TEST(Mischler2024, M1ControlCalibration) { NEUROSCORE_CALIBRATE_CONTROLS("M1", m1_controls); }
 
 }  // namespace
 }  // namespace neuroscore::reproductions::mischler

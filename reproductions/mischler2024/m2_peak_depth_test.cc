@@ -9,10 +9,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "reproductions/mischler2024/alice_series.hpp"
 #include "reproductions/mischler2024/model_series.hpp"
@@ -38,8 +40,9 @@ SeriesSpec control_spec(const std::vector<double>& peak_layer) {
   return spec;
 }
 
-TEST(Mischler2024, M2BetterModelsPeakEarlier) {
-  const auto t0 = std::chrono::steady_clock::now();
+// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
+// 1, 2, ...: the calibration draws of calibration.hpp).
+std::vector<ControlResult> m2_controls(std::uint64_t offset) {
   // Positive: the planted peak moves from layer 5 to layer 0 as quality rises.
   // Negative: the planted peak stays at layer 2.5 (halfway between 2 and 3, where a noise argmax
   // lands on average) for every model.
@@ -48,17 +51,22 @@ TEST(Mischler2024, M2BetterModelsPeakEarlier) {
   // so the measured depth moves with quality although the true peak does not. Measured: the rule
   // says replicated for the first layer (rho -0.82, p 0.017) and reversed for the last.
   const auto constant = [](double layer) { return control_spec(std::vector<double>(7, layer)); };
-  const std::vector<ControlResult> controls = {
+  return {
       as_control("positive: planted peak layer falls with quality",
                  simulated_series_claim(control_spec({5.0, 4.2, 3.3, 2.5, 1.7, 0.8, 0.0}), SeriesQuantity::depth,
-                                        Direction::negative, 303)),
+                                        Direction::negative, 303 + 1000 * offset)),
       as_control("negative: planted peak layer constant across the series",
-                 simulated_series_claim(constant(2.5), SeriesQuantity::depth, Direction::negative, 404)),
+                 simulated_series_claim(constant(2.5), SeriesQuantity::depth, Direction::negative, 404 + 1000 * offset)),
       as_confound("confound: planted peak constant at the first layer, fidelity rising",
-                  simulated_series_claim(constant(0.0), SeriesQuantity::depth, Direction::negative, 405)),
+                  simulated_series_claim(constant(0.0), SeriesQuantity::depth, Direction::negative, 405 + 1000 * offset)),
       as_confound("confound: planted peak constant at the last layer, fidelity rising",
-                  simulated_series_claim(constant(5.0), SeriesQuantity::depth, Direction::negative, 406)),
+                  simulated_series_claim(constant(5.0), SeriesQuantity::depth, Direction::negative, 406 + 1000 * offset)),
   };
+}
+
+TEST(Mischler2024, M2BetterModelsPeakEarlier) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<ControlResult> controls = m2_controls(0);
   std::printf("controls: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   for (const ControlResult& c : controls) std::printf("%s: rho %.4f p %.4f\n", c.name.c_str(), c.value, c.p);
 
@@ -84,6 +92,8 @@ TEST(Mischler2024, M2BetterModelsPeakEarlier) {
   std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   report_and_check(result, registered_claim("reproductions/mischler2024/claims.tsv", "M2"), controls, kTolerance);
 }
+
+TEST(Mischler2024, M2ControlCalibration) { NEUROSCORE_CALIBRATE_CONTROLS("M2", m2_controls); }
 
 }  // namespace
 }  // namespace neuroscore::reproductions::mischler

@@ -9,10 +9,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "reproductions/mischler2024/alice_series.hpp"
 #include "reproductions/mischler2024/model_series.hpp"
@@ -47,20 +49,26 @@ RankClaim with_falling_perplexity(RankClaim brain, Eigen::Index models) {
   return brain;
 }
 
-TEST(Mischler2024, M3MoreContextHelpsModelAndBrain) {
-  const auto t0 = std::chrono::steady_clock::now();
+// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
+// 1, 2, ...: the calibration draws of calibration.hpp).
+std::vector<ControlResult> m3_controls(std::uint64_t offset) {
   // Positive: features of longer-context models carry more of the brain-driving signal.
   // Negative: context changes the perplexity but not the brain-relevant features.
-  const std::vector<ControlResult> controls = {
+  return {
       as_control("positive: brain score planted to rise with context",
                  with_falling_perplexity(simulated_series_claim(control_spec({0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}),
-                                                                SeriesQuantity::score, Direction::positive, 505),
+                                                                SeriesQuantity::score, Direction::positive, 505 + 1000 * offset),
                                          7)),
       as_control("negative: brain-relevant fidelity constant over context",
                  with_falling_perplexity(simulated_series_claim(control_spec({0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6}),
-                                                                SeriesQuantity::score, Direction::positive, 606),
+                                                                SeriesQuantity::score, Direction::positive, 606 + 1000 * offset),
                                          7)),
   };
+}
+
+TEST(Mischler2024, M3MoreContextHelpsModelAndBrain) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<ControlResult> controls = m3_controls(0);
   std::printf("controls: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   for (const ControlResult& c : controls) std::printf("%s: rho %.4f p %.4f\n", c.name.c_str(), c.value, c.p);
 
@@ -99,6 +107,8 @@ TEST(Mischler2024, M3MoreContextHelpsModelAndBrain) {
   std::printf("total: %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   report_and_check(result, registered_claim("reproductions/mischler2024/claims.tsv", "M3"), controls, kTolerance);
 }
+
+TEST(Mischler2024, M3ControlCalibration) { NEUROSCORE_CALIBRATE_CONTROLS("M3", m3_controls); }
 
 }  // namespace
 }  // namespace neuroscore::reproductions::mischler

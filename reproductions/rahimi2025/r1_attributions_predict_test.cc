@@ -12,6 +12,7 @@
 // which summed attributions partly carry.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,7 @@
 
 #include "neuroscore/compare.hpp"
 #include "neuroscore/datasets/alice.hpp"
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "reproductions/rahimi2025/rahimi.hpp"
 #include "tests/testing/data.hpp"
@@ -99,9 +101,15 @@ ControlResult r1_control(bool planted, Seed seed) {
   return c;
 }
 
+// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
+// 1, 2, ...: the calibration draws of calibration.hpp).
+std::vector<ControlResult> r1_controls(std::uint64_t offset) {
+  return {r1_control(true, Seed{11 + 1000 * offset}), r1_control(false, Seed{12 + 1000 * offset})};
+}
+
 TEST(RahimiR1, AttributionFeaturesPredictAliceRois) {
   // Controls need no data.
-  std::vector<ControlResult> controls = {r1_control(true, Seed{11}), r1_control(false, Seed{12})};
+  const std::vector<ControlResult> controls = r1_controls(0);
   print_controls(controls);
 
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
@@ -143,6 +151,8 @@ TEST(RahimiR1, AttributionFeaturesPredictAliceRois) {
   // 4-decimal rounding of the registry plus BLAS summation-order differences across machines.
   report_and_check(r, registered_claim("reproductions/rahimi2025/claims.tsv", "R1"), controls, 5e-4);
 }
+
+TEST(RahimiR1, R1ControlCalibration) { NEUROSCORE_CALIBRATE_CONTROLS("R1", r1_controls); }
 
 }  // namespace
 }  // namespace neuroscore::reproductions::rahimi

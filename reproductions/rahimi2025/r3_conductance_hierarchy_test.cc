@@ -12,12 +12,14 @@
 // rho < 0 with the mirrored test p < 0.05 and CI < 0.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/hierarchy.hpp"
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "reproductions/rahimi2025/rahimi.hpp"
 #include "tests/testing/data.hpp"
@@ -133,20 +135,21 @@ ControlResult r3_control(const std::string& name, const std::vector<int>& driver
 // 0, early ROIs strongly (variance 0.30), higher ROIs weakly (0.03), so the noisier peaks drift
 // towards the middle in the higher ROIs alone. Measured: mean peaks 0.03-0.10 early and 1.7-1.8
 // higher, rho 0.80, p 0.0005: the rule reads an SNR gradient across ROIs as a layer hierarchy.
-std::vector<ControlResult> r3_controls() {
+// Seeds shifted by 1000 * offset (0: the registered draws; 1, 2, ...: calibration.hpp).
+std::vector<ControlResult> r3_controls(std::uint64_t offset) {
   const std::vector<double> even(kRois, 0.15);
   const std::vector<double> snr_falls = {0.30, 0.30, 0.30, 0.03, 0.03, 0.03};
   return {r3_control("positive: early ROIs driven by early layers, higher ROIs by late layers", {0, 0, 1, 3, 4, 4}, even,
-                     Seed{31}),
-          r3_control("negative: every ROI driven by the middle layer", {2, 2, 2, 2, 2, 2}, even, Seed{32}),
-          r3_control("negative: every ROI driven by the first layer", {0, 0, 0, 0, 0, 0}, even, Seed{33}),
-          r3_control("negative: every ROI driven by the last layer", {4, 4, 4, 4, 4, 4}, even, Seed{34}),
+                     Seed{31 + 1000 * offset}),
+          r3_control("negative: every ROI driven by the middle layer", {2, 2, 2, 2, 2, 2}, even, Seed{32 + 1000 * offset}),
+          r3_control("negative: every ROI driven by the first layer", {0, 0, 0, 0, 0, 0}, even, Seed{33 + 1000 * offset}),
+          r3_control("negative: every ROI driven by the last layer", {4, 4, 4, 4, 4, 4}, even, Seed{34 + 1000 * offset}),
           r3_control("confound: every ROI driven by the first layer, SNR falling from early to higher ROIs",
-                     {0, 0, 0, 0, 0, 0}, snr_falls, Seed{35})};
+                     {0, 0, 0, 0, 0, 0}, snr_falls, Seed{35 + 1000 * offset})};
 }
 
 TEST(RahimiR3, ConductanceLayerHierarchyFollowsRoiHierarchy) {
-  const std::vector<ControlResult> controls = r3_controls();
+  const std::vector<ControlResult> controls = r3_controls(0);
   print_controls(controls);
 
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
@@ -190,6 +193,8 @@ TEST(RahimiR3, ConductanceLayerHierarchyFollowsRoiHierarchy) {
   // rounding and BLAS summation order.
   report_and_check(r, registered_claim("reproductions/rahimi2025/claims.tsv", "R3"), controls, 5e-4);
 }
+
+TEST(RahimiR3, R3ControlCalibration) { NEUROSCORE_CALIBRATE_CONTROLS("R3", r3_controls); }
 
 }  // namespace
 }  // namespace neuroscore::reproductions::rahimi

@@ -12,6 +12,7 @@
 // activation score, and the untrained twin as floor.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -20,6 +21,7 @@
 
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/hierarchy.hpp"
+#include "reproductions/calibration.hpp"
 #include "reproductions/harness.hpp"
 #include "reproductions/rahimi2025/rahimi.hpp"
 #include "tests/testing/data.hpp"
@@ -111,8 +113,14 @@ ControlResult r4_control(bool planted, Seed seed) {
   return c;
 }
 
+// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
+// 1, 2, ...: the calibration draws of calibration.hpp).
+std::vector<ControlResult> r4_controls(std::uint64_t offset) {
+  return {r4_control(true, Seed{41 + 1000 * offset}), r4_control(false, Seed{42 + 1000 * offset})};
+}
+
 TEST(RahimiR4, LargerAttributionLayersAlignBetter) {
-  std::vector<ControlResult> controls = {r4_control(true, Seed{41}), r4_control(false, Seed{42})};
+  const std::vector<ControlResult> controls = r4_controls(0);
   print_controls(controls);
 
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
@@ -154,6 +162,8 @@ TEST(RahimiR4, LargerAttributionLayersAlignBetter) {
   // rounding and BLAS summation order.
   report_and_check(r, registered_claim("reproductions/rahimi2025/claims.tsv", "R4"), controls, 5e-4);
 }
+
+TEST(RahimiR4, R4ControlCalibration) { NEUROSCORE_CALIBRATE_CONTROLS("R4", r4_controls); }
 
 }  // namespace
 }  // namespace neuroscore::reproductions::rahimi
