@@ -54,10 +54,15 @@ F1Cells simulated_cells(const SimulatedBrain& sim) {
   return c;
 }
 
-ControlResult control(const std::string& name, const BrainSpec& spec, Seed seed) {
+F1Decision simulated_decision(const std::string& name, const BrainSpec& spec, Seed seed) {
   const F1Decision d = decide_f1(simulated_cells(simulate_brain(spec, seed)), kDecisionSeed);
   std::cout << name << ": D1 " << d.d1 << " [" << d.d1_low << ", " << d.d1_high << "] p1 " << d.p1 << ", D2 " << d.d2
             << " p2 " << d.p2 << ", OASM contiguous " << d.oasm_contiguous << "\n";
+  return d;
+}
+
+ControlResult control(const std::string& name, const BrainSpec& spec, Seed seed) {
+  const F1Decision d = simulated_decision(name, spec, seed);
   return {name, d.d1, d.p, d.detected()};
 }
 
@@ -90,9 +95,16 @@ std::vector<ControlResult> f1_controls(std::uint64_t offset) {
   negative.convolve_hrf = false;
   negative.feature_variance = 0.5;
   negative.ar1 = Ar1{0.0, 1.0};
+  // The white world fails the whole rule through D2 as well (OASM cannot beat a strong LLM), so
+  // it is also checked on D1's part alone (issue 13.8: a negative that isolates D1): without
+  // autocorrelation shuffled splits must not inflate OASM, CI(D1) > 0 with p1 < 0.05 must fail.
+  const std::string white_name = "negative: white noise and features, strong stimulus signal";
+  const F1Decision white = simulated_decision(white_name, negative, Seed{12 + 1000 * offset});
   return std::vector<ControlResult>{
       control("positive: autocorrelated noise, weak stimulus signal", positive, Seed{11 + 1000 * offset}),
-      control("negative: white noise and features, strong stimulus signal", negative, Seed{12 + 1000 * offset}),
+      {white_name, white.d1, white.p, white.detected()},
+      {"negative: D1's criterion alone (CI(D1) > 0, p1 < 0.05) in the white world", white.d1, white.p1,
+       white.d1_low > 0.0 && white.p1 < kAlpha},
       control("negative: AR(1) 0.9 noise leaks across the purge gap", leaky, Seed{11 + 1000 * offset}),
   };
 }
