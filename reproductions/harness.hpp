@@ -118,12 +118,16 @@ struct RegisteredClaim {
   std::string rule_commit;  // the commit that introduced the current decision rule
   ExpectationSet expectation_set = ExpectationSet::with_first_run;
   std::string history;      // every later change of rule, statistic, expectation or numbers
+  // Detection rate of each simulated control over many seeds (tools/calibrate_controls.sh):
+  // power of the positives, size of the negatives, how often a confound fools the rule.
+  std::string control_calibration;
 };
 
 inline const std::vector<std::string>& registry_columns() {
   static const std::vector<std::string> columns = {
       "id", "paper", "figure", "statement", "dataset", "model", "statistic", "threshold",
-      "expectation", "rationale", "value", "ci_low", "ci_high", "p", "rule_commit", "expectation_set", "history"};
+      "expectation", "rationale", "value", "ci_low", "ci_high", "p", "rule_commit", "expectation_set", "history",
+      "control_calibration"};
   return columns;
 }
 
@@ -182,6 +186,7 @@ inline std::vector<RegisteredClaim> load_registry(const std::filesystem::path& t
     }
     c.expectation_set = parse_expectation_set(at("expectation_set"), tsv.string() + " row " + std::to_string(i + 2));
     c.history = at("history");
+    c.control_calibration = at("control_calibration");
     out.push_back(c);
   }
   return out;

@@ -42,12 +42,15 @@ for f in "$here"/feghhi2024/claims.tsv "$here"/rahimi2025/claims.tsv "$here"/mis
         $col["expectation"], $col["value"], $col["ci_low"], $col["ci_high"], $col["p"]
       why[++n] = "- **" $col["id"] "**: " $col["rationale"]
       discipline[n] = "| " $col["id"] " | " $col["rule_commit"] " | " $col["expectation_set"] " | " $col["history"] " |"
+      calibration[n] = "- **" $col["id"] "**: " $col["control_calibration"]
     }
     END {
       if (n) {
         printf "\nRationale:\n\n"; for (i = 1; i <= n; ++i) print why[i]
         printf "\nRegistry discipline:\n\n| claim | decision rule commit | expectation set | history |\n|---|---|---|---|\n"
         for (i = 1; i <= n; ++i) print discipline[i]
+        printf "\nControl calibration (detections over seeds, Clopper-Pearson 95%% interval; `bash tools/calibrate_controls.sh N`):\n\n"
+        for (i = 1; i <= n; ++i) print calibration[i]
         printf "\n"
       }
     }

@@ -16,13 +16,17 @@ fi
 targets=("$@")
 ((${#targets[@]})) || targets=(//reproductions/...)
 bash tools/setup.sh
+mkdir -p results
+stamp=results/.calibration_started
+touch "$stamp"
 bazel test "${NEUROSCORE_BAZEL_FLAGS[@]}" --test_env=NEUROSCORE_CONTROL_SEEDS="$seeds" \
   --test_filter='*ControlCalibration*' --test_timeout=14400 --nocache_test_results --test_output=errors \
   "${targets[@]}" || status=$?
-mkdir -p results
 out=results/control_calibration.tsv
 printf 'claim\tcontrol\tdetected/runs\trate\tci95\n' > "$out"
+# Only the logs this run wrote (older ones belong to tests it did not run).
 for log in bazel-testlogs/reproductions/*/*_test/test.log; do
+  [[ "$log" -nt "$stamp" ]] || continue
   grep -h $'^calibration\t' "$log" | cut -f2- >> "$out" || true
 done
 echo "calibrate_controls.sh: $(($(wc -l < "$out") - 1)) control rates over $seeds seeds -> $out" >&2
