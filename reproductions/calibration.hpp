@@ -23,17 +23,24 @@
 
 namespace neuroscore::reproductions {
 
-// NEUROSCORE_CONTROL_SEEDS as a count; 0 when unset or empty. Errors: not a positive integer.
-inline std::size_t control_calibration_seeds() {
-  const char* v = std::getenv("NEUROSCORE_CONTROL_SEEDS");
-  if (v == nullptr || *v == '\0') return 0;
+namespace detail {
+// A positive integer environment variable; `fallback` when unset or empty.
+inline std::size_t positive_env(const char* name, std::size_t fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
   char* end = nullptr;
   const unsigned long long n = std::strtoull(v, &end, 10);
-  if (*end != '\0' || n == 0) {
-    throw std::invalid_argument(std::string("NEUROSCORE_CONTROL_SEEDS='") + v + "' is not a positive integer");
-  }
+  if (*end != '\0' || n == 0) throw std::invalid_argument(std::string(name) + "='" + v + "' is not a positive integer");
   return static_cast<std::size_t>(n);
 }
+}  // namespace detail
+
+// NEUROSCORE_CONTROL_SEEDS as a count; 0 when unset or empty. Errors: not a positive integer.
+inline std::size_t control_calibration_seeds() { return detail::positive_env("NEUROSCORE_CONTROL_SEEDS", 0); }
+
+// The first seed offset, NEUROSCORE_CONTROL_FIRST_SEED (default 1), so that a long calibration can
+// be split over processes (offsets first .. first + N - 1) and the counts added.
+inline std::size_t control_calibration_first_seed() { return detail::positive_env("NEUROSCORE_CONTROL_FIRST_SEED", 1); }
 
 // Detections of one control over the seeds, with the exact (Clopper-Pearson) 95% interval of its
 // rate: [Beta(0.025; k, n - k + 1), Beta(0.975; k + 1, n - k)], 0 and 1 at the ends.
@@ -52,7 +59,8 @@ inline void clopper_pearson(ControlRate& r) {
   r.high = r.detected == r.runs ? 1.0 : quantile(boost::math::beta_distribution<double>(k + 1.0, n - k), 0.975);
 }
 
-// Runs controls_for(offset) for offset = 1..seeds (each call returns the claim's controls, in a
+// Runs controls_for(offset) for offset = first .. first + seeds - 1 (first from
+// control_calibration_first_seed(); each call returns the claim's controls, in a
 // fixed order, drawn from seeds shifted by `offset`), prints one line per control
 //   calibration <claim> <kind: name> <detected>/<runs> rate [low, high]
 // and fails when a negative control's size is significantly above 5% (its interval's lower end
@@ -61,8 +69,9 @@ inline void clopper_pearson(ControlRate& r) {
 template <class ControlsFor>
 std::vector<ControlRate> calibrate_controls(const std::string& claim, ControlsFor&& controls_for, std::size_t seeds) {
   std::vector<ControlRate> rates;
+  const std::size_t first = control_calibration_first_seed();
   for (std::size_t s = 1; s <= seeds; ++s) {
-    const std::vector<ControlResult> controls = controls_for(s);
+    const std::vector<ControlResult> controls = controls_for(first + s - 1);
     if (rates.empty()) {
       for (const ControlResult& c : controls) rates.push_back(ControlRate{c.name.substr(0, c.name.find(" (")), 0, 0});
     }
@@ -71,7 +80,11 @@ std::vector<ControlRate> calibrate_controls(const std::string& claim, ControlsFo
       rates[i].detected += controls[i].detected ? 1 : 0;
       ++rates[i].runs;
     }
-    if (s % 10 == 0 || s == seeds) std::fprintf(stderr, "%s calibration: %zu/%zu seeds\n", claim.c_str(), s, seeds);
+    if (s % 5 == 0 || s == seeds) {  // running counts, usable if the run is cut short
+      std::fprintf(stderr, "%s calibration: %zu/%zu seeds from offset %zu; detected:", claim.c_str(), s, seeds, first);
+      for (const ControlRate& r : rates) std::fprintf(stderr, " %zu", r.detected);
+      std::fprintf(stderr, "\n");
+    }
   }
   for (ControlRate& r : rates) {
     clopper_pearson(r);

@@ -3,6 +3,8 @@
 # test's ControlCalibration case (reproductions/calibration.hpp) with NEUROSCORE_CONTROL_SEEDS=N
 # and collects the rate lines into results/control_calibration.tsv.
 #   bash tools/calibrate_controls.sh [N=100] [bazel target patterns...]
+# NEUROSCORE_CONTROL_FIRST_SEED=K (default 1) starts at seed offset K, to split a long
+# calibration over processes or machines and add the counts.
 # Not part of the suite (the suite runs the fixed-seed controls only). Cost on 2 cores, N = 100:
 # see reproductions/CLAIMS.md (control_calibration) for the measured rates and times.
 set -euo pipefail
@@ -20,6 +22,7 @@ mkdir -p results
 stamp=results/.calibration_started
 touch "$stamp"
 bazel test "${NEUROSCORE_BAZEL_FLAGS[@]}" --test_env=NEUROSCORE_CONTROL_SEEDS="$seeds" \
+  --test_env=NEUROSCORE_CONTROL_FIRST_SEED="${NEUROSCORE_CONTROL_FIRST_SEED:-1}" \
   --test_filter='*ControlCalibration*' --test_timeout=14400 --nocache_test_results --test_output=errors \
   "${targets[@]}" || status=$?
 out=results/control_calibration.tsv
