@@ -23,9 +23,10 @@
 
 namespace neuroscore::reproductions {
 
-namespace detail {
-// A positive integer environment variable; `fallback` when unset or empty.
-inline std::size_t positive_env(const char* name, std::size_t fallback) {
+// A positive integer environment variable; `fallback` when unset or empty. (No `detail`
+// namespace here: one in neuroscore::reproductions would hide neuroscore::detail from the claim
+// headers that say detail::.)
+inline std::size_t positive_env_count(const char* name, std::size_t fallback) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') return fallback;
   char* end = nullptr;
@@ -33,14 +34,13 @@ inline std::size_t positive_env(const char* name, std::size_t fallback) {
   if (*end != '\0' || n == 0) throw std::invalid_argument(std::string(name) + "='" + v + "' is not a positive integer");
   return static_cast<std::size_t>(n);
 }
-}  // namespace detail
 
 // NEUROSCORE_CONTROL_SEEDS as a count; 0 when unset or empty. Errors: not a positive integer.
-inline std::size_t control_calibration_seeds() { return detail::positive_env("NEUROSCORE_CONTROL_SEEDS", 0); }
+inline std::size_t control_calibration_seeds() { return positive_env_count("NEUROSCORE_CONTROL_SEEDS", 0); }
 
 // The first seed offset, NEUROSCORE_CONTROL_FIRST_SEED (default 1), so that a long calibration can
 // be split over processes (offsets first .. first + N - 1) and the counts added.
-inline std::size_t control_calibration_first_seed() { return detail::positive_env("NEUROSCORE_CONTROL_FIRST_SEED", 1); }
+inline std::size_t control_calibration_first_seed() { return positive_env_count("NEUROSCORE_CONTROL_FIRST_SEED", 1); }
 
 // Detections of one control over the seeds, with the exact (Clopper-Pearson) 95% interval of its
 // rate: [Beta(0.025; k, n - k + 1), Beta(0.975; k + 1, n - k)], 0 and 1 at the ends.
