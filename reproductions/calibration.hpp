@@ -90,7 +90,7 @@ std::vector<ControlRate> calibrate_controls(const std::string& claim, ControlsFo
     clopper_pearson(r);
     std::printf("calibration\t%s\t%s\t%zu/%zu\t%.3f\t[%.3f, %.3f]\n", claim.c_str(), r.name.c_str(), r.detected, r.runs,
                 r.rate(), r.low, r.high);
-    if (r.name.rfind("negative", 0) == 0) {
+    if (is_control_kind(r.name, "negative")) {
       EXPECT_LE(r.low, 0.05) << claim << " control '" << r.name << "': size " << r.rate() << " over " << r.runs
                              << " seeds is significantly above 0.05";
     }

@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -61,10 +62,18 @@ struct ControlResult {
   bool detected = false;   // what the claim's decision rule says
 };
 
+// Whether control name `name` is of kind `kind` ("positive", "negative" or "confound").
+inline bool is_control_kind(const std::string& name, const char* kind) { return name.rfind(kind, 0) == 0; }
+
 // Whether the rule is expected to detect control `c` (positive and confound controls).
 inline bool expected_detected(const ControlResult& c) {
-  return c.name.rfind("positive", 0) == 0 || c.name.rfind("confound", 0) == 0;
+  return is_control_kind(c.name, "positive") || is_control_kind(c.name, "confound");
 }
+
+// The seed of a control drawn at calibration offset `offset` (0: the registered draw; 1, 2, ...:
+// reproductions/calibration.hpp): `base` + 1000 offset, so the draws of different controls and
+// offsets never share a seed while a claim's bases stay below 1000.
+inline std::uint64_t control_seed(std::uint64_t base, std::uint64_t offset) { return base + 1000 * offset; }
 
 // The verdict a rule may give on real data: `rule_verdict`, or not_replicated when a confound
 // control was detected (the rule answers the same in a world where the claim is false, so its
@@ -74,7 +83,7 @@ inline Verdict unless_confounded(Verdict rule_verdict, const std::vector<Control
   if (rule_verdict == Verdict::not_replicated) return rule_verdict;
   std::string which;
   for (const ControlResult& c : controls) {
-    if (c.detected && c.name.rfind("confound", 0) == 0) which += (which.empty() ? "" : "; ") + c.name;
+    if (c.detected && is_control_kind(c.name, "confound")) which += (which.empty() ? "" : "; ") + c.name;
   }
   if (which.empty()) return rule_verdict;
   details.push_back(std::string("- the rule's verdict '") + to_string(rule_verdict) +

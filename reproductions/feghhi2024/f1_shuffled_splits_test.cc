@@ -66,8 +66,7 @@ ControlResult control(const std::string& name, const BrainSpec& spec, Seed seed)
   return {name, d.d1, d.p, d.detected()};
 }
 
-// The controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws; 1, 2,
-// ...: the calibration draws of calibration.hpp).
+// The controls at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> f1_controls(std::uint64_t offset) {
   BrainSpec base;
   base.samples = 362;  // as Alice
@@ -101,13 +100,13 @@ std::vector<ControlResult> f1_controls(std::uint64_t offset) {
   // Over 100 seeds it fires in 11 (Clopper-Pearson [0.056, 0.188]), above 5%: F1's calibration
   // case fails on it, on purpose, until D1's inference is fixed (CLAIMS.md, F1's history).
   const std::string white_name = "negative: white noise and features, strong stimulus signal";
-  const F1Decision white = simulated_decision(white_name, negative, Seed{12 + 1000 * offset});
+  const F1Decision white = simulated_decision(white_name, negative, Seed{control_seed(12, offset)});
   return std::vector<ControlResult>{
-      control("positive: autocorrelated noise, weak stimulus signal", positive, Seed{11 + 1000 * offset}),
+      control("positive: autocorrelated noise, weak stimulus signal", positive, Seed{control_seed(11, offset)}),
       {white_name, white.d1, white.p, white.detected()},
       {"negative: D1's criterion alone (CI(D1) > 0, p1 < 0.05) in the white world", white.d1, white.p1,
        white.d1_low > 0.0 && white.p1 < kAlpha},
-      control("negative: AR(1) 0.9 noise leaks across the purge gap", leaky, Seed{11 + 1000 * offset}),
+      control("negative: AR(1) 0.9 noise leaks across the purge gap", leaky, Seed{control_seed(11, offset)}),
   };
 }
 

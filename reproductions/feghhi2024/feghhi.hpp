@@ -403,7 +403,7 @@ inline constexpr std::size_t kPereiraFolds = 10;  // group k-fold over the 96 pa
 // scale: simple-only variance 0.10 and shared 0.02 over unit noise, so R^2(simple) ~ 0.107 (SL+SP
 // reach 0.105 on Pereira) and R^2(LLM) ~ 0.018, all of it shared (planted omega 100%). Its rate
 // over seeds is the rule's power where a real brain score would be.
-// Seeds are shifted by 1000 * offset (offset 0: the registered draws; 1, 2, ...: calibration).
+// Seeds at calibration offset `offset` (harness.hpp control_seed).
 inline std::vector<ControlResult> omega_controls(std::uint64_t offset = 0, bool power_matched = false) {
   PartitionSpec base;
   base.samples = 384;
@@ -430,15 +430,15 @@ inline std::vector<ControlResult> omega_controls(std::uint64_t offset = 0, bool 
   negative.shared_variance = 0.1;
   negative.unique_b_variance = 0.6;
   std::vector<ControlResult> out = {
-      run("positive: LLM variance all shared with simple features", positive, Seed{21 + 1000 * offset}),
-      run("negative: LLM variance mostly unique", negative, Seed{22 + 1000 * offset})};
+      run("positive: LLM variance all shared with simple features", positive, Seed{control_seed(21, offset)}),
+      run("negative: LLM variance mostly unique", negative, Seed{control_seed(22, offset)})};
   if (power_matched) {
     PartitionSpec matched = base;
     matched.unique_a_variance = 0.10;
     matched.shared_variance = 0.02;
     matched.unique_b_variance = 0.0;
     out.push_back(run("positive: power-matched, R^2(LLM) ~ 0.02 all shared, R^2(simple) ~ 0.1", matched,
-                      Seed{23 + 1000 * offset}));
+                      Seed{control_seed(23, offset)}));
   }
   return out;
 }

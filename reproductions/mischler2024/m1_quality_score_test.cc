@@ -41,18 +41,17 @@ SeriesSpec control_spec(const std::vector<double>& fidelity) {
   return spec;
 }
 
-// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
-// 1, 2, ...: the calibration draws of calibration.hpp).
+// The claim's controls at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> m1_controls(std::uint64_t offset) {
   // Positive: fidelity to the brain-driving features rises along the series.
   // Negative: every model equally faithful; the series order means nothing for the brain.
   return {
       as_control("positive: brain score planted to rise with quality",
                  simulated_series_claim(control_spec({0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9}), SeriesQuantity::score,
-                                        Direction::positive, 101 + 1000 * offset)),
+                                        Direction::positive, control_seed(101, offset))),
       as_control("negative: equal planted fidelity across the series",
                  simulated_series_claim(control_spec({0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6}), SeriesQuantity::score,
-                                        Direction::positive, 202 + 1000 * offset)),
+                                        Direction::positive, control_seed(202, offset))),
   };
 }
 

@@ -41,8 +41,7 @@ SeriesSpec control_spec(const std::vector<double>& peak_layer) {
   return spec;
 }
 
-// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
-// 1, 2, ...: the calibration draws of calibration.hpp).
+// The claim's controls at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> m2_controls(std::uint64_t offset) {
   // Positive: the planted peak moves from layer 5 to layer 0 as quality rises.
   // Negative: the planted peak stays at layer 2.5 (halfway between 2 and 3, where a noise argmax
@@ -55,13 +54,13 @@ std::vector<ControlResult> m2_controls(std::uint64_t offset) {
   return {
       as_control("positive: planted peak layer falls with quality",
                  simulated_series_claim(control_spec({5.0, 4.2, 3.3, 2.5, 1.7, 0.8, 0.0}), SeriesQuantity::depth,
-                                        Direction::negative, 303 + 1000 * offset)),
+                                        Direction::negative, control_seed(303, offset))),
       as_control("negative: planted peak layer constant across the series",
-                 simulated_series_claim(constant(2.5), SeriesQuantity::depth, Direction::negative, 404 + 1000 * offset)),
+                 simulated_series_claim(constant(2.5), SeriesQuantity::depth, Direction::negative, control_seed(404, offset))),
       as_confound("confound: planted peak constant at the first layer, fidelity rising",
-                  simulated_series_claim(constant(0.0), SeriesQuantity::depth, Direction::negative, 405 + 1000 * offset)),
+                  simulated_series_claim(constant(0.0), SeriesQuantity::depth, Direction::negative, control_seed(405, offset))),
       as_confound("confound: planted peak constant at the last layer, fidelity rising",
-                  simulated_series_claim(constant(5.0), SeriesQuantity::depth, Direction::negative, 406 + 1000 * offset)),
+                  simulated_series_claim(constant(5.0), SeriesQuantity::depth, Direction::negative, control_seed(406, offset))),
   };
 }
 

@@ -49,19 +49,18 @@ RankClaim with_falling_perplexity(RankClaim brain, Eigen::Index models) {
   return brain;
 }
 
-// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
-// 1, 2, ...: the calibration draws of calibration.hpp).
+// The claim's controls at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> m3_controls(std::uint64_t offset) {
   // Positive: features of longer-context models carry more of the brain-driving signal.
   // Negative: context changes the perplexity but not the brain-relevant features.
   return {
       as_control("positive: brain score planted to rise with context",
                  with_falling_perplexity(simulated_series_claim(control_spec({0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}),
-                                                                SeriesQuantity::score, Direction::positive, 505 + 1000 * offset),
+                                                                SeriesQuantity::score, Direction::positive, control_seed(505, offset)),
                                          7)),
       as_control("negative: brain-relevant fidelity constant over context",
                  with_falling_perplexity(simulated_series_claim(control_spec({0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6}),
-                                                                SeriesQuantity::score, Direction::positive, 606 + 1000 * offset),
+                                                                SeriesQuantity::score, Direction::positive, control_seed(606, offset)),
                                          7)),
   };
 }

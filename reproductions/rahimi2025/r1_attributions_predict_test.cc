@@ -101,10 +101,9 @@ ControlResult r1_control(bool planted, Seed seed) {
   return c;
 }
 
-// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
-// 1, 2, ...: the calibration draws of calibration.hpp).
+// The claim's controls at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> r1_controls(std::uint64_t offset) {
-  return {r1_control(true, Seed{11 + 1000 * offset}), r1_control(false, Seed{12 + 1000 * offset})};
+  return {r1_control(true, Seed{control_seed(11, offset)}), r1_control(false, Seed{control_seed(12, offset)})};
 }
 
 TEST(RahimiR1, AttributionFeaturesPredictAliceRois) {

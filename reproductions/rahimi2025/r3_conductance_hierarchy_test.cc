@@ -135,17 +135,17 @@ ControlResult r3_control(const std::string& name, const std::vector<int>& driver
 // 0, early ROIs strongly (variance 0.30), higher ROIs weakly (0.03), so the noisier peaks drift
 // towards the middle in the higher ROIs alone. Measured: mean peaks 0.03-0.10 early and 1.7-1.8
 // higher, rho 0.80, p 0.0005: the rule reads an SNR gradient across ROIs as a layer hierarchy.
-// Seeds shifted by 1000 * offset (0: the registered draws; 1, 2, ...: calibration.hpp).
+// Seeds at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> r3_controls(std::uint64_t offset) {
   const std::vector<double> even(kRois, 0.15);
   const std::vector<double> snr_falls = {0.30, 0.30, 0.30, 0.03, 0.03, 0.03};
   return {r3_control("positive: early ROIs driven by early layers, higher ROIs by late layers", {0, 0, 1, 3, 4, 4}, even,
-                     Seed{31 + 1000 * offset}),
-          r3_control("negative: every ROI driven by the middle layer", {2, 2, 2, 2, 2, 2}, even, Seed{32 + 1000 * offset}),
-          r3_control("negative: every ROI driven by the first layer", {0, 0, 0, 0, 0, 0}, even, Seed{33 + 1000 * offset}),
-          r3_control("negative: every ROI driven by the last layer", {4, 4, 4, 4, 4, 4}, even, Seed{34 + 1000 * offset}),
+                     Seed{control_seed(31, offset)}),
+          r3_control("negative: every ROI driven by the middle layer", {2, 2, 2, 2, 2, 2}, even, Seed{control_seed(32, offset)}),
+          r3_control("negative: every ROI driven by the first layer", {0, 0, 0, 0, 0, 0}, even, Seed{control_seed(33, offset)}),
+          r3_control("negative: every ROI driven by the last layer", {4, 4, 4, 4, 4, 4}, even, Seed{control_seed(34, offset)}),
           r3_control("confound: every ROI driven by the first layer, SNR falling from early to higher ROIs",
-                     {0, 0, 0, 0, 0, 0}, snr_falls, Seed{35 + 1000 * offset})};
+                     {0, 0, 0, 0, 0, 0}, snr_falls, Seed{control_seed(35, offset)})};
 }
 
 TEST(RahimiR3, ConductanceLayerHierarchyFollowsRoiHierarchy) {

@@ -113,10 +113,9 @@ ControlResult r4_control(bool planted, Seed seed) {
   return c;
 }
 
-// The claim's controls drawn with seeds shifted by 1000 * offset (offset 0: the registered draws;
-// 1, 2, ...: the calibration draws of calibration.hpp).
+// The claim's controls at calibration offset `offset` (harness.hpp control_seed).
 std::vector<ControlResult> r4_controls(std::uint64_t offset) {
-  return {r4_control(true, Seed{41 + 1000 * offset}), r4_control(false, Seed{42 + 1000 * offset})};
+  return {r4_control(true, Seed{control_seed(41, offset)}), r4_control(false, Seed{control_seed(42, offset)})};
 }
 
 TEST(RahimiR4, LargerAttributionLayersAlignBetter) {
