@@ -25,7 +25,9 @@
 // forward and on the explained row only for attributions); a backward pass to the inputs only
 // (the weights need no gradient) counts as much as its forward. FLOP/s / GEMM_peak_GFLOPs is the fraction of the machine's product rate reached.
 #include <benchmark/benchmark.h>
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <chrono>
 #include <cstdint>

@@ -2,7 +2,9 @@
 // conductance and attention lags for one next-token prediction.
 #include "extract/attribution.hpp"
 
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // the JSON manifest of `neuroscore extract`.
 #include "extract/extract_command.hpp"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <algorithm>
 #include <cctype>

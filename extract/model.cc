@@ -1,7 +1,9 @@
 #include "extract/model.hpp"
 
 #include <cblas.h>
-#include <torch/torch.h>
+#include <ATen/Parallel.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
 
 #include <cmath>
 #include <limits>

@@ -1,7 +1,8 @@
 // extract/word_features.cc: windows, sub-word pooling and the per-window loop over features.
 #include "extract/word_features.hpp"
 
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cmath>

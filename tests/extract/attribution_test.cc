@@ -3,7 +3,9 @@
 // gradient x input against the closed form, erasure against explicit forwards, conductance and
 // attention lags.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cmath>

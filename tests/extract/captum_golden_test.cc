@@ -2,7 +2,7 @@
 // golden/make_captum_golden.py (Captum's formulas transcribed in python3-torch, float64) on the tiny
 // GPT-2 and Llama checkpoints of golden/make_hf_golden.py.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <string>
 #include <vector>

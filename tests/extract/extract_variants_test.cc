@@ -1,7 +1,8 @@
 // extract additions: segments (windows never cross a line), perplexity under the windows used,
 // model variants (untrained twin, noisy copy), tokenizer families in the CLI, argument parsing.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cmath>

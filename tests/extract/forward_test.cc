@@ -2,7 +2,9 @@
 // in, batching, float32 vs float64, gradients against finite differences, attention, context limit,
 // and the llama2.c loader's errors on corrupt checkpoints.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <cmath>
 #include <filesystem>

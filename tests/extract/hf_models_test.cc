@@ -1,7 +1,8 @@
 // Hugging Face Llama and GPT-2 models: save_hf / load_hf round trips (single file and sharded),
 // llama2.c -> safetensors, untrained twins' initialisation, and errors naming the tensor.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <cmath>
 #include <filesystem>

@@ -4,7 +4,8 @@
 // across words equal word-by-word features. Tiny random GPT-2 and Llama models in float64 (so the
 // bounds are rounding only) and one float32 check.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // share, and seeded random token ids.
 #pragma once
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <cstdint>
 

@@ -1,7 +1,8 @@
 // Word features: windows (context N, sliding windows), pooling, word-level features against the
 // token-level functions, and the `extract` pipeline end to end on stories260K.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,7 @@
 // Proves the libtorch target compiles, links and runs autograd on the CPU.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/types.h>
 
 TEST(Libtorch, MatmulAndGradient) {
   torch::Tensor x = torch::tensor({1.0, 2.0, 3.0}, torch::requires_grad());
