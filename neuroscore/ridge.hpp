@@ -662,4 +662,19 @@ inline RidgeCvResultOf<float> cross_validated_ridge(const Eigen::Ref<const Eigen
   return detail::cross_validated_ridge_impl<float>(x, y, folds, options);
 }
 
+#ifdef NEUROSCORE_EIGEN_INSTANCES
+// Compiled once, in ridge_instances.cc, instead of in every translation unit that includes this
+// header (detail/eigen_instances.hpp says why; the numbers are the same either way). The two
+// instantiations are most of this header's front-end time: clang -ftime-trace on a TU that only
+// includes benchmarks/leaderboard_data.hpp, 2.2 of 10.5 s.
+namespace detail {
+extern template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(
+    const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::MatrixXd>&, const std::vector<Fold>&,
+    const RidgeCvOptions&);
+extern template RidgeCvResultOf<float> cross_validated_ridge_impl<float>(
+    const Eigen::Ref<const Eigen::MatrixXf>&, const Eigen::Ref<const Eigen::MatrixXf>&, const std::vector<Fold>&,
+    const RidgeCvOptions&);
+}  // namespace detail
+#endif
+
 }  // namespace neuroscore

@@ -3,3 +3,7 @@
 
 template class Eigen::BDCSVD<Eigen::MatrixXd>;
 template class Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>;
+template Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>::SelfAdjointEigenSolver(const Eigen::EigenBase<Eigen::MatrixXd>&,
+                                                                               int);
+template Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>& Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>::compute(
+    const Eigen::EigenBase<Eigen::MatrixXd>&, int);

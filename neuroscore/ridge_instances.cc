@@ -1,0 +1,11 @@
+// The instantiations ridge.hpp declares extern when NEUROSCORE_EIGEN_INSTANCES is defined.
+#include "neuroscore/ridge.hpp"
+
+namespace neuroscore::detail {
+template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                                    const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                                    const std::vector<Fold>&, const RidgeCvOptions&);
+template RidgeCvResultOf<float> cross_validated_ridge_impl<float>(const Eigen::Ref<const Eigen::MatrixXf>&,
+                                                                  const Eigen::Ref<const Eigen::MatrixXf>&,
+                                                                  const std::vector<Fold>&, const RidgeCvOptions&);
+}  // namespace neuroscore::detail
