@@ -1,15 +1,13 @@
-// benchmarks/leaderboard_run.hpp: `neuroscore leaderboard`: builds the benchmarks from the shipped
-// data, computes every method's features (language-model features through the cached extract
-// pipeline), fits with a result cache, ranks, aggregates and writes the report.
-// Entry points: LeaderboardRequest, parse_leaderboard_args, run_leaderboard, leaderboard_usage.
+// benchmarks/leaderboard_run.hpp: `neuroscore leaderboard`: builds the registered benchmarks the
+// request names (leaderboard_registry.hpp; the built-ins are under benchmarks/builtin/) with
+// their methods (language-model features through the cached extract pipeline), fits with a
+// result cache, ranks, aggregates and writes the report.
+// Entry points: parse_leaderboard_args, run_leaderboard, leaderboard_usage.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
-#include <memory>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <ostream>
 #include <set>
@@ -20,6 +18,7 @@
 
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_data.hpp"
+#include "benchmarks/leaderboard_registry.hpp"
 #include "benchmarks/lm_features.hpp"
 #include "benchmarks/report.hpp"
 #include "extract/sha256.hpp"
@@ -27,7 +26,20 @@
 
 namespace neuroscore::benchmarks {
 
-inline const char* leaderboard_usage() {
+// The registered benchmarks as "name: summary" lines for --help.
+inline std::string registered_benchmark_lines(const std::vector<BenchmarkEntry>& entries) {
+  std::string out;
+  for (const BenchmarkEntry& e : entries) out += "  " + e.name + ": " + e.summary + "\n";
+  return out;
+}
+
+inline std::string benchmark_names(const std::vector<BenchmarkEntry>& entries) {
+  std::string out;
+  for (const BenchmarkEntry& e : entries) out += (out.empty() ? "" : ", ") + e.name;
+  return out;
+}
+
+inline std::string leaderboard_usage() {
   return R"(usage: neuroscore leaderboard [--benchmarks LIST] [--methods LIST] [--models LIST] [--out DIR]
 
 Scores feature methods on brain/behaviour benchmarks and writes DIR/leaderboard.csv (tidy: one
@@ -37,8 +49,7 @@ and cached with every fit in DIR/.cache, keyed by a hash of inputs and options: 
 with the same inputs is fast. Progress goes to stderr.
 
 options:
-  --benchmarks LIST  comma-separated, default all: alice2016-roi,pereira2018-langnet,
-                     naturalstories-rt,synthetic
+  --benchmarks LIST  comma-separated registered benchmarks (below), default all
   --methods LIST     families, default activations,attention,attributions,controls,model+controls;
                      attributions = grad_norm,grad_x_input (cheap); add conductance (layer
                      conductance per block, 8 Gauss-Legendre points, mean-embedding baseline) or
@@ -58,18 +69,10 @@ options:
 examples:
   bazel run --config=opt //benchmarks:neuroscore -- leaderboard
   bazel run --config=opt //benchmarks:neuroscore -- leaderboard --benchmarks alice2016-roi --methods activations,controls --models trained --out /tmp/lb
-)";
-}
 
-struct LeaderboardRequest {
-  std::filesystem::path data_root, out_dir = "results", model_path, tokenizer_path;
-  std::vector<std::string> benchmarks = {"alice2016-roi", "pereira2018-langnet", "naturalstories-rt", "synthetic"};
-  std::vector<std::string> methods = {"activations", "attention", "attributions", "controls", "model+controls"};
-  std::vector<std::string> models = {"trained", "untrained"};
-  std::size_t bootstrap = 1000;
-  bool shuffled_control = true;
-  bool gap_sensitivity = true;
-};
+registered benchmarks:
+)" + registered_benchmark_lines(builtin_benchmarks());
+}
 
 struct LeaderboardRun {
   std::vector<MethodScore> scores, shuffled;
@@ -87,22 +90,6 @@ inline std::vector<std::string> split_commas(const std::string& s) {
   std::string item;
   while (std::getline(in, item, ',')) if (!item.empty()) out.push_back(item);
   return out;
-}
-
-inline bool has(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-inline std::string variant_of(const std::string& model) {
-  if (model == "trained") return "trained";
-  if (model == "untrained") return "untrained:1";
-  return model;
-}
-
-inline std::string label_of(const std::string& model) {
-  std::string s = model;
-  for (char& c : s) if (c == ':') c = '_';
-  return s;
 }
 
 template <class M>
@@ -140,7 +127,8 @@ inline std::string fit_key(const Benchmark& b, const Method& m, bool with_baseli
 inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>& args, bool* help) {
   using detail::lbrun::split_commas;
   LeaderboardRequest r;
-  const std::set<std::string> known_benchmarks = {"alice2016-roi", "pereira2018-langnet", "naturalstories-rt", "synthetic"};
+  const std::vector<BenchmarkEntry> entries = builtin_benchmarks();
+  for (const BenchmarkEntry& e : entries) r.benchmarks.push_back(e.name);
   const std::set<std::string> known_methods = {"activations", "attention", "attributions", "grad_norm", "grad_x_input",
                                                "conductance", "erasure", "controls", "model+controls"};
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -163,7 +151,7 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     if (flag == "--benchmarks") {
       r.benchmarks = split_commas(v);
       for (const auto& b : r.benchmarks)
-        if (!known_benchmarks.count(b)) throw std::invalid_argument("unknown benchmark '" + b + "' (known: alice2016-roi, pereira2018-langnet, naturalstories-rt, synthetic)");
+        if (!find_benchmark(entries, b)) throw std::invalid_argument("unknown benchmark '" + b + "' (known: " + benchmark_names(entries) + ")");
     } else if (flag == "--methods") {
       r.methods = split_commas(v);
       for (const auto& m : r.methods)
@@ -193,102 +181,13 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
 
 inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log) {
   namespace fs = std::filesystem;
-  using detail::lbrun::has;
   const auto start = std::chrono::steady_clock::now();
   LeaderboardRun run;
   const fs::path cache = req.out_dir / ".cache";
   fs::create_directories(cache / "fits");
   ScoringOptions scoring;
   scoring.bootstrap.resamples = req.bootstrap;
-  const bool want_lm = has(req.methods, "activations") || has(req.methods, "attention") || has(req.methods, "attributions") ||
-                       has(req.methods, "grad_norm") || has(req.methods, "grad_x_input") || has(req.methods, "conductance") ||
-                       has(req.methods, "erasure") || has(req.methods, "model+controls");
   const fs::path model = req.model_path.empty() ? req.data_root / "models/stories260K/stories260K.bin" : req.model_path;
-  const fs::path tok = req.tokenizer_path.empty() ? req.data_root / "models/stories260K/tok512.bin" : req.tokenizer_path;
-  std::vector<std::string> attributions;
-  if (has(req.methods, "attributions") || has(req.methods, "grad_norm")) attributions.push_back("grad_norm");
-  if (has(req.methods, "attributions") || has(req.methods, "grad_x_input")) attributions.push_back("grad_x_input");
-  if (has(req.methods, "erasure")) attributions.push_back("erasure");
-  const bool conductance = has(req.methods, "conductance");
-  std::vector<std::string> perplexities;
-
-  // Natural Stories (10,256 words) gets attributions only when named explicitly (grad_norm,
-  // grad_x_input, conductance, erasure): with the "attributions" family they would add ~6 minutes
-  // per model to the default run.
-  const bool ns_attributions = has(req.methods, "grad_norm") || has(req.methods, "grad_x_input") ||
-                               has(req.methods, "conductance") || has(req.methods, "erasure");
-  const auto extract = [&](const std::string& model_name, const std::string& stimulus, bool word_level,
-                           const std::string& segments, bool with_attributions) {
-    LmFeatureRequest q;
-    q.model_path = model.string();
-    q.tokenizer_path = tok.string();
-    q.model_variant = detail::lbrun::variant_of(model_name);
-    q.stimulus_path = stimulus;
-    q.segments = segments;
-    q.cache_root = cache;
-    q.features = {"activations"};
-    if (segments == "lines" && !word_level) q.segment_pool = "last";
-    if (word_level) {
-      if (has(req.methods, "attention")) q.features.push_back("attention");
-      if (with_attributions) {
-        for (const auto& a : attributions) q.features.push_back(a);
-        if (conductance) q.features.push_back("conductance");
-      }
-    }
-    LmFeatures f = cached_extract(q, &log);
-    (f.cache_hit ? run.extracts_cached : run.extracts_computed) += 1;
-    log << "leaderboard: " << model_name << " features for " << fs::path(stimulus).filename().string()
-        << (f.cache_hit ? " (cache hit " : " (extracted in " + std::to_string(f.seconds) + " s, ") << f.dir.filename().string()
-        << "), perplexity " << f.perplexity << "\n";
-    return f;
-  };
-
-  // Word-level LM methods on any benchmark: `to_design` maps a word matrix to the benchmark's rows.
-  const auto lm_methods = [&](const LmFeatures& f, const std::string& model_name, bool word_level, bool with_attributions,
-                              const std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, bool)>& to_design,
-                              const Eigen::MatrixXd& baseline, std::vector<Method>& out) {
-    const std::string label = detail::lbrun::label_of(model_name);
-    if (has(req.methods, "activations") || has(req.methods, "model+controls")) {
-      // One diagnostic row per layer (the layer curve; its maximum is picked on the test folds)
-      // and the model's leaderboard entry: the layer chosen by inner CV per fold and target.
-      Method selected{label + "/activations_inner_cv_layer", label, "activations-selected", -1, Eigen::MatrixXd()};
-      for (std::size_t l = 0; l < f.layer_names.size(); ++l) {
-        const std::string name = (word_level ? "activations_" : "segment_activations_") + f.layer_names[l];
-        const Eigen::MatrixXd x = to_design(f.read(name), false);
-        if (has(req.methods, "activations")) {
-          Method layer{label + "/activations_" + f.layer_names[l], label, "activations", static_cast<int>(l), x};
-          layer.ranked = false;
-          out.push_back(std::move(layer));
-          selected.layer_candidates.push_back(x);
-        }
-        if (has(req.methods, "model+controls") && l == f.layer_names.size() / 2 && baseline.size() > 0) {
-          Eigen::MatrixXd joint(x.rows(), x.cols() + baseline.cols());
-          joint << x, baseline;
-          out.push_back({label + "/activations_" + f.layer_names[l] + "+controls", label, "model+controls", static_cast<int>(l), joint});
-        }
-      }
-      if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
-    }
-    if (!word_level) return;
-    if (has(req.methods, "attention")) {
-      std::vector<Eigen::MatrixXd> parts;
-      for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) parts.push_back(to_design(f.read("attention_block_" + std::to_string(l)), true));
-      out.push_back({label + "/attention_all_blocks", label, "attention", -1, detail::lbdata::hcat(parts)});
-    }
-    if (!with_attributions) return;
-    for (const auto& a : attributions) out.push_back({label + "/" + a, label, "attribution", -1, to_design(f.read(a), true)});
-    if (conductance) {
-      Method selected{label + "/conductance_inner_cv_block", label, "attribution-selected", -1, Eigen::MatrixXd()};
-      for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
-        Method block{label + "/conductance_block_" + std::to_string(l), label, "attribution", static_cast<int>(l + 1),
-                     to_design(f.read("conductance_block_" + std::to_string(l)), true)};
-        block.ranked = false;
-        selected.layer_candidates.push_back(block.x);
-        out.push_back(std::move(block));
-      }
-      if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
-    }
-  };
 
   const auto score_all = [&](const Benchmark& b, const std::vector<Method>& methods) {
     log << "leaderboard: " << b.name << ": " << methods.size() << " methods\n";
@@ -324,140 +223,45 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
     return scores;
   };
 
-  std::vector<Benchmark> benches;
-  benches.reserve(5);
-  std::vector<std::vector<Method>> method_sets;
-  std::unique_ptr<Benchmark> shuffled_alice;
-  std::vector<Method> shuffled_methods;
-  std::vector<Benchmark> gap_alice;  // the Alice benchmark with longer purge gaps
-  std::vector<Method> gap_methods;
-
-  if (has(req.benchmarks, "alice2016-roi")) {
-    log << "leaderboard: loading Alice\n";
-    datasets::AliceOptions ao;
-    ao.warnings = &log;
-    const datasets::AliceData data = datasets::load_alice(req.data_root, ao);
-    const datasets::AlicePredictors pred = datasets::load_alice_predictors(req.data_root);
-    Benchmark b = alice_benchmark(data);
-    std::vector<Method> controls = alice_controls(data, pred);
-    b.baseline = control_features(controls, "control/rate+frequency");
-    b.baseline_name = "word rate + word frequency";
-    std::vector<Method> methods;
-    if (has(req.methods, "controls")) methods = controls;
-    if (want_lm) {
-      for (const std::string& mname : req.models) {
-        const LmFeatures f = extract(mname, (req.data_root / "alice_brennan2016/words.TextGrid").string(), true, "none", true);
-        if (f.words.size() != data.words.size()) {
-          throw std::runtime_error("alice: the extract read " + std::to_string(f.words.size()) + " words from words.TextGrid, the loader " +
-                                   std::to_string(data.words.size()));
-        }
-        lm_methods(f, mname, true, true,
-                   [&](const Eigen::MatrixXd& w, bool counts) {
-                     return alice_design(data, w, counts ? WordToVolume::sum : WordToVolume::lanczos);
-                   },
-                   b.baseline, methods);
-      }
-    }
-    if (req.shuffled_control) {
-      shuffled_alice = std::make_unique<Benchmark>(alice_benchmark(data, true));
-      shuffled_alice->baseline = b.baseline;
-      for (const Method& m : methods) {
-        if (m.name == "control/oasm" || m.name == "control/word_rate" || m.name == "trained/activations_block_2" ||
-            m.name == "untrained/activations_block_2")
-          shuffled_methods.push_back(m);
-      }
-    }
-    if (req.gap_sensitivity) {
-      // split.hpp: BOLD noise stays autocorrelated for 10-20 volumes, longer than the 4-volume
-      // purge (the longest FIR delay). The same methods with gaps of 10 and 20 volumes, outer and
-      // inner; the test blocks (and so the per-block ceiling) are the same.
-      for (const std::size_t gap : {10, 20}) {
-        Benchmark g = b;
-        g.name = "alice2016-roi-gap" + std::to_string(gap);
-        g.folds = contiguous_kfold(static_cast<std::size_t>(b.responses.rows()), b.folds.size(), Gap{gap});
-        g.ridge.inner_gap = Gap{gap};
-        g.description = b.description + "; purge gap " + std::to_string(gap) + " volumes (a sensitivity check)";
-        gap_alice.push_back(std::move(g));
-      }
-      for (const Method& m : methods) {
-        if (m.name == "control/oasm" || m.name == "control/word_rate" || m.name == "trained/activations_inner_cv_layer" ||
-            m.name == "untrained/activations_inner_cv_layer" || m.name == "trained/attention_all_blocks")
-          gap_methods.push_back(m);
-      }
-    }
-    benches.push_back(std::move(b));
-    method_sets.push_back(std::move(methods));
+  // Every requested entry builds its benchmark, methods and variants (this is where data are
+  // loaded and features extracted), then everything is scored: main benchmarks in request
+  // order, then the shuffled-split controls, then the purge-gap variants.
+  const std::vector<BenchmarkEntry> entries = builtin_benchmarks();
+  std::vector<std::string> names = req.benchmarks;
+  if (names.empty()) {
+    for (const BenchmarkEntry& e : entries) names.push_back(e.name);
   }
-  if (has(req.benchmarks, "pereira2018-langnet")) {
-    log << "leaderboard: loading Pereira 2018\n";
-    const datasets::PereiraData d = datasets::load_pereira(req.data_root);
-    Benchmark b = pereira_benchmark(d);
-    std::vector<Method> controls = pereira_controls(d);
-    b.baseline = control_features(controls, "control/length+position");
-    b.baseline_name = "sentence length + position";
-    std::vector<Method> methods;
-    if (has(req.methods, "controls")) methods = controls;
-    if (has(req.methods, "activations") || has(req.methods, "model+controls")) {
-      const PereiraRows rows = pereira_rows(d);
-      for (const std::string& mname : req.models) {
-        const LmFeatures f = extract(mname, (req.data_root / "pereira2018/stimuli_384sentences.txt").string(), false, "lines", false);
-        lm_methods(f, mname, false, false, [&](const Eigen::MatrixXd& s, bool) { return take(s, rows.rows); }, b.baseline, methods);
-      }
-    }
-    benches.push_back(std::move(b));
-    method_sets.push_back(std::move(methods));
+  LeaderboardContext context(req, log);
+  std::vector<BuiltBenchmark> built;
+  built.reserve(names.size());
+  for (const std::string& name : names) {
+    const BenchmarkEntry* entry = find_benchmark(entries, name);
+    if (!entry) throw std::invalid_argument("unknown benchmark '" + name + "' (known: " + benchmark_names(entries) + ")");
+    built.push_back(entry->build(context));
   }
-  if (has(req.benchmarks, "naturalstories-rt")) {
-    log << "leaderboard: loading Natural Stories\n";
-    const datasets::NaturalStoriesData d = datasets::load_naturalstories(req.data_root);
-    Benchmark b = naturalstories_benchmark(d);
-    std::vector<Method> controls = naturalstories_controls(d);
-    b.baseline = control_features(controls, "control/length+frequency+position");
-    b.baseline_name = "word length + log frequency + position";
-    std::vector<Method> methods;
-    if (has(req.methods, "controls")) methods = controls;
-    if (want_lm) {
-      // One story per line: context never crosses stories.
-      const fs::path stim = cache / "naturalstories_stories.txt";
-      {
-        std::ostringstream text;
-        for (std::size_t i = 0; i < d.words.size(); ++i) {
-          if (i > 0) text << (d.story[i] != d.story[i - 1] ? '\n' : ' ');
-          text << d.words[i];
-        }
-        text << '\n';
-        std::ofstream(stim) << text.str();
-      }
-      for (const std::string& mname : req.models) {
-        const LmFeatures f = extract(mname, stim.string(), true, "lines", ns_attributions);
-        if (f.words.size() != d.words.size()) {
-          throw std::runtime_error("naturalstories: the extract read " + std::to_string(f.words.size()) + " words, the loader " +
-                                   std::to_string(d.words.size()));
-        }
-        lm_methods(f, mname, true, ns_attributions, [&](const Eigen::MatrixXd& w, bool) { return w; }, b.baseline, methods);
-      }
-    }
-    benches.push_back(std::move(b));
-    method_sets.push_back(std::move(methods));
-  }
-  if (has(req.benchmarks, "synthetic")) {
-    SyntheticBenchmark syn = synthetic_benchmark(Seed{2024});
-    benches.push_back(std::move(syn.benchmark));
-    method_sets.push_back(std::move(syn.methods));
-  }
+  run.extracts_cached = context.extracts_cached();
+  run.extracts_computed = context.extracts_computed();
 
   ReportInputs report;
-  for (std::size_t i = 0; i < benches.size(); ++i) {
-    if (method_sets[i].empty()) continue;
-    std::vector<MethodScore> s = score_all(benches[i], method_sets[i]);
+  for (const BuiltBenchmark& b : built) {
+    if (b.methods.empty()) continue;
+    std::vector<MethodScore> s = score_all(b.benchmark, b.methods);
     run.scores.insert(run.scores.end(), s.begin(), s.end());
-    report.benchmarks.push_back(&benches[i]);
+    report.benchmarks.push_back(&b.benchmark);
   }
-  if (shuffled_alice && !shuffled_methods.empty()) run.shuffled = score_all(*shuffled_alice, shuffled_methods);
-  for (const Benchmark& g : gap_alice) {
-    if (gap_methods.empty()) break;
-    const std::vector<MethodScore> s = score_all(g, gap_methods);
-    run.gap_sensitivity.insert(run.gap_sensitivity.end(), s.begin(), s.end());
+  for (const BuiltBenchmark& b : built) {
+    if (b.shuffled_methods.empty()) continue;
+    for (const Benchmark& shuffled : b.shuffled) {
+      const std::vector<MethodScore> s = score_all(shuffled, b.shuffled_methods);
+      run.shuffled.insert(run.shuffled.end(), s.begin(), s.end());
+    }
+  }
+  for (const BuiltBenchmark& b : built) {
+    if (b.gap_methods.empty()) continue;
+    for (const Benchmark& g : b.gap_variants) {
+      const std::vector<MethodScore> s = score_all(g, b.gap_methods);
+      run.gap_sensitivity.insert(run.gap_sensitivity.end(), s.begin(), s.end());
+    }
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ostringstream note;

@@ -180,9 +180,12 @@ int leaderboard_command(const std::vector<std::string>& args) {
     return 0;
   }
   req.out_dir = user_path(req.out_dir.string());
-  // The synthetic benchmark needs no data (and no data root).
-  const bool needs_data = std::any_of(req.benchmarks.begin(), req.benchmarks.end(),
-                                      [](const std::string& b) { return b != "synthetic"; });
+  // Benchmarks that need no data (the synthetic one) need no data root either.
+  const std::vector<ns::benchmarks::BenchmarkEntry> entries = ns::benchmarks::builtin_benchmarks();
+  const bool needs_data = std::any_of(req.benchmarks.begin(), req.benchmarks.end(), [&](const std::string& b) {
+    const ns::benchmarks::BenchmarkEntry* e = ns::benchmarks::find_benchmark(entries, b);
+    return e == nullptr || e->needs_data;
+  });
   if (needs_data) {
     req.data_root = req.data_root.empty() ? ns::data_root() : user_path(req.data_root.string());
     if (!fs::is_directory(req.data_root)) throw std::runtime_error(req.data_root.string() + ": data directory not found");

@@ -53,7 +53,8 @@ void expect_one_line_error(const CommandResult& r, const std::string& fragment) 
 }
 
 TEST(Cli, BadInputExitsNonZeroWithOneErrorLine) {
-  expect_one_line_error(run("leaderboard --benchmarks nope"), "unknown benchmark 'nope'");
+  expect_one_line_error(run("leaderboard --benchmarks nope"),
+                        "unknown benchmark 'nope' (known: alice2016-roi, pereira2018-langnet, naturalstories-rt, synthetic)");
   expect_one_line_error(run("leaderboard --methods activations,bogus"), "unknown method family 'bogus'");
   expect_one_line_error(run("leaderboard --bootstrap x"), "--bootstrap wants a positive whole number");
   expect_one_line_error(run("leaderboard --out"), "--out needs a value");
@@ -69,6 +70,20 @@ TEST(Cli, BadInputExitsNonZeroWithOneErrorLine) {
                         "--contiguous wants at least 2 folds");
   EXPECT_EQ(run("leaderboard --help").code, 0);
   EXPECT_NE(run("score --help").out.find("examples:"), std::string::npos);
+}
+
+// The built-in benchmarks come from the registry (benchmarks/builtin/BUILD.bazel's list), in its
+// order, each with its one-line summary in --help.
+TEST(Cli, LeaderboardHelpListsTheRegisteredBenchmarks) {
+  const std::string help = run("leaderboard --help").out;
+  const std::size_t list = help.find("registered benchmarks:\n");
+  ASSERT_NE(list, std::string::npos) << help;
+  std::size_t at = list;
+  for (const std::string name : {"alice2016-roi", "pereira2018-langnet", "naturalstories-rt", "synthetic"}) {
+    const std::size_t next = help.find("\n  " + name + ": ", at);
+    ASSERT_NE(next, std::string::npos) << name << " missing or out of order in:\n" << help;
+    at = next + 1;
+  }
 }
 
 // Planted: target 0 = features * w + noise (r about 0.7), target 1 = pure noise. CSV input.
