@@ -15,6 +15,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks/leaderboard.hpp"
@@ -187,6 +188,19 @@ class LeaderboardContext {
   std::vector<std::string> attributions_;
   int extracts_cached_ = 0, extracts_computed_ = 0;
 };
+
+// The common start of an entry: the benchmark, its simple-feature controls as methods (when the
+// request wants controls), and the control called `baseline_method` as the baseline that gains
+// are measured over.
+inline BuiltBenchmark with_controls(const LeaderboardContext& ctx, Benchmark benchmark, std::vector<Method> controls,
+                                    const std::string& baseline_method, const std::string& baseline_name) {
+  BuiltBenchmark out;
+  out.benchmark = std::move(benchmark);
+  out.benchmark.baseline = control_features(controls, baseline_method);
+  out.benchmark.baseline_name = baseline_name;
+  if (ctx.wants("controls")) out.methods = std::move(controls);
+  return out;
+}
 
 // One registered benchmark.
 struct BenchmarkEntry {

@@ -20,14 +20,10 @@ inline BuiltBenchmark build_alice2016_roi(LeaderboardContext& ctx) {
   ao.warnings = &ctx.log();
   const datasets::AliceData data = datasets::load_alice(ctx.data_root(), ao);
   const datasets::AlicePredictors pred = datasets::load_alice_predictors(ctx.data_root());
-  BuiltBenchmark out;
-  Benchmark& b = out.benchmark;
-  b = alice_benchmark(data);
-  std::vector<Method> controls = alice_controls(data, pred);
-  b.baseline = control_features(controls, "control/rate+frequency");
-  b.baseline_name = "word rate + word frequency";
+  BuiltBenchmark out = with_controls(ctx, alice_benchmark(data), alice_controls(data, pred), "control/rate+frequency",
+                                     "word rate + word frequency");
+  const Benchmark& b = out.benchmark;
   std::vector<Method>& methods = out.methods;
-  if (ctx.wants("controls")) methods = controls;
   if (ctx.wants_lm()) {
     for (const std::string& mname : ctx.request().models) {
       const LmFeatures f = ctx.extract(mname, (ctx.data_root() / "alice_brennan2016/words.TextGrid").string(), true, "none", true);

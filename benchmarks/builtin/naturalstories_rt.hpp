@@ -20,13 +20,9 @@ namespace neuroscore::benchmarks {
 inline BuiltBenchmark build_naturalstories_rt(LeaderboardContext& ctx) {
   ctx.log() << "leaderboard: loading Natural Stories\n";
   const datasets::NaturalStoriesData d = datasets::load_naturalstories(ctx.data_root());
-  BuiltBenchmark out;
-  Benchmark& b = out.benchmark;
-  b = naturalstories_benchmark(d);
-  std::vector<Method> controls = naturalstories_controls(d);
-  b.baseline = control_features(controls, "control/length+frequency+position");
-  b.baseline_name = "word length + log frequency + position";
-  if (ctx.wants("controls")) out.methods = controls;
+  BuiltBenchmark out = with_controls(ctx, naturalstories_benchmark(d), naturalstories_controls(d),
+                                     "control/length+frequency+position", "word length + log frequency + position");
+  const Benchmark& b = out.benchmark;
   if (ctx.wants_lm()) {
     const bool attributions = ctx.wants_named_attributions();
     // One story per line: context never crosses stories.

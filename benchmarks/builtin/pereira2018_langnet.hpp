@@ -15,13 +15,9 @@ namespace neuroscore::benchmarks {
 inline BuiltBenchmark build_pereira2018_langnet(LeaderboardContext& ctx) {
   ctx.log() << "leaderboard: loading Pereira 2018\n";
   const datasets::PereiraData d = datasets::load_pereira(ctx.data_root());
-  BuiltBenchmark out;
-  Benchmark& b = out.benchmark;
-  b = pereira_benchmark(d);
-  std::vector<Method> controls = pereira_controls(d);
-  b.baseline = control_features(controls, "control/length+position");
-  b.baseline_name = "sentence length + position";
-  if (ctx.wants("controls")) out.methods = controls;
+  BuiltBenchmark out = with_controls(ctx, pereira_benchmark(d), pereira_controls(d), "control/length+position",
+                                     "sentence length + position");
+  const Benchmark& b = out.benchmark;
   if (ctx.wants("activations") || ctx.wants("model+controls")) {
     const PereiraRows rows = pereira_rows(d);
     for (const std::string& mname : ctx.request().models) {
