@@ -51,8 +51,13 @@ TEST(SystemLibraries, SentencePieceReportsMissingModel) {
   EXPECT_FALSE(sp.Load("/nonexistent/model").ok());
 }
 
+// The const overload: Google Benchmark 1.7's non-const DoNotOptimize passes its argument through
+// an asm with the two-alternative constraint "+m,r", which GCC 12 miscompiles at -O1 with
+// -fsanitize=address (--config=asan: x read back as 203; google/benchmark#1340 and PR #1424 discuss
+// the constraint). Our benchmark suites only pass results they never read again.
 TEST(SystemLibraries, BenchmarkLinks) {
-  int x = 1;
+  const int x = 1;
   benchmark::DoNotOptimize(x);
+  benchmark::ClobberMemory();
   EXPECT_EQ(x, 1);
 }
