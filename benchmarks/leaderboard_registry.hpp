@@ -222,4 +222,18 @@ inline const BenchmarkEntry* find_benchmark(const std::vector<BenchmarkEntry>& e
   return nullptr;
 }
 
+// "a, b, c": the names of `entries`, for messages.
+inline std::string benchmark_names(const std::vector<BenchmarkEntry>& entries) {
+  std::string out;
+  for (const BenchmarkEntry& e : entries) out += (out.empty() ? "" : ", ") + e.name;
+  return out;
+}
+
+// The entry called `name`. Errors: no such entry (the message lists the registered names).
+inline const BenchmarkEntry& require_benchmark(const std::vector<BenchmarkEntry>& entries, const std::string& name) {
+  const BenchmarkEntry* e = find_benchmark(entries, name);
+  if (e == nullptr) throw std::invalid_argument("unknown benchmark '" + name + "' (known: " + benchmark_names(entries) + ")");
+  return *e;
+}
+
 }  // namespace neuroscore::benchmarks

@@ -33,12 +33,6 @@ inline std::string registered_benchmark_lines(const std::vector<BenchmarkEntry>&
   return out;
 }
 
-inline std::string benchmark_names(const std::vector<BenchmarkEntry>& entries) {
-  std::string out;
-  for (const BenchmarkEntry& e : entries) out += (out.empty() ? "" : ", ") + e.name;
-  return out;
-}
-
 inline std::string leaderboard_usage() {
   return R"(usage: neuroscore leaderboard [--benchmarks LIST] [--methods LIST] [--models LIST] [--out DIR]
 
@@ -150,8 +144,7 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     const std::string& v = args[++i];
     if (flag == "--benchmarks") {
       r.benchmarks = split_commas(v);
-      for (const auto& b : r.benchmarks)
-        if (!find_benchmark(entries, b)) throw std::invalid_argument("unknown benchmark '" + b + "' (known: " + benchmark_names(entries) + ")");
+      for (const auto& b : r.benchmarks) require_benchmark(entries, b);
     } else if (flag == "--methods") {
       r.methods = split_commas(v);
       for (const auto& m : r.methods)
@@ -183,11 +176,11 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   namespace fs = std::filesystem;
   const auto start = std::chrono::steady_clock::now();
   LeaderboardRun run;
-  const fs::path cache = req.out_dir / ".cache";
+  LeaderboardContext context(req, log);
+  const fs::path cache = context.cache();
   fs::create_directories(cache / "fits");
   ScoringOptions scoring;
   scoring.bootstrap.resamples = req.bootstrap;
-  const fs::path model = req.model_path.empty() ? req.data_root / "models/stories260K/stories260K.bin" : req.model_path;
 
   const auto score_all = [&](const Benchmark& b, const std::vector<Method>& methods) {
     log << "leaderboard: " << b.name << ": " << methods.size() << " methods\n";
@@ -231,14 +224,9 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   if (names.empty()) {
     for (const BenchmarkEntry& e : entries) names.push_back(e.name);
   }
-  LeaderboardContext context(req, log);
   std::vector<BuiltBenchmark> built;
   built.reserve(names.size());
-  for (const std::string& name : names) {
-    const BenchmarkEntry* entry = find_benchmark(entries, name);
-    if (!entry) throw std::invalid_argument("unknown benchmark '" + name + "' (known: " + benchmark_names(entries) + ")");
-    built.push_back(entry->build(context));
-  }
+  for (const std::string& name : names) built.push_back(require_benchmark(entries, name).build(context));
   run.extracts_cached = context.extracts_cached();
   run.extracts_computed = context.extracts_computed();
 
@@ -265,7 +253,7 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ostringstream note;
-  note << "Models: stories260K (" << model.filename().string() << ")";
+  note << "Models: stories260K (" << context.model_path().filename().string() << ")";
   for (const auto& m : req.models) note << ", " << m << " = variant " << detail::lbrun::variant_of(m);
   note << ". LM word features: context 20 words, 10 lags, last-sub-word activations, summed attributions "
           "(grad_norm, grad_x_input; conductance uses 8 Gauss-Legendre points and a mean-embedding baseline when asked for). "
