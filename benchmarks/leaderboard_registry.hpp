@@ -26,7 +26,8 @@ namespace neuroscore::benchmarks {
 
 struct LeaderboardRequest {
   std::filesystem::path data_root, out_dir = "results", model_path, tokenizer_path;
-  std::vector<std::string> benchmarks;  // empty: every registered benchmark, in registry order
+  std::vector<std::string> benchmarks;  // empty (and no files): every built-in benchmark, in registry order
+  std::vector<std::filesystem::path> benchmark_files;  // JSON benchmark files (benchmark_file.hpp), run after `benchmarks`
   std::vector<std::string> methods = {"activations", "attention", "attributions", "controls", "model+controls"};
   std::vector<std::string> models = {"trained", "untrained"};
   std::size_t bootstrap = 1000;
@@ -101,12 +102,14 @@ class LeaderboardContext {
   // `model_name`'s features of a stimulus (TextGrid, or text with one segment per line when
   // segments == "lines"), from the cache when the same inputs were extracted before. Word-level
   // requests add attention and, with `with_attributions`, the requested attributions.
+  // `model` and `tokenizer` replace the request's (a benchmark file's own model).
   LmFeatures extract(const std::string& model_name, const std::string& stimulus, bool word_level,
-                     const std::string& segments, bool with_attributions) {
+                     const std::string& segments, bool with_attributions, const std::filesystem::path& model = {},
+                     const std::filesystem::path& tokenizer = {}) {
     namespace fs = std::filesystem;
     LmFeatureRequest q;
-    q.model_path = model_.string();
-    q.tokenizer_path = tokenizer_.string();
+    q.model_path = (model.empty() ? model_ : model).string();
+    q.tokenizer_path = (tokenizer.empty() ? tokenizer_ : tokenizer).string();
     q.model_variant = detail::lbrun::variant_of(model_name);
     q.stimulus_path = stimulus;
     q.segments = segments;

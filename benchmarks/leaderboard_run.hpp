@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/benchmark_file.hpp"
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_data.hpp"
 #include "benchmarks/leaderboard_registry.hpp"
@@ -34,7 +35,7 @@ inline std::string registered_benchmark_lines(const std::vector<BenchmarkEntry>&
 }
 
 inline std::string leaderboard_usage() {
-  return R"(usage: neuroscore leaderboard [--benchmarks LIST] [--methods LIST] [--models LIST] [--out DIR]
+  return R"(usage: neuroscore leaderboard [--benchmarks LIST] [--benchmark FILE] [--methods LIST] [--models LIST] [--out DIR]
 
 Scores feature methods on brain/behaviour benchmarks and writes DIR/leaderboard.csv (tidy: one
 row per method x benchmark x region x metric), DIR/leaderboard.md and DIR/report.html with SVG
@@ -43,7 +44,9 @@ and cached with every fit in DIR/.cache, keyed by a hash of inputs and options: 
 with the same inputs is fast. Progress goes to stderr.
 
 options:
-  --benchmarks LIST  comma-separated registered benchmarks (below), default all
+  --benchmarks LIST  comma-separated registered benchmarks (below), default all (none with --benchmark)
+  --benchmark FILE   a benchmark described by a JSON file (your own data; see benchmarks/examples/
+                     README.md); repeatable; check it first with `neuroscore benchmark check FILE`
   --methods LIST     families, default activations,attention,attributions,controls,model+controls;
                      attributions = grad_norm,grad_x_input (cheap); add conductance (layer
                      conductance per block, 8 Gauss-Legendre points, mean-embedding baseline) or
@@ -122,7 +125,6 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
   using detail::lbrun::split_commas;
   LeaderboardRequest r;
   const std::vector<BenchmarkEntry> entries = builtin_benchmarks();
-  for (const BenchmarkEntry& e : entries) r.benchmarks.push_back(e.name);
   const std::set<std::string> known_methods = {"activations", "attention", "attributions", "grad_norm", "grad_x_input",
                                                "conductance", "erasure", "controls", "model+controls"};
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -142,7 +144,9 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     if (flag.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument '" + flag + "' (see neuroscore leaderboard --help)");
     if (i + 1 >= args.size()) throw std::invalid_argument(flag + " needs a value (see neuroscore leaderboard --help)");
     const std::string& v = args[++i];
-    if (flag == "--benchmarks") {
+    if (flag == "--benchmark") {
+      r.benchmark_files.push_back(v);
+    } else if (flag == "--benchmarks") {
       r.benchmarks = split_commas(v);
       for (const auto& b : r.benchmarks) require_benchmark(entries, b);
     } else if (flag == "--methods") {
@@ -168,7 +172,10 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
       throw std::invalid_argument("unknown option " + flag + " (see neuroscore leaderboard --help)");
     }
   }
-  if (r.benchmarks.empty() || r.methods.empty()) throw std::invalid_argument("--benchmarks and --methods must not be empty");
+  if (r.methods.empty()) throw std::invalid_argument("--methods must not be empty");
+  if (r.benchmarks.empty() && r.benchmark_files.empty()) {
+    for (const BenchmarkEntry& e : entries) r.benchmarks.push_back(e.name);
+  }
   return r;
 }
 
@@ -219,10 +226,19 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   // Every requested entry builds its benchmark, methods and variants (this is where data are
   // loaded and features extracted), then everything is scored: main benchmarks in request
   // order, then the shuffled-split controls, then the purge-gap variants.
-  const std::vector<BenchmarkEntry> entries = builtin_benchmarks();
+  // Benchmark files are read and checked before anything is loaded or extracted.
+  std::vector<BenchmarkEntry> entries = builtin_benchmarks();
   std::vector<std::string> names = req.benchmarks;
-  if (names.empty()) {
+  if (names.empty() && req.benchmark_files.empty()) {
     for (const BenchmarkEntry& e : entries) names.push_back(e.name);
+  }
+  for (const std::filesystem::path& file : req.benchmark_files) {
+    BenchmarkEntry e = benchmark_file_entry(file, req.data_root);
+    if (find_benchmark(entries, e.name) != nullptr) {
+      throw std::invalid_argument(file.string() + ": name: benchmark '" + e.name + "' is already registered; give the file another name");
+    }
+    names.push_back(e.name);
+    entries.push_back(std::move(e));
   }
   std::vector<BuiltBenchmark> built;
   built.reserve(names.size());

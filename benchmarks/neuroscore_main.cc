@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "benchmarks/alice_word_rate.hpp"
+#include "benchmarks/benchmark_file.hpp"
 #include "benchmarks/leaderboard_run.hpp"
 #include "benchmarks/score_command.hpp"
 #include "extract/extract_command.hpp"
@@ -33,6 +34,8 @@ commands:
                     (alice2016-roi, pereira2018-langnet, naturalstories-rt, synthetic): scores
                     with 95% CIs, ceilings, gain over simple features, paired tests, report.html.
                     See: neuroscore leaderboard --help
+  benchmark check   Checks a JSON benchmark file (your own dataset) and prints what it found.
+                    See: neuroscore benchmark --help
   score             Cross-validated ridge scores of your own features and responses (NPY/CSV):
                     per-target r, permutation p, bootstrap CI. See: neuroscore score --help
   alice-word-rate   Brain score of word rate on the Alice fMRI data (Brennan et al. 2016):
@@ -180,16 +183,17 @@ int leaderboard_command(const std::vector<std::string>& args) {
     return 0;
   }
   req.out_dir = user_path(req.out_dir.string());
-  // Benchmarks that need no data (the synthetic one) need no data root either.
+  for (fs::path& f : req.benchmark_files) f = user_path(f.string());
+  // Benchmarks that need no data (the synthetic one) need no data root either. Benchmark files
+  // get one when it exists ("$DATA/..." paths, the default model); they say so when it is missing.
   const std::vector<ns::benchmarks::BenchmarkEntry> entries = ns::benchmarks::builtin_benchmarks();
   const bool needs_data = std::any_of(req.benchmarks.begin(), req.benchmarks.end(), [&](const std::string& b) {
     const ns::benchmarks::BenchmarkEntry* e = ns::benchmarks::find_benchmark(entries, b);
     return e == nullptr || e->needs_data;
   });
-  if (needs_data) {
-    req.data_root = req.data_root.empty() ? ns::data_root() : user_path(req.data_root.string());
-    if (!fs::is_directory(req.data_root)) throw std::runtime_error(req.data_root.string() + ": data directory not found");
-  }
+  req.data_root = req.data_root.empty() ? ns::data_root() : user_path(req.data_root.string());
+  if (needs_data && !fs::is_directory(req.data_root)) throw std::runtime_error(req.data_root.string() + ": data directory not found");
+  if (!fs::is_directory(req.data_root)) req.data_root.clear();
   if (!req.model_path.empty()) req.model_path = user_path(req.model_path.string());
   if (!req.tokenizer_path.empty()) req.tokenizer_path = user_path(req.tokenizer_path.string());
   const ns::benchmarks::LeaderboardRun run = ns::benchmarks::run_leaderboard(req, std::cerr);
@@ -207,6 +211,42 @@ int score_command(std::vector<std::string> args) {
     }
   }
   return ns::benchmarks::score_main(args, std::cout, std::cerr);
+}
+
+constexpr const char* kBenchmarkUsage = R"(usage: neuroscore benchmark check FILE [--data DIR]
+
+Reads a JSON benchmark file (your own dataset; the format is in benchmarks/examples/README.md)
+and everything it names except language models: responses, word timings, groups, controls and
+feature files. Builds the split and the ceiling and prints what it found: rows, targets,
+subjects (and any excluded), groups, folds, words matched to the response volumes, ceiling,
+controls and methods. A mistake is one line naming the file, the key and the value. Exit status
+0 when the file is usable, 1 otherwise. Run it with `neuroscore leaderboard --benchmark FILE`.
+
+options:
+  --data DIR   the data root for "$DATA/..." paths (default: $NEUROSCORE_DATA, else ../shared/data)
+)";
+
+int benchmark_command(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+    std::cout << kBenchmarkUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] != "check") throw std::invalid_argument("unknown benchmark command '" + args[0] + "' (known: check)");
+  fs::path file, data;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--data" && i + 1 < args.size()) {
+      data = user_path(args[++i]);
+    } else if (args[i].rfind("--", 0) == 0 || !file.empty()) {
+      throw std::invalid_argument("unexpected argument '" + args[i] + "' (see neuroscore benchmark --help)");
+    } else {
+      file = user_path(args[i]);
+    }
+  }
+  if (file.empty()) throw std::invalid_argument("benchmark check needs a FILE (see neuroscore benchmark --help)");
+  if (data.empty()) data = ns::data_root();
+  if (!fs::is_directory(data)) data.clear();
+  std::cout << ns::benchmarks::check_benchmark_file(file, data);
+  return 0;
 }
 
 // Paths are resolved by extract_main itself (BUILD_WORKING_DIRECTORY under `bazel run`).
@@ -228,6 +268,7 @@ int main(int argc, char** argv) {
     if (args[0] == "extract") return extract_command(rest);
     if (args[0] == "leaderboard") return leaderboard_command(rest);
     if (args[0] == "score") return score_command(rest);
+    if (args[0] == "benchmark") return benchmark_command(rest);
     std::cerr << "neuroscore: unknown command '" << args[0] << "' (see neuroscore --help)\n";
     return 2;
   } catch (const std::exception& e) {
