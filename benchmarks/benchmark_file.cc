@@ -961,7 +961,7 @@ Eigen::MatrixXd apply_transform(const Node& where, const std::string& t, Eigen::
   if (t == "log" || t == "log1p") {
     const double shift = t == "log1p" ? 1.0 : 0.0;
     if (((x.array() + shift) <= 0.0).any()) where.fail("transform '" + t + "' of a value <= " + (t == "log" ? "0" : "-1"));
-    x = (x.array() + shift).log().matrix();
+    x = x.unaryExpr([shift](double v) { return std::log(v + shift); });  // libm's log, element by element
   }
   return x;
 }

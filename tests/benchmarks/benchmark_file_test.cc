@@ -1,0 +1,287 @@
+// Tests of benchmarks/benchmark_file.hpp: the shipped example files give bit-identical scores to
+// the built-in benchmarks they re-describe; a planted dataset written to NPY by the test, described
+// only by a JSON file, scores exactly as the same benchmark built in C++ and recovers the plant;
+// named bad files each fail with one line naming the file and the key.
+#include "benchmarks/benchmark_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Core>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "benchmarks/leaderboard.hpp"
+#include "benchmarks/leaderboard_run.hpp"
+#include "neuroscore/io/npy.hpp"
+#include "tests/testing/data.hpp"
+
+namespace neuroscore::benchmarks {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kExamples = "benchmarks/examples";  // relative to the runfiles root
+
+// Every number of two leaderboard runs, method by method: equal to the last bit.
+void expect_identical(const std::vector<MethodScore>& a, const std::vector<MethodScore>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE(a[i].method);
+    EXPECT_EQ(a[i].method, b[i].method);
+    const auto same = [](double x, double y) { return (std::isnan(x) && std::isnan(y)) || x == y; };
+    EXPECT_TRUE(same(a[i].raw, b[i].raw)) << a[i].raw << " vs " << b[i].raw;
+    EXPECT_TRUE(same(a[i].ci_low, b[i].ci_low));
+    EXPECT_TRUE(same(a[i].ci_high, b[i].ci_high));
+    EXPECT_TRUE(same(a[i].normalized, b[i].normalized)) << a[i].normalized << " vs " << b[i].normalized;
+    EXPECT_TRUE(same(a[i].gain_unique_r2, b[i].gain_unique_r2));
+    EXPECT_TRUE(same(a[i].p_vs_best, b[i].p_vs_best));
+    EXPECT_EQ(a[i].rank, b[i].rank);
+    EXPECT_EQ(a[i].region_raw, b[i].region_raw);
+    EXPECT_TRUE(a[i].fit.predictions.cwiseEqual(b[i].fit.predictions).all() ||
+                (a[i].fit.predictions.array().isNaN() == b[i].fit.predictions.array().isNaN()).all());
+  }
+}
+
+// The built-in benchmark `builtin` and the example file `example`, run with the same request and
+// the same cache directory (the second run's LM features are cache hits; fits are keyed by the
+// benchmark's name, so every fit runs again).
+void expect_example_matches_builtin(const fs::path& data, const std::string& builtin, const std::string& example,
+                                    const std::vector<std::string>& methods) {
+  LeaderboardRequest req;
+  req.data_root = data;
+  req.out_dir = testing::scratch_dir("lb_" + builtin);
+  req.methods = methods;
+  req.models = {"trained"};
+  req.bootstrap = 200;
+  req.shuffled_control = false;
+  req.gap_sensitivity = false;
+  std::ostringstream log;
+  req.benchmarks = {builtin};
+  const LeaderboardRun a = run_leaderboard(req, log);
+  req.benchmarks = {};
+  req.benchmark_files = {kExamples / example};
+  const LeaderboardRun b = run_leaderboard(req, log);
+  EXPECT_EQ(b.fits_cached, 0) << "the file benchmark must fit again, not read the built-in's fits";
+  ASSERT_GT(a.scores.size(), 4u);
+  expect_identical(a.scores, b.scores);
+}
+
+TEST(BenchmarkFileExamples, AliceFileScoresExactlyAsTheBuiltIn) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(data);
+  expect_example_matches_builtin(data, "alice2016-roi", "alice2016_roi.json", {"controls", "activations", "model+controls"});
+}
+
+TEST(BenchmarkFileExamples, NaturalStoriesFileScoresExactlyAsTheBuiltIn) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(data);
+  expect_example_matches_builtin(data, "naturalstories-rt", "naturalstories_rt.json", {"controls", "activations"});
+}
+
+TEST(BenchmarkFileExamples, CheckDescribesWhatItFound) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(data);
+  const std::string alice = check_benchmark_file(kExamples / "alice2016_roi.json", data);
+  EXPECT_NE(alice.find("subjects    27 (1 excluded"), std::string::npos) << alice;
+  EXPECT_NE(alice.find("2127 timed words"), std::string::npos) << alice;
+  EXPECT_NE(alice.find("rate+frequency: 362 x 5 (baseline)"), std::string::npos) << alice;
+  const std::string ns = check_benchmark_file(kExamples / "naturalstories_rt.json", data);
+  EXPECT_NE(ns.find("rows        10256"), std::string::npos) << ns;
+  EXPECT_NE(ns.find("groups      10"), std::string::npos) << ns;
+}
+
+// ---- a planted dataset described only by a JSON file ----
+
+void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// simulate.hpp's planted benchmark, written to NPY (one file per subject), and a JSON file
+// describing it: contiguous 5-fold with gap 4, its alpha grid, no standardization, the confound
+// design as the baseline, the planted, partial and null designs as user feature files.
+struct PlantedFiles {
+  fs::path dir, json;
+  SyntheticBenchmark syn;
+};
+
+PlantedFiles write_planted(const std::string& name) {
+  PlantedFiles out;
+  out.dir = testing::scratch_dir(name);
+  out.syn = synthetic_benchmark(Seed{2024});
+  const Benchmark& b = out.syn.benchmark;
+  const int subjects = detail::leaderboard::subject_count(b);
+  const Eigen::Index t = b.responses.cols() / subjects;
+  for (int s = 0; s < subjects; ++s) {
+    io::write_npy(out.dir / ("sub-0" + std::to_string(s) + "_responses.npy"), Eigen::MatrixXd(b.responses.middleCols(s * t, t)));
+  }
+  io::write_npy(out.dir / "confounds.npy", b.baseline);
+  for (const Method& m : out.syn.methods) {
+    io::write_npy(out.dir / (m.name.substr(m.name.find('/') + 1) + ".npy"), m.x);
+  }
+  out.json = out.dir / "planted.json";
+  write_text(out.json, R"({
+  "name": "planted",
+  "rows": {"kind": "volumes", "tr": 1.0},
+  "responses": {"files": "sub-*_responses.npy", "targets": ["target0", "target1", "target2", "target3"]},
+  "split": {"kind": "contiguous", "folds": 5, "gap": 4},
+  "ridge": {"alphas": [0.1, 1, 10, 100, 1000, 10000, 100000], "standardize": false},
+  "bootstrap": {"block": 20},
+  "controls": [{"name": "confounds", "file": "confounds.npy"}],
+  "baseline": "confounds",
+  "methods": [
+    {"name": "planted", "file": "planted.npy"},
+    {"name": "partial", "file": "partial.npy"},
+    {"name": "null", "file": "null.npy"}
+  ]
+})");
+  return out;
+}
+
+TEST(BenchmarkFilePlanted, ScoresExactlyAsTheSameBenchmarkBuiltInCAndRecoversThePlant) {
+  const PlantedFiles f = write_planted("planted");
+  LeaderboardRequest req;
+  req.out_dir = testing::scratch_dir("planted_lb");
+  req.methods = {"controls"};
+  req.bootstrap = 200;
+  req.benchmark_files = {f.json};
+  std::ostringstream log;
+  const LeaderboardRun run = run_leaderboard(req, log);
+
+  // The same benchmark in C++: the synthetic one without its planted ceiling, methods renamed.
+  Benchmark b = f.syn.benchmark;
+  b.name = "planted";
+  b.ceiling = std::numeric_limits<double>::quiet_NaN();
+  b.region_ceiling.clear();
+  std::vector<Method> methods = {{"control/confounds", "control", "control", -1, b.baseline}};
+  for (const Method& m : f.syn.methods) methods.push_back({"user/" + m.name.substr(m.name.find('/') + 1), "user", "user", -1, m.x});
+  ScoringOptions scoring;
+  scoring.bootstrap.resamples = 200;
+  const Eigen::VectorXd base = baseline_r2(b);
+  std::vector<MethodScore> expected;
+  for (const Method& m : methods) expected.push_back(score_fit(b, m, fit_method(b, m, true), base, scoring));
+  rank_methods(b, expected, scoring);
+  expect_identical(expected, run.scores);
+
+  // The plant: the planted design ranks first and the null design scores about 0.
+  for (const MethodScore& s : run.scores) {
+    if (s.method == "user/planted") {
+      EXPECT_EQ(s.rank, 1);
+      EXPECT_GT(s.raw, 0.4);
+    }
+    if (s.method == "user/null") EXPECT_LT(std::abs(s.raw), 0.15);
+  }
+  const std::string check = check_benchmark_file(f.json, {});
+  EXPECT_NE(check.find("subjects    6"), std::string::npos) << check;
+}
+
+// ---- bad files: one line naming the file, the key and the value ----
+
+struct BadFile {
+  const char* name;
+  std::string json;
+  std::string key;        // must appear in the message
+  std::string value;      // must appear in the message
+};
+
+// A small valid dataset: 2 subjects x 2 targets x 60 rows, a feature file, 3 groups of 20.
+fs::path write_small_dataset(const std::string& name) {
+  const fs::path dir = testing::scratch_dir(name);
+  Eigen::MatrixXd y = Eigen::MatrixXd::Random(60, 2);
+  io::write_npy(dir / "s1.npy", y);
+  io::write_npy(dir / "s2.npy", Eigen::MatrixXd(Eigen::MatrixXd::Random(60, 2)));
+  io::write_npy(dir / "x.npy", Eigen::MatrixXd(Eigen::MatrixXd::Random(60, 3)));
+  io::write_npy(dir / "x_short.npy", Eigen::MatrixXd(Eigen::MatrixXd::Random(59, 3)));
+  Eigen::MatrixXd nan = y;
+  nan(17, 1) = std::numeric_limits<double>::quiet_NaN();
+  io::write_npy(dir / "s_nan.npy", nan);
+  io::write_npy(dir / "s_short.npy", Eigen::MatrixXd(Eigen::MatrixXd::Random(50, 2)));
+  Eigen::MatrixXd groups(60, 1);
+  for (int i = 0; i < 60; ++i) groups(i, 0) = i / 20;
+  io::write_npy(dir / "groups.npy", groups);
+  Eigen::MatrixXd uneven = groups;
+  for (int i = 55; i < 60; ++i) uneven(i, 0) = 3;  // group 3 has 5 rows
+  io::write_npy(dir / "groups_uneven.npy", uneven);
+  write_text(dir / "words.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n70.0\t0.3\tend\n");
+  write_text(dir / "words_late.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n200.0\t0.3\tlate\n");
+  write_text(dir / "sentences.txt", "one\ntwo\n");
+  return dir;
+}
+
+// A valid file (2 subjects, one feature file) with `edits` (more top-level keys) added.
+std::string base_with(const std::string& edits) {
+  std::string out = R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]},
+ "methods": [{"name": "x", "file": "x.npy"}])";
+  out += edits.empty() ? "}" : ", " + edits + "}";
+  return out;
+}
+
+TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
+  const fs::path dir = write_small_dataset("bad_files");
+  // The base itself is good.
+  write_text(dir / "good.json", base_with(""));
+  EXPECT_NO_THROW(check_benchmark_file(dir / "good.json", {}));
+  const std::vector<BadFile> cases = {
+      {"not_json", "{\"name\": \"small\",", "not valid JSON", "parse error"},
+      {"unknown_key", base_with(R"("splitt": {})"), "splitt", "unknown key"},
+      {"missing_responses", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses", "missing"},
+      {"missing_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "nope.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files[1]", "nope.npy"},
+      {"unknown_split", base_with(R"("split": {"kind": "kfold"})"), "split.kind", "'kfold'"},
+      {"one_fold", base_with(R"("split": {"folds": 1})"), "split.folds", "at least 2"},
+      {"folds_not_number", base_with(R"("split": {"folds": "five"})"), "split.folds", "\"five\""},
+      {"nan_row", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s_nan.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files[1]", "row 17, column 1 is nan"},
+      {"shape_mismatch_subjects", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s_short.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files[1]", "50 x 2"},
+      {"feature_rows_mismatch", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x_short.npy"}]})", "methods[0]", "59 rows"},
+      {"timings_after_responses", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words_late.tsv"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "'late'"},
+      {"group_shorter_than_gap", base_with(R"("groups": {"file": "groups_uneven.npy"}, "split": {"kind": "grouped", "folds": 2, "gap": 6})"), "split.gap", "group 3 has only 5 rows"},
+      {"grouped_without_groups", base_with(R"("split": {"kind": "grouped"})"), "split.kind", "needs \"groups\""},
+      {"logo_one_group", base_with(R"("groups": {"every": 60}, "split": {"kind": "leave-one-group-out"})"), "split", "at least 2 groups"},
+      {"negative_delay", base_with(R"("delays": [1, -2])"), "delays[1]", "-2"},
+      {"unknown_ceiling", base_with(R"("ceiling": {"kind": "split-half"})"), "ceiling.kind", "'split-half'"},
+      {"subject_ceiling_two_subjects", base_with(R"("ceiling": {"kind": "subjects"})"), "ceiling.kind", "got 2"},
+      {"unknown_baseline", base_with(R"("controls": [{"name": "c", "file": "x.npy"}], "baseline": "rate")"), "baseline", "'rate'"},
+      {"unknown_metric", base_with(R"("metric": "spearman")"), "metric", "'spearman'"},
+      {"alpha_not_positive", base_with(R"("ridge": {"alphas": [1, 0]})"), "ridge.alphas[1]", "0"},
+      {"duplicate_method", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}, {"name": "x", "file": "x.npy"}]})", "methods[1].name", "'x'"},
+      {"log_of_negative", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"], "transform": "log"}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.transform", "log of a value <= 0"},
+      {"lines_count_mismatch", R"({"name": "small", "rows": {"kind": "lines", "file": "sentences.txt"}, "responses": {"files": ["s1.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.file", "2 lines but the responses have 60 rows"},
+      {"zero_tr", R"({"name": "small", "rows": {"kind": "volumes", "tr": 0}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.tr", "0"},
+      {"groups_not_whole", base_with(R"("groups": {"every": 7})"), "groups.every", "groups of 7"},
+      {"column_of_headerless_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy"], "columns": ["LATL"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "'LATL'"},
+  };
+  ASSERT_GE(cases.size(), 15u);
+  for (const BadFile& c : cases) {
+    SCOPED_TRACE(c.name);
+    const fs::path p = dir / (std::string(c.name) + ".json");
+    write_text(p, c.json);
+    try {
+      check_benchmark_file(p, {});
+      ADD_FAILURE() << "no error";
+    } catch (const std::invalid_argument& e) {
+      const std::string m = e.what();
+      EXPECT_EQ(m.rfind(p.string() + ": ", 0), 0u) << m;
+      EXPECT_NE(m.find(c.key), std::string::npos) << m;
+      EXPECT_NE(m.find(c.value), std::string::npos) << m;
+      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not an invalid_argument: " << e.what();
+    }
+  }
+}
+
+TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {
+  const fs::path dir = write_small_dataset("taken_name");
+  write_text(dir / "taken.json", std::string(R"({"name": "synthetic", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]},
+ "methods": [{"name": "x", "file": "x.npy"}]})"));
+  LeaderboardRequest req;
+  req.out_dir = dir / "out";
+  req.benchmark_files = {dir / "taken.json"};
+  std::ostringstream log;
+  try {
+    run_leaderboard(req, log);
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'synthetic' is already registered"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace neuroscore::benchmarks
