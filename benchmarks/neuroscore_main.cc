@@ -191,9 +191,14 @@ int leaderboard_command(const std::vector<std::string>& args) {
     const ns::benchmarks::BenchmarkEntry* e = ns::benchmarks::find_benchmark(entries, b);
     return e == nullptr || e->needs_data;
   });
-  req.data_root = req.data_root.empty() ? ns::data_root() : user_path(req.data_root.string());
+  if (!req.data_root.empty()) {
+    req.data_root = user_path(req.data_root.string());
+  } else if (needs_data) {
+    req.data_root = ns::data_root();
+  } else {
+    req.data_root = ns::find_data_root().value_or(fs::path());
+  }
   if (needs_data && !fs::is_directory(req.data_root)) throw std::runtime_error(req.data_root.string() + ": data directory not found");
-  if (!fs::is_directory(req.data_root)) req.data_root.clear();
   if (!req.model_path.empty()) req.model_path = user_path(req.model_path.string());
   if (!req.tokenizer_path.empty()) req.tokenizer_path = user_path(req.tokenizer_path.string());
   const ns::benchmarks::LeaderboardRun run = ns::benchmarks::run_leaderboard(req, std::cerr);
@@ -243,8 +248,7 @@ int benchmark_command(const std::vector<std::string>& args) {
     }
   }
   if (file.empty()) throw std::invalid_argument("benchmark check needs a FILE (see neuroscore benchmark --help)");
-  if (data.empty()) data = ns::data_root();
-  if (!fs::is_directory(data)) data.clear();
+  if (data.empty()) data = ns::find_data_root().value_or(fs::path());
   std::cout << ns::benchmarks::check_benchmark_file(file, data);
   return 0;
 }

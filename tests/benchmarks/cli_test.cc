@@ -86,6 +86,42 @@ TEST(Cli, LeaderboardHelpListsTheRegisteredBenchmarks) {
   }
 }
 
+// A user's benchmark file through the binary: `benchmark check` describes it, a mistake is one
+// error line naming file and key, and `leaderboard --benchmark` scores it end to end.
+TEST(Cli, BenchmarkFileIsCheckedAndRunEndToEnd) {
+  const fs::path dir = tmp_dir() / "study";
+  fs::create_directories(dir);
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  Eigen::MatrixXd x(120, 2), noise(120, 3);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = normal(rng);
+  for (int s = 0; s < 3; ++s) {
+    for (Eigen::Index i = 0; i < noise.size(); ++i) noise(i) = normal(rng);
+    Eigen::MatrixXd y = noise;
+    y.col(0) += 2.0 * x.col(0);
+    neuroscore::io::write_npy(dir / ("sub" + std::to_string(s) + ".npy"), y);
+  }
+  neuroscore::io::write_npy(dir / "features.npy", x);
+  const std::string good = R"({"name": "my-study", "rows": {"kind": "volumes", "tr": 1.5},
+    "responses": {"files": "sub*.npy"}, "split": {"kind": "contiguous", "folds": 4, "gap": 2},
+    "ceiling": {"kind": "subjects"}, "methods": [{"name": "mine", "file": "features.npy"}]})";
+  std::ofstream(dir / "study.json") << good;
+  const CommandResult check = run("benchmark check " + (dir / "study.json").string());
+  EXPECT_EQ(check.code, 0) << check.err;
+  EXPECT_NE(check.out.find("subjects    3"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("method      mine: 120 x 2"), std::string::npos) << check.out;
+  std::string bad = good;
+  bad.replace(bad.find("\"folds\": 4"), 10, "\"folds\": 0");
+  std::ofstream(dir / "bad.json") << bad;
+  expect_one_line_error(run("benchmark check " + (dir / "bad.json").string()), (dir / "bad.json").string() + ": split.folds: must be at least 2");
+  const CommandResult lb = run("leaderboard --benchmark " + (dir / "study.json").string() + " --methods controls --bootstrap 50 --out " +
+                               (dir / "out").string());
+  ASSERT_EQ(lb.code, 0) << lb.err;
+  const std::string csv = slurp(dir / "out" / "leaderboard.csv");
+  EXPECT_NE(csv.find("my-study,default,user/mine,user,user,-1,all,raw_r,"), std::string::npos) << csv;
+  EXPECT_NE(run("leaderboard --help").out.find("--benchmark FILE"), std::string::npos);
+}
+
 // Planted: target 0 = features * w + noise (r about 0.7), target 1 = pure noise. CSV input.
 TEST(Cli, ScoreFindsThePlantedTargetAndNotTheNoise) {
   std::mt19937_64 rng(3);
