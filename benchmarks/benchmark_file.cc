@@ -99,10 +99,10 @@ class Node {
   }
   double number(const std::string& name, double fallback) const { return has(name) ? at(name).number() : fallback; }
   long integer(long minimum) const {
-    if (!j_->is_number_integer() && !(j_->is_number() && j_->get<double>() == std::floor(j_->get<double>()))) {
-      fail("expected a whole number, got " + shown());
-    }
-    const long v = j_->get<long>();
+    constexpr double kLargest = 1e15;  // beyond any count or size here; keeps the conversion exact
+    if (!j_->is_number() || j_->get<double>() != std::floor(j_->get<double>())) fail("expected a whole number, got " + shown());
+    if (std::abs(j_->get<double>()) > kLargest) fail("implausibly large: " + shown());
+    const long v = j_->is_number_float() ? static_cast<long>(j_->get<double>()) : j_->get<long>();
     if (v < minimum) fail("must be at least " + std::to_string(minimum) + ", got " + shown());
     return v;
   }
@@ -210,6 +210,7 @@ struct FeatureSpec {
   // language_model
   fs::path model, tokenizer;
   std::vector<std::string> variants;  // empty: the request's --models
+  std::vector<std::string> layers;    // empty: every layer
   std::string attributions = "requested";  // requested | named | none
 };
 
@@ -297,7 +298,8 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
     keys.insert("resample");
   } else if (f.kind == "language_model") {
     if (control) n.at("kind").fail("a language model is a method, not a control");
-    keys.insert({"model", "tokenizer", "variants", "attributions"});
+    keys.insert({"model", "tokenizer", "variants", "attributions", "layers"});
+    f.layers = n.strings("layers");
     if (n.has("model")) f.model = path(n.at("model"));
     if (n.has("tokenizer")) f.tokenizer = path(n.at("tokenizer"));
     if (f.model.empty() != f.tokenizer.empty()) n.fail("give both \"model\" and \"tokenizer\", or neither (the leaderboard's model)");
@@ -345,6 +347,7 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
     s.tr = rows.at("tr").number();
     if (!(s.tr > 0.0)) rows.at("tr").fail("the TR must be > 0 seconds, got " + rows.at("tr").shown());
     s.first_volume = rows.integer("first_volume", 0, 0);
+    if (s.first_volume > 1000000) rows.at("first_volume").fail("more than a million discarded volumes is not a run, got " + rows.at("first_volume").shown());
     s.t0 = rows.number("start_seconds", 0.0);
     if (rows.has("words")) {
       const Node w = rows.at("words");
@@ -1078,10 +1081,17 @@ BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
           throw std::runtime_error(spec.file.string() + ": " + f.key + ": the language model read " + std::to_string(feats.words.size()) +
                                    " words, the benchmark has " + std::to_string(expected));
         }
+        for (const std::string& layer : f.layers) {
+          if (std::find(feats.layer_names.begin(), feats.layer_names.end(), layer) == feats.layer_names.end()) {
+            std::string known;
+            for (const std::string& k : feats.layer_names) known += (known.empty() ? "" : ", ") + k;
+            throw std::invalid_argument(spec.file.string() + ": " + f.key + ".layers: the model has no layer '" + layer + "' (layers: " + known + ")");
+          }
+        }
         const std::string label = f.name == "lm" ? v : f.name + ":" + v;
         ctx.lm_methods(feats, label, word_level, attributions,
                        [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, w, counts); }, out.benchmark.baseline,
-                       out.methods);
+                       out.methods, f.layers);
       }
     } else {
       Method m{"user/" + f.name, "user", "user", -1, feature_matrix(L, f, done)};
@@ -1112,7 +1122,9 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   std::ostringstream o;
   o << file.string() << ": OK\n";
   o << "  benchmark   " << spec.name << "\n";
-  o << "  rows        " << b.responses.rows() << " (" << spec.rows_kind << (spec.rows_kind == "volumes" ? ", TR " + std::to_string(spec.tr) + " s" : "") << ")\n";
+  o << "  rows        " << b.responses.rows() << " (" << spec.rows_kind;
+  if (spec.rows_kind == "volumes") o << ", TR " << spec.tr << " s";
+  o << ")\n";
   o << "  targets     " << b.regions.size() << " per subject (" << io::detail::list_column_names(b.regions) << "), " << b.responses.cols() << " in all\n";
   o << "  subjects    " << L.subject_ids.size();
   if (!L.excluded.empty()) o << " (" << L.excluded.size() << " excluded: " << L.excluded.front() << (L.excluded.size() > 1 ? ", ..." : "") << ")";

@@ -135,10 +135,14 @@ class LeaderboardContext {
   // layer, the middle layer joined with the baseline, attention, attributions, conductance.
   // `to_design` maps a word (or segment) matrix to the benchmark's rows; its flag says the
   // columns are counts (summed, not interpolated).
+  // `layers` (names as in f.layer_names; empty: all) restricts the activation rows and the
+  // inner-CV candidates; a single layer is then the model's ranked entry.
   void lm_methods(const LmFeatures& f, const std::string& model_name, bool word_level, bool with_attributions,
                   const std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, bool)>& to_design,
-                  const Eigen::MatrixXd& baseline, std::vector<Method>& out) const {
+                  const Eigen::MatrixXd& baseline, std::vector<Method>& out,
+                  const std::vector<std::string>& layers = {}) const {
     const std::string label = detail::lbrun::label_of(model_name);
+    const auto chosen = [&](const std::string& layer) { return layers.empty() || detail::lbrun::has(layers, layer); };
     if (wants("activations") || wants("model+controls")) {
       // One diagnostic row per layer (the layer curve; its maximum is picked on the test folds)
       // and the model's leaderboard entry: the layer chosen by inner CV per fold and target.
@@ -146,9 +150,9 @@ class LeaderboardContext {
       for (std::size_t l = 0; l < f.layer_names.size(); ++l) {
         const std::string name = (word_level ? "activations_" : "segment_activations_") + f.layer_names[l];
         const Eigen::MatrixXd x = to_design(f.read(name), false);
-        if (wants("activations")) {
+        if (wants("activations") && chosen(f.layer_names[l])) {
           Method layer{label + "/activations_" + f.layer_names[l], label, "activations", static_cast<int>(l), x};
-          layer.ranked = false;
+          layer.ranked = layers.size() == 1;
           out.push_back(std::move(layer));
           selected.layer_candidates.push_back(x);
         }

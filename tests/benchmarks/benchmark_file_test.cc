@@ -49,8 +49,8 @@ void expect_identical(const std::vector<MethodScore>& a, const std::vector<Metho
 // The built-in benchmark `builtin` and the example file `example`, run with the same request and
 // the same cache directory (the second run's LM features are cache hits; fits are keyed by the
 // benchmark's name, so every fit runs again).
-void expect_example_matches_builtin(const fs::path& data, const std::string& builtin, const std::string& example,
-                                    const std::vector<std::string>& methods) {
+LeaderboardRun expect_example_matches_builtin(const fs::path& data, const std::string& builtin, const std::string& example,
+                                              const std::vector<std::string>& methods) {
   LeaderboardRequest req;
   req.data_root = data;
   req.out_dir = testing::scratch_dir("lb_" + builtin);
@@ -66,13 +66,70 @@ void expect_example_matches_builtin(const fs::path& data, const std::string& bui
   req.benchmark_files = {kExamples / example};
   const LeaderboardRun b = run_leaderboard(req, log);
   EXPECT_EQ(b.fits_cached, 0) << "the file benchmark must fit again, not read the built-in's fits";
-  ASSERT_GT(a.scores.size(), 4u);
+  EXPECT_GT(a.scores.size(), 4u);
   expect_identical(a.scores, b.scores);
+  return b;
+}
+
+void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const MethodScore* find_score(const std::vector<MethodScore>& scores, const std::string& method) {
+  for (const MethodScore& s : scores) {
+    if (s.method == method) return &s;
+  }
+  return nullptr;
 }
 
 TEST(BenchmarkFileExamples, AliceFileScoresExactlyAsTheBuiltIn) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
-  expect_example_matches_builtin(data, "alice2016-roi", "alice2016_roi.json", {"controls", "activations", "model+controls"});
+  const LeaderboardRun all = expect_example_matches_builtin(data, "alice2016-roi", "alice2016_roi.json",
+                                                            {"controls", "activations", "model+controls"});
+
+  // A layer spec: the same file with two layers gives those two rows (same numbers) and an
+  // inner-CV entry choosing between them; one layer is ranked itself; an unknown layer is named.
+  std::string two = slurp(kExamples / "alice2016_roi.json");
+  two.replace(two.find(R"("kind": "language_model"})"), 25, R"("kind": "language_model", "layers": ["block_2", "block_3"]})");
+  const fs::path file = testing::scratch_dir("alice_layers") / "two_layers.json";
+  write_text(file, two);
+  LeaderboardRequest req;
+  req.data_root = data;
+  req.out_dir = all.files.csv.parent_path();  // the same cache: the features are extracted once
+  req.methods = {"activations"};
+  req.models = {"trained"};
+  req.bootstrap = 200;
+  req.benchmark_files = {file};
+  std::ostringstream log;
+  const LeaderboardRun layers = run_leaderboard(req, log);
+  ASSERT_EQ(layers.scores.size(), 3u);
+  for (const std::string m : {"trained/activations_block_2", "trained/activations_block_3"}) {
+    ASSERT_NE(find_score(layers.scores, m), nullptr) << m;
+    EXPECT_EQ(find_score(layers.scores, m)->raw, find_score(all.scores, m)->raw) << m;
+    EXPECT_FALSE(find_score(layers.scores, m)->ranked);
+  }
+  ASSERT_NE(find_score(layers.scores, "trained/activations_inner_cv_layer"), nullptr);
+  std::string one = two;
+  one.replace(one.find(R"(["block_2", "block_3"])"), 22, R"(["block_2"])");
+  write_text(file, one);
+  const LeaderboardRun single = run_leaderboard(req, log);
+  ASSERT_EQ(single.scores.size(), 1u);
+  EXPECT_TRUE(single.scores[0].ranked);
+  EXPECT_EQ(single.scores[0].rank, 1);
+  one.replace(one.find(R"(["block_2"])"), 11, R"(["block_9"])");
+  write_text(file, one);
+  try {
+    run_leaderboard(req, log);
+    ADD_FAILURE() << "no error for an unknown layer";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("methods[0].layers: the model has no layer 'block_9' (layers: embedding, block_0"),
+              std::string::npos) << e.what();
+  }
 }
 
 TEST(BenchmarkFileExamples, NaturalStoriesFileScoresExactlyAsTheBuiltIn) {
@@ -92,8 +149,6 @@ TEST(BenchmarkFileExamples, CheckDescribesWhatItFound) {
 }
 
 // ---- a planted dataset described only by a JSON file ----
-
-void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
 // simulate.hpp's planted benchmark, written to NPY (one file per subject), and a JSON file
 // describing it: contiguous 5-fold with gap 4, its alpha grid, no standardization, the confound
@@ -167,7 +222,9 @@ TEST(BenchmarkFilePlanted, ScoresExactlyAsTheSameBenchmarkBuiltInCAndRecoversThe
       EXPECT_EQ(s.rank, 1);
       EXPECT_GT(s.raw, 0.4);
     }
-    if (s.method == "user/null") EXPECT_LT(std::abs(s.raw), 0.15);
+    if (s.method == "user/null") {
+      EXPECT_LT(std::abs(s.raw), 0.15);
+    }
   }
   const std::string check = check_benchmark_file(f.json, {});
   EXPECT_NE(check.find("subjects    6"), std::string::npos) << check;
