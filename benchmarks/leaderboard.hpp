@@ -46,6 +46,7 @@ struct Benchmark {
   RidgeCvOptions ridge;
   Eigen::MatrixXd baseline;               // the simple-feature baseline design (samples x p)
   std::string baseline_name;
+  bool harness_check = false;             // simulated data that checks the harness: not in the aggregate
 };
 
 // A feature method: one design matrix on the benchmark's samples.
@@ -467,6 +468,7 @@ inline SyntheticBenchmark synthetic_benchmark(Seed seed, Eigen::Index subjects =
   SyntheticBenchmark out;
   Benchmark& b = out.benchmark;
   b.name = "synthetic";
+  b.harness_check = true;
   b.description = "simulate_brain: " + std::to_string(subjects) + " subjects x " + std::to_string(targets) +
                   " targets x " + std::to_string(samples) + " samples, planted signal variance " +
                   std::to_string(signal_variance) + " vs noise 1 (AR(1) 0.3); contiguous 5-fold CV, gap 4; "

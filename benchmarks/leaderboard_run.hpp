@@ -269,11 +269,15 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ostringstream note;
-  note << "Models: stories260K (" << context.model_path().filename().string() << ")";
-  for (const auto& m : req.models) note << ", " << m << " = variant " << detail::lbrun::variant_of(m);
-  note << ". LM word features: context 20 words, 10 lags, last-sub-word activations, summed attributions "
-          "(grad_norm, grad_x_input; conductance uses 8 Gauss-Legendre points and a mean-embedding baseline when asked for). "
-          "Raw score: Pearson r per test fold, mean over folds, median over a subject's targets, mean over subjects. "
+  if (run.extracts_cached + run.extracts_computed == 0) {
+    note << "No language-model features in this run. ";
+  } else {
+    note << "Models: stories260K (" << context.model_path().filename().string() << ")";
+    for (const auto& m : req.models) note << ", " << m << " = variant " << detail::lbrun::variant_of(m);
+    note << ". LM word features: context 20 words, 10 lags, last-sub-word activations, summed attributions "
+            "(grad_norm, grad_x_input; conductance uses 8 Gauss-Legendre points and a mean-embedding baseline when asked for). ";
+  }
+  note << "Raw score: Pearson r per test fold, mean over folds, median over a subject's targets, mean over subjects. "
           "CI: 95% percentile bootstrap, subjects x blocks on multi-subject benchmarks (" << req.bootstrap << " resamples). "
           "Ranked: each model through its inner-CV layer; single layers are diagnostic rows; p vs best: comparison with the best. Fits: " << run.fits_computed << " computed, "
        << run.fits_cached << " from the cache; extracts: " << run.extracts_computed << " computed, " << run.extracts_cached

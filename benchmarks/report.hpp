@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <map>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -107,13 +108,24 @@ inline std::string leaderboard_markdown(const ReportInputs& in) {
   using detail::report::dash;
   std::ostringstream md;
   md << "# neuroscore leaderboard\n\n" << in.run_note << "\n\n";
-  std::vector<MethodScore> real;  // the synthetic benchmark checks the harness: not in the aggregate
+  std::set<std::string> checks;  // benchmarks that check the harness (simulated): not in the aggregate
+  std::string with_ceiling, check_names;
+  for (const Benchmark* b : in.benchmarks) {
+    if (b->harness_check) {
+      checks.insert(b->name);
+      check_names += (check_names.empty() ? "" : ", ") + b->name;
+    } else if (std::isfinite(b->ceiling)) {
+      with_ceiling += (with_ceiling.empty() ? "" : ", ") + b->name;
+    }
+  }
+  std::vector<MethodScore> real;
   for (const MethodScore& s : in.scores)
-    if (s.benchmark != "synthetic") real.push_back(s);
+    if (!checks.count(s.benchmark)) real.push_back(s);
   const std::vector<MethodAggregate> agg = aggregate_rows(real);
   md << "## Aggregate\n\nUnweighted mean of ceiling-normalized scores over the real benchmarks that have a ceiling "
-        "(score / ceiling, both r; today only alice2016-roi has one), and mean raw r over every real benchmark the method "
-        "was scored on. The synthetic benchmark checks the harness and is left out.\n\n"
+        "(score / ceiling, both r; here: " << (with_ceiling.empty() ? "none" : with_ceiling)
+     << "), and mean raw r over every real benchmark the method was scored on."
+     << (check_names.empty() ? std::string() : " Left out (simulated, checks the harness): " + check_names + ".") << "\n\n"
         "| rank | method | mean normalized | benchmarks with ceiling | mean raw r | benchmarks |\n|---|---|---|---|---|---|\n";
   int rank = 1;
   for (const MethodAggregate& a : agg) {
@@ -137,14 +149,18 @@ inline std::string leaderboard_markdown(const ReportInputs& in) {
          << (!s.ranked ? std::string("-") : s.rank == 1 ? "leader (" + dash(s.p_vs_best, 4) + ")" : dash(s.p_vs_best, 4))
          << " |\n";
     }
-    if (b->regions.size() > 1 && b->name.rfind("alice", 0) == 0) {
-      md << "\nPer ROI (raw r, mean over listeners; ceiling row = LOSO single-listener ceiling):\n\n| method |";
+    if (b->regions.size() > 1) {
+      md << "\nPer region (raw r, mean over subjects" << (b->region_ceiling.empty() ? "" : "; ceiling row: the region's ceiling, r units")
+         << "):\n\n| method |";
       for (const auto& r : b->regions) md << " " << r << " |";
       md << "\n|---|";
       for (std::size_t k = 0; k < b->regions.size(); ++k) md << "---|";
-      md << "\n| *ceiling* |";
-      for (const auto& r : b->regions) md << " " << dash(b->region_ceiling.at(r), 3) << " |";
       md << "\n";
+      if (!b->region_ceiling.empty()) {
+        md << "| *ceiling* |";
+        for (const auto& r : b->regions) md << " " << dash(b->region_ceiling.at(r), 3) << " |";
+        md << "\n";
+      }
       for (const MethodScore& s : in.scores) {
         if (s.benchmark != b->name) continue;
         md << "| " << s.method << " |";
