@@ -611,20 +611,21 @@ struct Loaded {
   std::vector<std::string> lines;  // lines rows
   bool lm_textgrid = false;        // the LM reads words_file itself
   std::string lm_segments = "none";
+  std::shared_ptr<const std::string> file_name;
+
+  // An error about `key` of the benchmark file.
+  Node where(const std::string& key) const {
+    static const json empty = json::object();
+    return Node(empty, key, file_name);
+  }
 
   Eigen::Index rows() const { return benchmark.responses.rows(); }
 };
 
-Loaded load(const Spec& spec, std::ostream* log) {
-  auto file = std::make_shared<const std::string>(spec.file.string());
-  const json empty = json::object();
-  const auto where = [&](const std::string& key) { return Node(empty, key, file); };
-  Loaded L;
-  L.spec = spec;
-  Benchmark& b = L.benchmark;
-  b.name = spec.name;
-
-  // Rows and words.
+// What one row is: the rows table (sorted), the lines, or the timed words.
+void read_rows(Loaded& L) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
   if (spec.rows_kind == "table") {
     try {
       L.table = io::read_delimited(spec.rows_file);
@@ -713,9 +714,14 @@ Loaded load(const Spec& spec, std::ostream* log) {
     if (L.words.empty()) where("rows.words.file").fail(spec.words_file.string() + ": no words");
   }
 
-  // Responses: one subject per file (or per repeat), or the table's columns.
+}
+
+// The response matrices, one per subject file (or repeat, or the table's columns), transformed;
+// `names` receives the target names. Excluded subjects are recorded in L.excluded.
+std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>& names, std::ostream* log) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
   std::vector<Eigen::MatrixXd> per_file;
-  std::vector<std::string> names;
   if (!spec.response_files.empty()) {
     for (std::size_t i = 0; i < spec.response_files.size(); ++i) {
       const std::string key = spec.response_files.size() > 1 ? "responses.files[" + std::to_string(i) + "]" : "responses.files";
@@ -766,7 +772,7 @@ Loaded load(const Spec& spec, std::ostream* log) {
     per_file.push_back(std::move(y));
     L.subject_ids.push_back(spec.rows_file.stem().string());
   }
-  const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
+  const Eigen::Index t = per_file.front().cols();
   if (!spec.target_names.empty()) {
     if (static_cast<Eigen::Index>(spec.target_names.size()) != t) {
       where("responses.targets").fail(std::to_string(spec.target_names.size()) + " names for " + std::to_string(t) + " response columns");
@@ -785,7 +791,13 @@ Loaded load(const Spec& spec, std::ostream* log) {
     }
   }
 
-  // Rows vs timings.
+  return per_file;
+}
+
+// The timings against the `n` response rows (and the volume grid of a volumes benchmark).
+void check_timings(Loaded& L, Eigen::Index n) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
   if (spec.rows_kind == "table" && !L.words.empty() && static_cast<Eigen::Index>(L.words.size()) != n) {
     where("rows.word").fail(std::to_string(L.words.size()) + " words but " + std::to_string(n) + " response rows");
   }
@@ -808,7 +820,12 @@ Loaded load(const Spec& spec, std::ostream* log) {
     }
   }
 
-  // Groups.
+}
+
+// One label per row, contiguous runs, each longer than a grouped split's purge gap.
+void read_groups(Loaded& L, Eigen::Index n) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
   if (spec.groups_kind == "column") {
     if (std::find(L.table.columns.begin(), L.table.columns.end(), spec.groups_column) == L.table.columns.end()) {
       where("groups.column").fail(spec.rows_file.string() + " has no column '" + spec.groups_column + "'");
@@ -854,7 +871,16 @@ Loaded load(const Spec& spec, std::ostream* log) {
     }
   }
 
-  // Z-scoring, then the responses matrix, subjects and regions.
+}
+
+// Z-scores the subjects (or groups), averages repeats, and fills the benchmark's responses,
+// subjects and regions. Returns the repeats (empty unless the ceiling is "repeats").
+std::vector<Eigen::MatrixXd> assemble_responses(Loaded& L, std::vector<Eigen::MatrixXd>& per_file,
+                                                const std::vector<std::string>& names) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
+  Benchmark& b = L.benchmark;
+  const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
   for (std::size_t i = 0; i < per_file.size(); ++i) {
     const std::string what = spec.response_files.empty() ? spec.rows_file.string() : L.subject_ids[i];
     try {
@@ -887,7 +913,16 @@ Loaded load(const Spec& spec, std::ostream* log) {
   }
   b.regions = names;
 
-  // Split, ridge, bootstrap.
+  return repeats;
+}
+
+// Outer folds, ridge options (grouped inner folds when asked or when the split is grouped),
+// bootstrap unit.
+void set_split(Loaded& L) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
+  Benchmark& b = L.benchmark;
+  const Eigen::Index n = b.responses.rows();
   try {
     if (spec.split_kind == "contiguous") b.folds = contiguous_kfold(static_cast<std::size_t>(n), static_cast<std::size_t>(spec.folds), Gap{static_cast<std::size_t>(spec.gap)});
     else if (spec.split_kind == "grouped") b.folds = group_kfold(L.groups, static_cast<std::size_t>(spec.folds), Gap{static_cast<std::size_t>(spec.gap)});
@@ -901,10 +936,18 @@ Loaded load(const Spec& spec, std::ostream* log) {
   b.block = BlockLength{static_cast<std::size_t>(spec.block)};
   if (spec.bootstrap_unit == "groups") b.bootstrap_groups = L.groups;
 
-  // Ceiling.
+}
+
+// The ceiling per region (r units) and the benchmark's (the median over regions).
+void set_ceiling(Loaded& L, const std::vector<Eigen::MatrixXd>& per_subject, const std::vector<Eigen::MatrixXd>& repeats) {
+  const Spec& spec = L.spec;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
+  Benchmark& b = L.benchmark;
+  const std::vector<std::string>& names = b.regions;
+  const auto t = static_cast<Eigen::Index>(names.size());
   if (spec.ceiling == "subjects") {
-    if (per_file.size() < 3) where("ceiling.kind").fail("'subjects' needs at least 3 subjects (response files), got " + std::to_string(per_file.size()));
-    const InterSubjectCeiling isc = leave_one_subject_out_ceiling(per_file, b.folds);
+    if (per_subject.size() < 3) where("ceiling.kind").fail("'subjects' needs at least 3 subjects (response files), got " + std::to_string(per_subject.size()));
+    const InterSubjectCeiling isc = leave_one_subject_out_ceiling(per_subject, b.folds);
     std::vector<double> c;
     for (Eigen::Index j = 0; j < t; ++j) {
       b.region_ceiling[names[static_cast<std::size_t>(j)]] = isc.corrected_r(j);
@@ -926,6 +969,23 @@ Loaded load(const Spec& spec, std::ostream* log) {
   } else {
     b.ceiling_note = spec.ceiling_note.empty() ? "none (the benchmark file gives none)" : spec.ceiling_note;
   }
+}
+
+Loaded load(const Spec& spec, std::ostream* log) {
+  Loaded L;
+  L.spec = spec;
+  L.file_name = std::make_shared<const std::string>(spec.file.string());
+  L.benchmark.name = spec.name;
+  read_rows(L);
+  std::vector<std::string> names;
+  std::vector<Eigen::MatrixXd> per_file = read_responses(L, names, log);
+  const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
+  check_timings(L, n);
+  read_groups(L, n);
+  const std::vector<Eigen::MatrixXd> repeats = assemble_responses(L, per_file, names);
+  set_split(L);
+  set_ceiling(L, per_file, repeats);
+  Benchmark& b = L.benchmark;
   std::ostringstream d;
   d << (spec.description.empty() ? spec.name : spec.description) << " (benchmark file " << spec.file.filename().string() << "): "
     << per_file.size() << " subject(s) x " << t << " targets x " << n << " rows (" << spec.rows_kind << "); " << spec.split_kind

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -228,6 +229,58 @@ TEST(BenchmarkFilePlanted, ScoresExactlyAsTheSameBenchmarkBuiltInCAndRecoversThe
   }
   const std::string check = check_benchmark_file(f.json, {});
   EXPECT_NE(check.find("subjects    6"), std::string::npos) << check;
+}
+
+// The two ceilings a file can ask for, on simulated brains with a planted ceiling
+// (simulate.hpp: signal variance 0.5, AR(1) noise of variance 1): "subjects" (8 subjects, one
+// presentation each) against the planted single-subject ceiling sqrt(EV_1) = 0.577, and "repeats"
+// (one subject, 6 repeats) against the planted ceiling of the 6-repeat mean sqrt(EV_6) = 0.887.
+// Over these 20 seeds the largest errors were 0.023 (subjects) and 0.019 (repeats), the mean
+// errors -0.0045 and +0.0019; the tolerances are 1.5x the largest error and about 2x the mean.
+double file_ceiling(const fs::path& dir, const std::string& kind, const std::vector<Eigen::MatrixXd>& files) {
+  for (std::size_t i = 0; i < files.size(); ++i) io::write_npy(dir / ("r" + std::to_string(10 + i) + ".npy"), files[i]);
+  write_text(dir / "c.json", R"({"name": "c", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": "r*.npy"},
+    "split": {"kind": "contiguous", "folds": 5, "gap": 2}, "ceiling": {"kind": ")" + kind + R"("},
+    "methods": [{"name": "x", "file": "x.npy"}]})");
+  const std::string report = check_benchmark_file(dir / "c.json", {});
+  const std::size_t at = report.find("ceiling     " + kind + ": ");
+  if (at == std::string::npos) throw std::runtime_error(report);
+  return std::stod(report.substr(at + 14 + kind.size()));
+}
+
+TEST(BenchmarkFileCeilings, SubjectAndRepeatCeilingsRecoverThePlantedCeiling) {
+  double worst_subjects = 0.0, worst_repeats = 0.0, mean_subjects = 0.0, mean_repeats = 0.0;
+  constexpr int kSeeds = 20;
+  for (int seed = 0; seed < kSeeds; ++seed) {
+    BrainSpec spec;
+    spec.samples = 600;
+    spec.targets = 4;
+    spec.feature_variance = 0.5;
+    spec.ar1 = Ar1{0.3, 1.0};
+    spec.subjects = 8;
+    const SimulatedBrain subjects = simulate_brain(spec, Seed{static_cast<std::uint64_t>(seed)});
+    spec.subjects = 1;
+    spec.repeats = 6;
+    const SimulatedBrain repeats = simulate_brain(spec, Seed{static_cast<std::uint64_t>(seed + 100)});
+    const fs::path dir = testing::scratch_dir("ceilings");
+    io::write_npy(dir / "x.npy", subjects.design);
+    const double s = file_ceiling(dir, "subjects", subjects.trials) - subjects.correlation_ceiling(1.0);
+    const fs::path dir2 = testing::scratch_dir("ceilings_repeats");
+    io::write_npy(dir2 / "x.npy", repeats.design);
+    const double r = file_ceiling(dir2, "repeats", repeats.trials) - repeats.correlation_ceiling(6.0);
+    worst_subjects = std::max(worst_subjects, std::abs(s));
+    worst_repeats = std::max(worst_repeats, std::abs(r));
+    mean_subjects += s / kSeeds;
+    mean_repeats += r / kSeeds;
+  }
+  RecordProperty("worst_subjects", std::to_string(worst_subjects));
+  RecordProperty("worst_repeats", std::to_string(worst_repeats));
+  std::cout << "ceiling errors over " << kSeeds << " seeds: subjects worst " << worst_subjects << " mean " << mean_subjects
+            << "; repeats worst " << worst_repeats << " mean " << mean_repeats << "\n";
+  EXPECT_LT(worst_subjects, 0.035);
+  EXPECT_LT(worst_repeats, 0.03);
+  EXPECT_LT(std::abs(mean_subjects), 0.01);
+  EXPECT_LT(std::abs(mean_repeats), 0.005);
 }
 
 // ---- bad files: one line naming the file, the key and the value ----
