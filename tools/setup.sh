@@ -25,6 +25,8 @@ packages=(
   ca-certificates       # HTTPS for third_party/data/fetch_data.sh
   curl                  # third_party/data/fetch_data.sh
   gnuplot-nox           # SVG figures of the leaderboard report (benchmarks/report.hpp)
+  zlib1g-dev            # gzip of .nii.gz images (neuroscore/io/nifti.hpp)
+  python3-nibabel       # tests: the NIfTI maps neuroscore writes open in nibabel
 )
 for arg in "$@"; do
   case "$arg" in

@@ -1,0 +1,345 @@
+// NIfTI-1 and NIfTI-2 images (.nii, and .nii.gz through zlib): a checked reader, a 4D run as a
+// time x voxels matrix under a brain mask, and a writer of 3D maps with the input's geometry.
+// Entry points: read_nifti, parse_nifti, nifti_timeseries, write_nifti_map, gunzip.
+#pragma once
+
+#include <zlib.h>
+
+#include <Eigen/Core>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neuroscore/io/detail/file_bytes.hpp"
+
+namespace neuroscore::io {
+
+// One image. Voxel values are stored x fastest (NIfTI order): index x + nx * (y + ny * (z + nz * t)),
+// already scaled by scl_slope and scl_inter when the file sets a slope (scl_slope != 0).
+struct NiftiImage {
+  int version = 1;                      // 1 or 2
+  std::vector<std::int64_t> dims;       // dim[1..dim[0]]: nx, ny, nz, nt, ...
+  std::array<double, 8> pixdim{};       // pixdim[0] is qfac
+  int datatype = 16;                    // NIfTI code of the stored type (2, 4, 8, 16, 64, 256, 512, 768, 1024, 1280)
+  int xyzt_units = 0;
+  int qform_code = 0, sform_code = 0;
+  std::array<double, 3> quatern{};      // quatern_b, c, d
+  std::array<double, 3> qoffset{};      // qoffset_x, y, z
+  std::array<std::array<double, 4>, 3> srow{};  // srow_x, srow_y, srow_z
+  std::vector<double> data;             // every voxel of every volume
+
+  std::int64_t dim(std::size_t i) const { return i < dims.size() ? dims[i] : 1; }
+  std::int64_t voxels_per_volume() const { return dim(0) * dim(1) * dim(2); }
+  std::int64_t volumes() const {
+    std::int64_t v = 1;
+    for (std::size_t i = 3; i < dims.size(); ++i) v *= dims[i];
+    return v;
+  }
+};
+
+// A 4D run under a mask: one row per volume, one column per kept voxel.
+struct NiftiTimeseries {
+  Eigen::MatrixXd data;                 // volumes x kept voxels
+  std::vector<std::int64_t> voxels;     // linear index (x + nx * (y + ny * z)) of each column
+  NiftiImage geometry;                  // the image's header fields (data empty)
+};
+
+namespace detail::nifti {
+
+// Reads a T at `offset` of `bytes`, byte-swapped when `swap` (the file's byte order is not the
+// host's: sizeof_hdr read as is was not 348 or 540).
+template <class T>
+T get(std::string_view bytes, std::size_t offset, bool swap) {
+  T v;
+  unsigned char b[sizeof(T)];
+  std::memcpy(b, bytes.data() + offset, sizeof(T));
+  if (swap) {
+    for (std::size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(b[i], b[sizeof(T) - 1 - i]);
+  }
+  std::memcpy(&v, b, sizeof(T));
+  return v;
+}
+
+// Writes a T in the host's byte order (the map's sizeof_hdr tells readers which that is).
+template <class T>
+void put(std::string& bytes, std::size_t offset, T v) {
+  std::memcpy(&bytes[offset], &v, sizeof(T));
+}
+
+// Bytes per voxel of a datatype code, 0 when unsupported.
+inline int bytes_of(int datatype) {
+  switch (datatype) {
+    case 2: case 256: return 1;     // uint8, int8
+    case 4: case 512: return 2;     // int16, uint16
+    case 8: case 16: case 768: return 4;  // int32, float32, uint32
+    case 64: case 1024: case 1280: return 8;  // float64, int64, uint64
+    default: return 0;
+  }
+}
+
+inline double voxel(std::string_view bytes, std::size_t offset, int datatype, bool swap) {
+  switch (datatype) {
+    case 2: return get<std::uint8_t>(bytes, offset, false);
+    case 256: return get<std::int8_t>(bytes, offset, false);
+    case 4: return get<std::int16_t>(bytes, offset, swap);
+    case 512: return get<std::uint16_t>(bytes, offset, swap);
+    case 8: return get<std::int32_t>(bytes, offset, swap);
+    case 768: return get<std::uint32_t>(bytes, offset, swap);
+    case 16: return get<float>(bytes, offset, swap);
+    case 64: return get<double>(bytes, offset, swap);
+    case 1024: return static_cast<double>(get<std::int64_t>(bytes, offset, swap));
+    default: return static_cast<double>(get<std::uint64_t>(bytes, offset, swap));
+  }
+}
+
+}  // namespace detail::nifti
+
+// The bytes of a gzip stream, inflated. Throws std::runtime_error "SOURCE: gzip stream corrupt
+// (zlib: MESSAGE)" or "... ends early" for a damaged or truncated stream.
+inline std::string gunzip(std::string_view compressed, std::string_view source) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK) throw std::runtime_error(std::string(source) + ": zlib inflateInit2 failed");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  z.avail_in = static_cast<uInt>(compressed.size());
+  std::string out;
+  char buffer[1 << 16];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    rc = inflate(&z, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      const std::string why = z.msg ? z.msg : (rc == Z_BUF_ERROR ? "the stream ends early" : "error " + std::to_string(rc));
+      inflateEnd(&z);
+      throw std::runtime_error(std::string(source) + ": gzip stream corrupt (zlib: " + why + ")");
+    }
+    out.append(buffer, sizeof buffer - z.avail_out);
+    if (rc != Z_STREAM_END && z.avail_in == 0 && z.avail_out != 0) {
+      inflateEnd(&z);
+      throw std::runtime_error(std::string(source) + ": gzip stream ends early (after " + std::to_string(out.size()) +
+                               " inflated bytes)");
+    }
+  }
+  inflateEnd(&z);
+  return out;
+}
+
+// Parses the bytes of a single-file NIfTI image (.nii, already inflated). Errors name the source
+// and the header field: a file shorter than its header, a bad sizeof_hdr or magic (a .hdr/.img
+// pair is not supported), dim[0] outside 1..7 or a dimension < 1, an unsupported datatype or a
+// bitpix that disagrees with it, vox_offset inside the header, data shorter than the dimensions
+// need ("header says 64 x 64 x 30 x 200 int16 = 49152000 bytes after vox_offset 352, file has
+// 1000"), a non-finite scl_slope or scl_inter.
+inline NiftiImage parse_nifti(std::string_view bytes, std::string_view source_name) {
+  using detail::nifti::get;
+  const std::string source(source_name);
+  const auto fail = [&](const std::string& m) -> void { throw std::runtime_error(source + ": " + m); };
+  if (bytes.size() < 4) fail("not a NIfTI file (" + std::to_string(bytes.size()) + " bytes)");
+  const std::int32_t raw = get<std::int32_t>(bytes, 0, false);
+  const std::int32_t swapped = get<std::int32_t>(bytes, 0, true);
+  NiftiImage img;
+  bool swap = false;
+  if (raw == 348 || raw == 540) {
+    img.version = raw == 348 ? 1 : 2;
+  } else if (swapped == 348 || swapped == 540) {
+    img.version = swapped == 348 ? 1 : 2;
+    swap = true;
+  } else {
+    fail("sizeof_hdr is " + std::to_string(raw) + ", neither 348 (NIfTI-1) nor 540 (NIfTI-2)");
+  }
+  const std::size_t header = img.version == 1 ? 348 : 540;
+  if (bytes.size() < header) {
+    fail("file ended after " + std::to_string(bytes.size()) + " bytes, inside the " + std::to_string(header) +
+         "-byte NIfTI-" + std::to_string(img.version) + " header");
+  }
+  const std::string_view magic = img.version == 1 ? bytes.substr(344, 4) : bytes.substr(4, 4);
+  if (magic != std::string_view(img.version == 1 ? "n+1\0" : "n+2\0", 4)) {
+    std::string shown;
+    for (char c : magic) shown += (c >= 32 && c < 127) ? std::string(1, c) : "\\x" + std::to_string(static_cast<unsigned char>(c));
+    fail("magic is '" + shown + "', not '" + (img.version == 1 ? "n+1" : "n+2") +
+         "' (only single-file .nii images are supported; convert a .hdr/.img pair first)");
+  }
+  const bool v1 = img.version == 1;
+  const std::int64_t ndim = v1 ? get<std::int16_t>(bytes, 40, swap) : get<std::int64_t>(bytes, 16, swap);
+  if (ndim < 1 || ndim > 7) fail("dim[0] is " + std::to_string(ndim) + ", not 1..7");
+  std::int64_t total = 1;
+  for (std::int64_t i = 1; i <= ndim; ++i) {
+    const std::int64_t d = v1 ? get<std::int16_t>(bytes, 40 + 2 * static_cast<std::size_t>(i), swap)
+                              : get<std::int64_t>(bytes, 16 + 8 * static_cast<std::size_t>(i), swap);
+    if (d < 1) fail("dim[" + std::to_string(i) + "] is " + std::to_string(d) + ", not >= 1");
+    if (total > std::numeric_limits<std::int64_t>::max() / 8 / d) fail("dimensions overflow (dim[" + std::to_string(i) + "] = " + std::to_string(d) + ")");
+    total *= d;
+    img.dims.push_back(d);
+  }
+  img.datatype = v1 ? get<std::int16_t>(bytes, 70, swap) : get<std::int16_t>(bytes, 12, swap);
+  const int bitpix = v1 ? get<std::int16_t>(bytes, 72, swap) : get<std::int16_t>(bytes, 14, swap);
+  const int width = detail::nifti::bytes_of(img.datatype);
+  if (width == 0) {
+    fail("datatype " + std::to_string(img.datatype) +
+         " is not supported (uint8 2, int16 4, int32 8, float32 16, float64 64, int8 256, uint16 512, uint32 768, int64 1024, uint64 1280)");
+  }
+  if (bitpix != 8 * width) fail("bitpix is " + std::to_string(bitpix) + " but datatype " + std::to_string(img.datatype) + " has " + std::to_string(8 * width) + " bits");
+  for (std::size_t i = 0; i < 8; ++i) img.pixdim[i] = v1 ? get<float>(bytes, 76 + 4 * i, swap) : get<double>(bytes, 104 + 8 * i, swap);
+  const double vox = v1 ? static_cast<double>(get<float>(bytes, 108, swap)) : static_cast<double>(get<std::int64_t>(bytes, 168, swap));
+  if (!(vox >= static_cast<double>(header)) || vox != std::floor(vox) || vox > static_cast<double>(bytes.size())) {
+    fail("vox_offset is " + std::to_string(vox) + ", not a whole number of bytes from " + std::to_string(header) + " to the file size " + std::to_string(bytes.size()));
+  }
+  const auto offset = static_cast<std::size_t>(vox);
+  double slope = v1 ? get<float>(bytes, 112, swap) : get<double>(bytes, 176, swap);
+  double inter = v1 ? get<float>(bytes, 116, swap) : get<double>(bytes, 184, swap);
+  if (!std::isfinite(slope) || !std::isfinite(inter)) fail("scl_slope " + std::to_string(slope) + " or scl_inter " + std::to_string(inter) + " is not finite");
+  if (slope == 0.0) {  // NIfTI: a zero slope means "no scaling"
+    slope = 1.0;
+    inter = 0.0;
+  }
+  img.xyzt_units = v1 ? static_cast<int>(static_cast<unsigned char>(bytes[123])) : get<std::int32_t>(bytes, 500, swap);
+  img.qform_code = v1 ? get<std::int16_t>(bytes, 252, swap) : get<std::int32_t>(bytes, 344, swap);
+  img.sform_code = v1 ? get<std::int16_t>(bytes, 254, swap) : get<std::int32_t>(bytes, 348, swap);
+  for (std::size_t i = 0; i < 3; ++i) {
+    img.quatern[i] = v1 ? get<float>(bytes, 256 + 4 * i, swap) : get<double>(bytes, 352 + 8 * i, swap);
+    img.qoffset[i] = v1 ? get<float>(bytes, 268 + 4 * i, swap) : get<double>(bytes, 376 + 8 * i, swap);
+    for (std::size_t j = 0; j < 4; ++j) {
+      img.srow[i][j] = v1 ? get<float>(bytes, 280 + 16 * i + 4 * j, swap) : get<double>(bytes, 400 + 32 * i + 8 * j, swap);
+    }
+  }
+  const std::uint64_t need = static_cast<std::uint64_t>(total) * static_cast<std::uint64_t>(width);
+  if (bytes.size() - offset < need) {
+    std::string shape;
+    for (std::int64_t d : img.dims) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+    fail("header says " + shape + " x " + std::to_string(width) + " bytes = " + std::to_string(need) + " bytes after vox_offset " +
+         std::to_string(offset) + ", file has " + std::to_string(bytes.size() - offset));
+  }
+  img.data.resize(static_cast<std::size_t>(total));
+  for (std::size_t i = 0; i < img.data.size(); ++i) {
+    img.data[i] = slope * detail::nifti::voxel(bytes, offset + i * static_cast<std::size_t>(width), img.datatype, swap) + inter;
+  }
+  return img;
+}
+
+// Reads a .nii or .nii.gz file (gzip is recognized by its magic bytes, not the name).
+inline NiftiImage read_nifti(const std::filesystem::path& path) {
+  const std::string bytes = detail::read_file_bytes(path);
+  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f && static_cast<unsigned char>(bytes[1]) == 0x8b) {
+    return parse_nifti(gunzip(bytes, path.string()), path.string());
+  }
+  return parse_nifti(bytes, path.string());
+}
+
+// A 4D run (nx x ny x nz x nt; a 3D image is one volume) as volumes x voxels. With a mask (a
+// 3D image on the same grid), the voxels where the mask is non-zero; without, every voxel whose
+// values are not constant over time (outside the brain the scanner writes constants). Columns are
+// in voxel order. Errors: a mask on another grid, no voxel kept, an image of more than 4 dimensions
+// (named with its shape), non-finite voxel values in a kept voxel.
+inline NiftiTimeseries nifti_timeseries(const NiftiImage& image, const NiftiImage* mask, std::string_view source = "image",
+                                        std::string_view mask_source = "mask") {
+  const std::string src(source);
+  if (image.dims.size() > 4) throw std::runtime_error(src + ": " + std::to_string(image.dims.size()) + " dimensions; a run has at most 4 (x, y, z, time)");
+  const std::int64_t nv = image.voxels_per_volume(), nt = image.volumes();
+  std::vector<std::int64_t> keep;
+  if (mask != nullptr) {
+    if (mask->dim(0) != image.dim(0) || mask->dim(1) != image.dim(1) || mask->dim(2) != image.dim(2) || mask->volumes() != 1) {
+      const auto shape = [](const NiftiImage& i) {
+        std::string s;
+        for (std::int64_t d : i.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
+        return s;
+      };
+      throw std::runtime_error(std::string(mask_source) + ": mask is " + shape(*mask) + ", the image " + src + " is " + shape(image) +
+                               " (the mask must be one volume on the image's grid)");
+    }
+    for (std::int64_t v = 0; v < nv; ++v) {
+      if (mask->data[static_cast<std::size_t>(v)] != 0.0) keep.push_back(v);
+    }
+  } else {
+    for (std::int64_t v = 0; v < nv; ++v) {
+      const double first = image.data[static_cast<std::size_t>(v)];
+      for (std::int64_t t = 1; t < nt; ++t) {
+        if (image.data[static_cast<std::size_t>(t * nv + v)] != first) {
+          keep.push_back(v);
+          break;
+        }
+      }
+    }
+  }
+  if (keep.empty()) throw std::runtime_error(src + ": no voxel kept (" + (mask ? "the mask is all zeros" : "every voxel is constant over time") + ")");
+  NiftiTimeseries out;
+  out.data.resize(nt, static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    for (std::int64_t t = 0; t < nt; ++t) {
+      const double x = image.data[static_cast<std::size_t>(t * nv + keep[k])];
+      if (!std::isfinite(x)) {
+        throw std::runtime_error(src + ": voxel " + std::to_string(keep[k]) + " is not finite at volume " + std::to_string(t));
+      }
+      out.data(t, static_cast<Eigen::Index>(k)) = x;
+    }
+  }
+  out.voxels = std::move(keep);
+  out.geometry = image;
+  out.geometry.data.clear();
+  return out;
+}
+
+// Writes a 3D float32 NIfTI-1 map on the grid of `geometry` (dims, pixdim, qform, sform and units
+// copied, so viewers overlay it on the input): `values[k]` at voxel `voxels[k]`, `fill` elsewhere.
+// A path ending in ".gz" is gzip-compressed. Errors: sizes that disagree, a voxel off the grid, a
+// grid too large for NIfTI-1 (a dimension over 32767), an unwritable path.
+inline void write_nifti_map(const std::filesystem::path& path, const NiftiImage& geometry, const std::vector<std::int64_t>& voxels,
+                            const Eigen::Ref<const Eigen::VectorXd>& values, double fill = 0.0) {
+  using detail::nifti::put;
+  if (static_cast<Eigen::Index>(voxels.size()) != values.size()) {
+    throw std::invalid_argument("write_nifti_map: " + std::to_string(voxels.size()) + " voxels, " + std::to_string(values.size()) + " values");
+  }
+  const std::int64_t nx = geometry.dim(0), ny = geometry.dim(1), nz = geometry.dim(2), nv = nx * ny * nz;
+  for (std::int64_t d : {nx, ny, nz}) {
+    if (d > 32767) throw std::invalid_argument("write_nifti_map: dimension " + std::to_string(d) + " does not fit NIfTI-1");
+  }
+  std::string bytes(352 + static_cast<std::size_t>(nv) * 4, '\0');
+  put<std::int32_t>(bytes, 0, 348);
+  const std::int16_t dim[8] = {3, static_cast<std::int16_t>(nx), static_cast<std::int16_t>(ny), static_cast<std::int16_t>(nz), 1, 1, 1, 1};
+  for (std::size_t i = 0; i < 8; ++i) put<std::int16_t>(bytes, 40 + 2 * i, dim[i]);
+  put<std::int16_t>(bytes, 70, 16);
+  put<std::int16_t>(bytes, 72, 32);
+  put<float>(bytes, 76, geometry.pixdim[0] == -1.0 ? -1.0f : 1.0f);  // qfac
+  for (std::size_t i = 1; i <= 3; ++i) put<float>(bytes, 76 + 4 * i, static_cast<float>(geometry.pixdim[i]));
+  put<float>(bytes, 108, 352.0f);
+  put<float>(bytes, 112, 1.0f);
+  bytes[123] = static_cast<char>(geometry.xyzt_units & 0x07);  // spatial units only: a map has no time axis
+  put<std::int16_t>(bytes, 252, static_cast<std::int16_t>(geometry.qform_code));
+  put<std::int16_t>(bytes, 254, static_cast<std::int16_t>(geometry.sform_code));
+  for (std::size_t i = 0; i < 3; ++i) {
+    put<float>(bytes, 256 + 4 * i, static_cast<float>(geometry.quatern[i]));
+    put<float>(bytes, 268 + 4 * i, static_cast<float>(geometry.qoffset[i]));
+    for (std::size_t j = 0; j < 4; ++j) put<float>(bytes, 280 + 16 * i + 4 * j, static_cast<float>(geometry.srow[i][j]));
+  }
+  std::memcpy(&bytes[344], "n+1\0", 4);
+  std::vector<float> map(static_cast<std::size_t>(nv), static_cast<float>(fill));
+  for (std::size_t k = 0; k < voxels.size(); ++k) {
+    if (voxels[k] < 0 || voxels[k] >= nv) throw std::invalid_argument("write_nifti_map: voxel " + std::to_string(voxels[k]) + " is off the grid");
+    map[static_cast<std::size_t>(voxels[k])] = static_cast<float>(values(static_cast<Eigen::Index>(k)));
+  }
+  std::memcpy(&bytes[352], map.data(), map.size() * 4);
+  const std::string name = path.string();
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
+    z_stream z{};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error(name + ": zlib deflateInit2 failed");
+    std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(bytes.data());
+    z.avail_in = static_cast<uInt>(bytes.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) throw std::runtime_error(name + ": zlib deflate failed");
+    bytes = std::move(out);
+  }
+  detail::write_file_bytes(path, bytes);
+}
+
+}  // namespace neuroscore::io
