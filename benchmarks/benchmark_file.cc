@@ -143,7 +143,7 @@ class Node {
 struct PathResolver {
   fs::path dir, data_root;
   fs::path operator()(const Node& n) const {
-    const fs::path p = resolve(n, n.str());
+    const fs::path p = resolve(n, n.str()).lexically_normal();
     if (!fs::is_regular_file(p)) n.fail("file not found: " + p.string());
     return p;
   }
@@ -159,7 +159,7 @@ struct PathResolver {
     if (!fs::is_directory(d)) n.fail("directory not found: " + d.string());
     std::vector<fs::path> out;
     for (const fs::directory_entry& e : fs::directory_iterator(d)) {
-      if (e.is_regular_file() && matches(pattern, e.path().filename().string())) out.push_back(e.path());
+      if (e.is_regular_file() && matches(pattern, e.path().filename().string())) out.push_back(e.path().lexically_normal());
     }
     std::sort(out.begin(), out.end());
     if (out.empty()) n.fail("no file matches " + (d / pattern).string());
@@ -169,9 +169,9 @@ struct PathResolver {
  private:
   fs::path resolve(const Node& n, const std::string& s) const {
     if (s.empty()) n.fail("empty path");
-    if (s.rfind("$DATA/", 0) == 0) {
+    if (s == "$DATA" || s.rfind("$DATA/", 0) == 0) {
       if (data_root.empty()) n.fail("'" + s + "' is under $DATA but no data root is set (--data or NEUROSCORE_DATA)");
-      return data_root / s.substr(6);
+      return s == "$DATA" ? data_root : data_root / s.substr(6);
     }
     return fs::path(s).is_absolute() ? fs::path(s) : dir / s;
   }
@@ -255,6 +255,17 @@ struct Spec {
 const std::vector<std::string> kFeatureKinds = {"file", "word_rate", "word_length", "word_frequency", "position",
                                                 "position_one_hot", "oasm", "join", "language_model"};
 
+// Column names (CSV/TSV) or 0-based indices (NPY, text), as strings.
+std::vector<std::string> column_list(const Node& c) {
+  if (!c.raw().is_array() || c.size() == 0) c.fail("expected a non-empty array of column names or indices, got " + c.shown());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const Node ci = c.at(i);
+    out.push_back(ci.raw().is_string() ? ci.str() : std::to_string(ci.integer(0)));
+  }
+  return out;
+}
+
 FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control) {
   FeatureSpec f;
   f.key = n.key();
@@ -270,14 +281,7 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
   if (f.kind == "file") {
     keys.insert({"file", "columns", "skip_rows", "per", "resample", "delays", "transform"});
     f.file = path(n.at("file"));
-    if (n.has("columns")) {
-      const Node c = n.at("columns");
-      if (!c.raw().is_array() || c.size() == 0) c.fail("expected a non-empty array of column names or indices, got " + c.shown());
-      for (std::size_t i = 0; i < c.size(); ++i) {
-        const Node ci = c.at(i);
-        f.columns.push_back(ci.raw().is_string() ? ci.str() : std::to_string(ci.integer(0)));
-      }
-    }
+    if (n.has("columns")) f.columns = column_list(n.at("columns"));
     f.skip_rows = n.integer("skip_rows", 0, 0);
     f.per = n.choice("per", "row", {"row", "word"});
     f.delays = n.boolean("delays", f.per == "word");
@@ -378,12 +382,18 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
     if (files.raw().is_array() && files.size() == 0) files.fail("no files");
     const std::vector<std::string> list = files.strings();
     for (std::size_t i = 0; i < list.size(); ++i) {
-      for (const fs::path& p : path.glob(files.raw().is_array() ? files.at(i) : files)) s.response_files.push_back(p);
+      for (const fs::path& p : path.glob(files.raw().is_array() ? files.at(i) : files)) {
+        const auto same = [&](const fs::path& q) { return fs::weakly_canonical(q) == fs::weakly_canonical(p); };
+        if (std::any_of(s.response_files.begin(), s.response_files.end(), same)) {
+          (files.raw().is_array() ? files.at(i) : files).fail(p.string() + " is listed twice (a subject counted twice would weigh double and sit in its own ceiling)");
+        }
+        s.response_files.push_back(p);
+      }
     }
   } else if (s.rows_kind != "table") {
     resp.fail("needs \"files\" (only a \"table\" benchmark reads its responses from the rows table)");
   }
-  s.response_columns = resp.strings("columns");
+  if (resp.has("columns")) s.response_columns = column_list(resp.at("columns"));
   if (s.rows_kind == "table" && s.response_files.empty() && s.response_columns.empty()) {
     resp.fail("needs \"columns\": the response columns of the rows table");
   }
@@ -426,7 +436,11 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
     top.at("split").at("kind").fail("'" + s.split_kind + "' needs \"groups\"");
   }
   if (top.has("delays")) {
-    for (long d : top.at("delays").integers(0)) s.delays.push_back(static_cast<int>(d));
+    const Node d = top.at("delays");
+    for (long v : d.integers(0)) {
+      if (v > 1000000) d.fail("a delay of " + std::to_string(v) + " rows is not a delay");
+      s.delays.push_back(static_cast<int>(v));
+    }
   }
 
   s.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
@@ -548,9 +562,8 @@ Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::ve
         all = std::move(picked);
       }
     }
-  } catch (const std::invalid_argument&) {
-    throw;
   } catch (const std::exception& e) {
+    if (std::string(e.what()).rfind(where.file() + ": ", 0) == 0) throw;  // names the benchmark file already
     where.fail(e.what());
   }
   if (skip_rows >= all.rows()) where.fail(p.string() + " has " + std::to_string(all.rows()) + " rows, skip_rows is " + std::to_string(skip_rows));
@@ -706,9 +719,8 @@ void read_rows(Loaded& L) {
           L.ends.push_back(on(static_cast<Eigen::Index>(r)) + du(static_cast<Eigen::Index>(r)));
         }
       }
-    } catch (const std::invalid_argument&) {
-      throw;
     } catch (const std::exception& e) {
+      if (std::string(e.what()).rfind(spec.file.string() + ": ", 0) == 0) throw;  // names the benchmark file already
       where("rows.words.file").fail(e.what());
     }
     if (L.words.empty()) where("rows.words.file").fail(spec.words_file.string() + ": no words");
@@ -784,8 +796,9 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       if ((per_file[i].array() <= 0.0).any()) {
         Eigen::Index r = 0, c = 0;
         per_file[i].minCoeff(&r, &c);
-        where("responses.transform").fail("log of a value <= 0: " + std::to_string(per_file[i](r, c)) + " at row " + std::to_string(r) +
-                                          ", column " + names[static_cast<std::size_t>(c)]);
+        where("responses.transform").fail("log of a value <= 0: " + std::to_string(per_file[i](r, c)) + " at row " +
+                                          std::to_string(r + spec.response_skip_rows) + ", column " + names[static_cast<std::size_t>(c)] +
+                                          (spec.response_files.empty() ? "" : " of subject " + L.subject_ids[i]));
       }
       per_file[i] = per_file[i].array().log().matrix();
     }
@@ -798,6 +811,13 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
 void check_timings(Loaded& L, Eigen::Index n) {
   const Spec& spec = L.spec;
   const auto where = [&L](const std::string& key) { return L.where(key); };
+  if (spec.rows_kind == "table" && static_cast<Eigen::Index>(L.table.rows.size()) != n) {
+    where("rows.file").fail(spec.rows_file.string() + " has " + std::to_string(L.table.rows.size()) + " rows but the responses have " +
+                            std::to_string(n) + " (one response row per table row)");
+  }
+  for (std::size_t k = 0; k < spec.delays.size(); ++k) {
+    if (spec.delays[k] >= n) where("delays[" + std::to_string(k) + "]").fail("a delay of " + std::to_string(spec.delays[k]) + " rows, but there are only " + std::to_string(n) + " rows");
+  }
   if (spec.rows_kind == "table" && !L.words.empty() && static_cast<Eigen::Index>(L.words.size()) != n) {
     where("rows.word").fail(std::to_string(L.words.size()) + " words but " + std::to_string(n) + " response rows");
   }
@@ -838,14 +858,14 @@ void read_groups(Loaded& L, Eigen::Index n) {
     }
     for (std::size_t r : L.order) {
       const double v = g(static_cast<Eigen::Index>(r));
-      if (v != std::floor(v)) where("groups.column").fail("value " + std::to_string(v) + " is not a whole number");
+      if (v != std::floor(v) || std::abs(v) > 1e9) where("groups.column").fail("value " + std::to_string(v) + " is not a whole number up to 1e9");
       L.groups.push_back(static_cast<int>(v));
     }
   } else if (spec.groups_kind == "file") {
     const Eigen::MatrixXd g = read_numeric(where("groups.file"), spec.groups_file, {}, 0, nullptr);
     if (g.size() != n) where("groups.file").fail(spec.groups_file.string() + " has " + std::to_string(g.size()) + " values for " + std::to_string(n) + " rows");
     for (Eigen::Index i = 0; i < g.size(); ++i) {
-      if (!std::isfinite(g(i)) || g(i) != std::floor(g(i))) where("groups.file").fail(spec.groups_file.string() + ": value " + std::to_string(g(i)) + " at row " + std::to_string(i) + " is not a whole number");
+      if (!std::isfinite(g(i)) || g(i) != std::floor(g(i)) || std::abs(g(i)) > 1e9) where("groups.file").fail(spec.groups_file.string() + ": value " + std::to_string(g(i)) + " at row " + std::to_string(i) + " is not a whole number up to 1e9");
       L.groups.push_back(static_cast<int>(g(i)));
     }
   } else if (spec.groups_kind == "every") {
@@ -956,18 +976,41 @@ void set_ceiling(Loaded& L, const std::vector<Eigen::MatrixXd>& per_subject, con
     b.ceiling = detail::leaderboard::median(c);
     b.ceiling_note = "leave-one-subject-out ISC per target on each test fold, mean over folds, corrected to one subject (sqrt(rho_1), r units); benchmark ceiling = median over targets";
   } else if (spec.ceiling == "repeats") {
-    const SplitHalfReliability rel = split_half_reliability(repeats);
+    // Per test fold, as the score is (a per-fold r, averaged over folds): the split-half
+    // reliability of the fold's rows, Spearman-Brown corrected to all repeats, its square root.
+    Eigen::VectorXd per_target = Eigen::VectorXd::Zero(t);
+    for (const Fold& fold : b.folds) {
+      std::vector<Eigen::MatrixXd> rows(repeats.size(), Eigen::MatrixXd(static_cast<Eigen::Index>(fold.test.size()), t));
+      for (std::size_t r = 0; r < repeats.size(); ++r) {
+        for (std::size_t i = 0; i < fold.test.size(); ++i) rows[r].row(static_cast<Eigen::Index>(i)) = repeats[r].row(static_cast<Eigen::Index>(fold.test[i]));
+      }
+      const SplitHalfReliability rel = split_half_reliability(rows);
+      per_target += rel.reliability.cwiseMax(0.0).cwiseSqrt() / static_cast<double>(b.folds.size());
+    }
     std::vector<double> c;
     for (Eigen::Index j = 0; j < t; ++j) {
-      const double v = std::sqrt(std::max(0.0, rel.reliability(j)));
-      b.region_ceiling[names[static_cast<std::size_t>(j)]] = v;
-      c.push_back(v);
+      b.region_ceiling[names[static_cast<std::size_t>(j)]] = per_target(j);
+      c.push_back(per_target(j));
     }
     b.ceiling = detail::leaderboard::median(c);
-    b.ceiling_note = "split-half reliability of the mean of " + std::to_string(repeats.size()) +
-                     " repeats (even vs odd), Spearman-Brown corrected, sqrt (r units); benchmark ceiling = median over targets";
+    b.ceiling_note = "split-half reliability (even vs odd repeats) of the mean of " + std::to_string(repeats.size()) +
+                     " repeats on each test fold, Spearman-Brown corrected, sqrt, mean over folds (r units; with an odd number of repeats "
+                     "the factor 2 over-corrects slightly); benchmark ceiling = median over targets";
   } else {
     b.ceiling_note = spec.ceiling_note.empty() ? "none (the benchmark file gives none)" : spec.ceiling_note;
+  }
+}
+
+// Runs `f`; an error that does not name the benchmark file yet (a reader's, a library
+// function's) is reported as "FILE: KEY: message".
+template <class F>
+auto under(const Loaded& L, const std::string& key, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    const std::string m = e.what();
+    if (m.rfind(*L.file_name + ": ", 0) == 0) throw;
+    L.where(key).fail(m);
   }
 }
 
@@ -976,15 +1019,16 @@ Loaded load(const Spec& spec, std::ostream* log) {
   L.spec = spec;
   L.file_name = std::make_shared<const std::string>(spec.file.string());
   L.benchmark.name = spec.name;
-  read_rows(L);
+  under(L, "rows", [&] { read_rows(L); });
   std::vector<std::string> names;
-  std::vector<Eigen::MatrixXd> per_file = read_responses(L, names, log);
+  std::vector<Eigen::MatrixXd> per_file = under(L, "responses", [&] { return read_responses(L, names, log); });
   const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
-  check_timings(L, n);
-  read_groups(L, n);
-  const std::vector<Eigen::MatrixXd> repeats = assemble_responses(L, per_file, names);
-  set_split(L);
-  set_ceiling(L, per_file, repeats);
+  under(L, "rows", [&] { check_timings(L, n); });
+  under(L, "groups", [&] { read_groups(L, n); });
+  const std::vector<Eigen::MatrixXd> repeats = under(L, "responses", [&] { return assemble_responses(L, per_file, names); });
+  under(L, "split", [&] { set_split(L); });
+  under(L, "ceiling", [&] { set_ceiling(L, per_file, repeats); });
+  under(L, "responses", [&] { validate_benchmark(L.benchmark); });
   Benchmark& b = L.benchmark;
   std::ostringstream d;
   d << (spec.description.empty() ? spec.name : spec.description) << " (benchmark file " << spec.file.filename().string() << "): "
@@ -995,7 +1039,9 @@ Loaded load(const Spec& spec, std::ostream* log) {
   b.description = d.str();
 
   // The LM's stimulus: the TextGrid itself, else one line per group (or one line) of the words.
-  if (spec.rows_kind != "volumes" || !L.lm_textgrid) L.lm_segments = (spec.rows_kind == "lines" || !L.groups.empty()) ? "lines" : "none";
+  // Volumes are one continuous run ("none"); a table's words break lines at group changes.
+  if (spec.unit == "sentence") L.lm_segments = "lines";
+  else if (spec.rows_kind == "table" && !L.groups.empty()) L.lm_segments = "lines";
   return L;
 }
 
@@ -1003,15 +1049,15 @@ Loaded load(const Spec& spec, std::ostream* log) {
 
 // The rows of a benchmark from per-word values (`counts`: summed per volume, else Lanczos), FIR
 // delays included, or per-row values with delays when asked.
-Eigen::MatrixXd word_design(const Loaded& L, const Eigen::MatrixXd& w, bool counts) {
+Eigen::MatrixXd word_design(const Loaded& L, const Eigen::MatrixXd& w, bool counts, bool delays = true) {
   const Spec& s = L.spec;
   if (s.rows_kind == "volumes") {
     const Eigen::MatrixXd v = counts ? boxcar_per_volume(L.onsets, w, L.grid).sum
                                      : lanczos_resample(event_midpoints(L.onsets, L.ends), w, L.grid);
-    const Eigen::MatrixXd delayed = s.delays.empty() ? v : fir_delays(v, s.delays);
+    const Eigen::MatrixXd delayed = s.delays.empty() || !delays ? v : fir_delays(v, s.delays);
     return delayed.bottomRows(L.rows());
   }
-  if (s.delays.empty()) return w;
+  if (s.delays.empty() || !delays) return w;
   return L.groups.empty() ? fir_delays(w, s.delays) : fir_delays(w, s.delays, runs_of_labels(L.groups));
 }
 
@@ -1023,21 +1069,25 @@ Eigen::MatrixXd row_delays(const Loaded& L, const Eigen::MatrixXd& x) {
 Eigen::MatrixXd apply_transform(const Node& where, const std::string& t, Eigen::MatrixXd x) {
   if (t == "log" || t == "log1p") {
     const double shift = t == "log1p" ? 1.0 : 0.0;
-    if (((x.array() + shift) <= 0.0).any()) where.fail("transform '" + t + "' of a value <= " + (t == "log" ? "0" : "-1"));
+    if (((x.array() + shift) <= 0.0).any()) {
+      Eigen::Index r = 0, c = 0;
+      const double v = x.minCoeff(&r, &c);
+      where.fail("transform '" + t + "' of " + std::to_string(v) + " (row " + std::to_string(r) + ", column " + std::to_string(c) + ")");
+    }
     x = x.unaryExpr([shift](double v) { return std::log(v + shift); });  // libm's log, element by element
   }
   return x;
 }
 
 // One control or file method on the benchmark's rows. `done`: earlier controls (for joins).
-Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
+Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
   auto file = std::make_shared<const std::string>(L.spec.file.string());
   const json empty = json::object();
   const Node where(empty, f.key, file);
   const Eigen::Index n = L.rows();
   const bool word_kind = f.kind == "word_rate" || f.kind == "word_length" || f.kind == "word_frequency";
   if (word_kind && L.words.empty()) where.fail("'" + f.kind + "' needs words (rows.words, or rows.word of a table)");
-  if (word_kind && L.spec.rows_kind == "lines") where.fail("'" + f.kind + "' is per word; this benchmark's rows are lines");
+  if (word_kind && L.spec.unit == "sentence") where.fail("'" + f.kind + "' is per word; this benchmark's rows are sentences");
   Eigen::MatrixXd x;
   if (f.kind == "word_rate") {
     x = word_design(L, Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(L.words.size()), 1), true);
@@ -1056,6 +1106,11 @@ Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std:
       w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(key.size());
     }
     x = word_design(L, w, f.resample == "sum");
+  } else if ((f.kind == "oasm" || f.kind == "position_one_hot") && n > 5000) {
+    where.fail("'" + f.kind + "' has up to one column per row: " + std::to_string(n) + " rows would be an " + std::to_string(n) + " x " +
+               std::to_string(n) + " matrix (limit 5000 rows)");
+  } else if (f.kind == "position_one_hot" && L.groups.empty()) {
+    where.fail("'position_one_hot' needs \"groups\" (without them every row has its own position)");
   } else if (f.kind == "position" || f.kind == "position_one_hot") {
     const std::vector<int> pos = position_in_group(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups);
     if (f.kind == "position_one_hot") {
@@ -1082,10 +1137,15 @@ Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std:
       where.fail(f.file.string() + " has " + std::to_string(m.rows()) + " rows" + (f.skip_rows ? " after skip_rows" : "") + ", the benchmark " +
                  std::to_string(expected) + (f.per == "word" ? " words" : " rows"));
     }
-    x = f.per == "word" ? word_design(L, m, f.resample == "sum") : (f.delays ? row_delays(L, m) : m);
+    x = f.per == "word" ? word_design(L, m, f.resample == "sum", f.delays) : (f.delays ? row_delays(L, m) : m);
   }
   if (x.rows() != n) where.fail("has " + std::to_string(x.rows()) + " rows, the benchmark " + std::to_string(n));
   return x;
+}
+
+// build_feature, with every error naming the file and the feature's key.
+Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
+  return under(L, f.key, [&] { return build_feature(L, f, done); });
 }
 
 // Writes the words as text (one line per group, or per line) for the extract pipeline.
@@ -1097,7 +1157,7 @@ fs::path write_words(const Loaded& L, const fs::path& dir) {
       throw std::invalid_argument(L.spec.file.string() + ": word " + std::to_string(i) + " ('" + L.words[i] + "') contains whitespace");
     }
     if (i > 0) {
-      const bool new_line = L.spec.unit == "sentence" || (!L.groups.empty() && L.groups[i] != L.groups[i - 1]);
+      const bool new_line = L.lm_segments == "lines" && (L.spec.unit == "sentence" || L.groups[i] != L.groups[i - 1]);
       text << (new_line ? '\n' : ' ');
     }
     text << L.words[i];
@@ -1106,6 +1166,42 @@ fs::path write_words(const Loaded& L, const fs::path& dir) {
   const fs::path p = dir / (L.spec.name + "_stimulus.txt");
   std::ofstream(p) << text.str();
   return p;
+}
+
+// A language model needs words: timed words, a table's word column, or lines.
+void require_lm_words(const Loaded& L, const FeatureSpec& f) {
+  if (L.words.empty()) L.where(f.key).fail("a language model needs words (rows.words, rows.word of a table, or lines)");
+}
+
+// The methods of one language-model entry: per variant, the extract (cached), checked against the
+// benchmark's words (or sentences), then the leaderboard's LM methods on the benchmark's rows.
+void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& ctx, BuiltBenchmark& out) {
+  const Spec& spec = L.spec;
+  require_lm_words(L, f);
+  const bool word_level = spec.unit == "word";
+  const bool attributions = word_level && (f.attributions == "requested" ? (ctx.wants("attributions") || ctx.wants_named_attributions())
+                                                                          : f.attributions == "named" && ctx.wants_named_attributions());
+  const std::string stimulus = L.lm_textgrid ? spec.words_file.string() : write_words(L, ctx.cache()).string();
+  const std::vector<std::string>& variants = f.variants.empty() ? ctx.request().models : f.variants;
+  for (const std::string& v : variants) {
+    const LmFeatures feats = ctx.extract(v, stimulus, word_level, L.lm_segments, attributions, f.model, f.tokenizer);
+    const auto read = static_cast<std::size_t>(word_level ? feats.words.size() : feats.read("segment_activations_" + feats.layer_names.front()).rows());
+    if (read != L.words.size()) {
+      L.where(f.key).fail("the language model read " + std::to_string(read) + (word_level ? " words" : " sentences") + ", the benchmark has " +
+                          std::to_string(L.words.size()));
+    }
+    for (const std::string& layer : f.layers) {
+      if (std::find(feats.layer_names.begin(), feats.layer_names.end(), layer) == feats.layer_names.end()) {
+        std::string known;
+        for (const std::string& k : feats.layer_names) known += (known.empty() ? "" : ", ") + k;
+        L.where(f.key + ".layers").fail("the model has no layer '" + layer + "' (layers: " + known + ")");
+      }
+    }
+    const std::string label = f.name == "lm" ? v : f.name + ":" + v;
+    ctx.lm_methods(feats, label, word_level, attributions,
+                   [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, w, counts); }, out.benchmark.baseline,
+                   out.methods, f.layers);
+  }
 }
 
 BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
@@ -1127,35 +1223,9 @@ BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
   }
   for (const FeatureSpec& f : spec.methods) {
     if (f.kind == "language_model") {
-      if (!ctx.wants_lm()) continue;
-      if (L.words.empty()) throw std::invalid_argument(spec.file.string() + ": " + f.key + ": a language model needs words (rows.words, rows.word, or lines)");
-      const bool word_level = spec.unit == "word";
-      const bool attributions = word_level && (f.attributions == "requested" ? (ctx.wants("attributions") || ctx.wants_named_attributions())
-                                                                              : f.attributions == "named" && ctx.wants_named_attributions());
-      const std::string stimulus = L.lm_textgrid ? spec.words_file.string() : write_words(L, ctx.cache()).string();
-      const std::vector<std::string>& variants = f.variants.empty() ? ctx.request().models : f.variants;
-      for (const std::string& v : variants) {
-        const LmFeatures feats = ctx.extract(v, stimulus, word_level, L.lm_segments, attributions, f.model, f.tokenizer);
-        const std::size_t expected = L.words.size();
-        if ((word_level && feats.words.size() != expected)) {
-          throw std::runtime_error(spec.file.string() + ": " + f.key + ": the language model read " + std::to_string(feats.words.size()) +
-                                   " words, the benchmark has " + std::to_string(expected));
-        }
-        for (const std::string& layer : f.layers) {
-          if (std::find(feats.layer_names.begin(), feats.layer_names.end(), layer) == feats.layer_names.end()) {
-            std::string known;
-            for (const std::string& k : feats.layer_names) known += (known.empty() ? "" : ", ") + k;
-            throw std::invalid_argument(spec.file.string() + ": " + f.key + ".layers: the model has no layer '" + layer + "' (layers: " + known + ")");
-          }
-        }
-        const std::string label = f.name == "lm" ? v : f.name + ":" + v;
-        ctx.lm_methods(feats, label, word_level, attributions,
-                       [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, w, counts); }, out.benchmark.baseline,
-                       out.methods, f.layers);
-      }
+      if (ctx.wants_lm()) under(L, f.key, [&] { add_lm_methods(L, f, ctx, out); });
     } else {
-      Method m{"user/" + f.name, "user", "user", -1, feature_matrix(L, f, done)};
-      out.methods.push_back(std::move(m));
+      out.methods.push_back({"user/" + f.name, "user", "user", -1, feature_matrix(L, f, done)});
     }
   }
   validate_benchmark(out.benchmark);
@@ -1211,6 +1281,7 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   }
   for (const FeatureSpec& f : spec.methods) {
     if (f.kind == "language_model") {
+      require_lm_words(L, f);
       o << "  method      " << f.name << ": language model " << (f.model.empty() ? "(the leaderboard's model)" : f.model.string())
         << " on " << L.words.size() << (spec.unit == "sentence" ? " sentences" : " words") << " (extracted by neuroscore leaderboard)\n";
     } else {
