@@ -1,6 +1,6 @@
 // NIfTI-1 and NIfTI-2 images (.nii, and .nii.gz through zlib): a checked reader, a 4D run as a
 // time x voxels matrix under a brain mask, and a writer of 3D maps with the input's geometry.
-// Entry points: read_nifti, parse_nifti, nifti_timeseries, write_nifti_map, gunzip.
+// Entry points: read_nifti, parse_nifti, nifti_timeseries, write_nifti_volumes, write_nifti_map, gunzip.
 #pragma once
 
 #include <zlib.h>
@@ -285,31 +285,34 @@ inline NiftiTimeseries nifti_timeseries(const NiftiImage& image, const NiftiImag
   return out;
 }
 
-// Writes a 3D float32 NIfTI-1 map on the grid of `geometry` (dims, pixdim, qform, sform and units
-// copied, so viewers overlay it on the input): `values[k]` at voxel `voxels[k]`, `fill` elsewhere.
-// A path ending in ".gz" is gzip-compressed. Errors: sizes that disagree, a voxel off the grid, a
-// grid too large for NIfTI-1 (a dimension over 32767), an unwritable path.
-inline void write_nifti_map(const std::filesystem::path& path, const NiftiImage& geometry, const std::vector<std::int64_t>& voxels,
-                            const Eigen::Ref<const Eigen::VectorXd>& values, double fill = 0.0) {
+// Writes float32 NIfTI-1 volumes on the grid of `geometry` (dims, pixdim, qform, sform and units
+// copied, so viewers overlay them on the input): row k of `values` (one column per volume) at
+// voxel `voxels[k]`, `fill` elsewhere; one column gives a 3D map. A path ending in ".gz" is
+// gzip-compressed. Errors: sizes that disagree, a voxel off the grid, a grid too large for NIfTI-1
+// (a dimension over 32767), an unwritable path.
+inline void write_nifti_volumes(const std::filesystem::path& path, const NiftiImage& geometry, const std::vector<std::int64_t>& voxels,
+                                const Eigen::Ref<const Eigen::MatrixXd>& values, double fill = 0.0) {
   using detail::nifti::put;
-  if (static_cast<Eigen::Index>(voxels.size()) != values.size()) {
-    throw std::invalid_argument("write_nifti_map: " + std::to_string(voxels.size()) + " voxels, " + std::to_string(values.size()) + " values");
+  if (static_cast<Eigen::Index>(voxels.size()) != values.rows() || values.cols() < 1) {
+    throw std::invalid_argument("write_nifti_volumes: " + std::to_string(voxels.size()) + " voxels, values " + std::to_string(values.rows()) +
+                                " x " + std::to_string(values.cols()));
   }
-  const std::int64_t nx = geometry.dim(0), ny = geometry.dim(1), nz = geometry.dim(2), nv = nx * ny * nz;
-  for (std::int64_t d : {nx, ny, nz}) {
-    if (d > 32767) throw std::invalid_argument("write_nifti_map: dimension " + std::to_string(d) + " does not fit NIfTI-1");
+  const std::int64_t nx = geometry.dim(0), ny = geometry.dim(1), nz = geometry.dim(2), nv = nx * ny * nz, nt = values.cols();
+  for (std::int64_t d : {nx, ny, nz, nt}) {
+    if (d > 32767) throw std::invalid_argument("write_nifti_volumes: dimension " + std::to_string(d) + " does not fit NIfTI-1");
   }
-  std::string bytes(352 + static_cast<std::size_t>(nv) * 4, '\0');
+  std::string bytes(352 + static_cast<std::size_t>(nv * nt) * 4, '\0');
   put<std::int32_t>(bytes, 0, 348);
-  const std::int16_t dim[8] = {3, static_cast<std::int16_t>(nx), static_cast<std::int16_t>(ny), static_cast<std::int16_t>(nz), 1, 1, 1, 1};
+  const std::int16_t dim[8] = {static_cast<std::int16_t>(nt > 1 ? 4 : 3), static_cast<std::int16_t>(nx), static_cast<std::int16_t>(ny),
+                               static_cast<std::int16_t>(nz), static_cast<std::int16_t>(nt), 1, 1, 1};
   for (std::size_t i = 0; i < 8; ++i) put<std::int16_t>(bytes, 40 + 2 * i, dim[i]);
   put<std::int16_t>(bytes, 70, 16);
   put<std::int16_t>(bytes, 72, 32);
   put<float>(bytes, 76, geometry.pixdim[0] == -1.0 ? -1.0f : 1.0f);  // qfac
-  for (std::size_t i = 1; i <= 3; ++i) put<float>(bytes, 76 + 4 * i, static_cast<float>(geometry.pixdim[i]));
+  for (std::size_t i = 1; i <= (nt > 1 ? 4u : 3u); ++i) put<float>(bytes, 76 + 4 * i, static_cast<float>(geometry.pixdim[i]));
   put<float>(bytes, 108, 352.0f);
   put<float>(bytes, 112, 1.0f);
-  bytes[123] = static_cast<char>(geometry.xyzt_units & 0x07);  // spatial units only: a map has no time axis
+  bytes[123] = static_cast<char>(nt > 1 ? geometry.xyzt_units : (geometry.xyzt_units & 0x07));  // a map has no time axis
   put<std::int16_t>(bytes, 252, static_cast<std::int16_t>(geometry.qform_code));
   put<std::int16_t>(bytes, 254, static_cast<std::int16_t>(geometry.sform_code));
   for (std::size_t i = 0; i < 3; ++i) {
@@ -318,28 +321,36 @@ inline void write_nifti_map(const std::filesystem::path& path, const NiftiImage&
     for (std::size_t j = 0; j < 4; ++j) put<float>(bytes, 280 + 16 * i + 4 * j, static_cast<float>(geometry.srow[i][j]));
   }
   std::memcpy(&bytes[344], "n+1\0", 4);
-  std::vector<float> map(static_cast<std::size_t>(nv), static_cast<float>(fill));
+  std::vector<float> out(static_cast<std::size_t>(nv * nt), static_cast<float>(fill));
   for (std::size_t k = 0; k < voxels.size(); ++k) {
-    if (voxels[k] < 0 || voxels[k] >= nv) throw std::invalid_argument("write_nifti_map: voxel " + std::to_string(voxels[k]) + " is off the grid");
-    map[static_cast<std::size_t>(voxels[k])] = static_cast<float>(values(static_cast<Eigen::Index>(k)));
+    if (voxels[k] < 0 || voxels[k] >= nv) throw std::invalid_argument("write_nifti_volumes: voxel " + std::to_string(voxels[k]) + " is off the grid");
+    for (std::int64_t t = 0; t < nt; ++t) {
+      out[static_cast<std::size_t>(t * nv + voxels[k])] = static_cast<float>(values(static_cast<Eigen::Index>(k), t));
+    }
   }
-  std::memcpy(&bytes[352], map.data(), map.size() * 4);
+  std::memcpy(&bytes[352], out.data(), out.size() * 4);
   const std::string name = path.string();
   if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
     z_stream z{};
     if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error(name + ": zlib deflateInit2 failed");
-    std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
+    std::string packed(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
     z.next_in = reinterpret_cast<Bytef*>(bytes.data());
     z.avail_in = static_cast<uInt>(bytes.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
+    z.next_out = reinterpret_cast<Bytef*>(packed.data());
+    z.avail_out = static_cast<uInt>(packed.size());
     const int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
+    packed.resize(z.total_out);
     deflateEnd(&z);
     if (rc != Z_STREAM_END) throw std::runtime_error(name + ": zlib deflate failed");
-    bytes = std::move(out);
+    bytes = std::move(packed);
   }
   detail::write_file_bytes(path, bytes);
+}
+
+// A 3D map: write_nifti_volumes with one value per voxel.
+inline void write_nifti_map(const std::filesystem::path& path, const NiftiImage& geometry, const std::vector<std::int64_t>& voxels,
+                            const Eigen::Ref<const Eigen::VectorXd>& values, double fill = 0.0) {
+  write_nifti_volumes(path, geometry, voxels, Eigen::MatrixXd(values), fill);
 }
 
 }  // namespace neuroscore::io

@@ -118,6 +118,20 @@ TEST(Nifti, WrittenMapsReadBackHereAndInNibabel) {
   EXPECT_EQ(slurp(out), want.str());
 }
 
+TEST(Nifti, A4dRunRoundTripsUnderItsMask) {
+  const NiftiImage run = read_nifti(kGolden / "n2_float64.nii");
+  const NiftiImage mask = read_nifti(kGolden / "mask.nii");
+  const NiftiTimeseries ts = nifti_timeseries(run, &mask);
+  const fs::path file = testing::scratch_dir("nifti_4d") / "run.nii.gz";
+  write_nifti_volumes(file, ts.geometry, ts.voxels, ts.data.transpose());
+  const NiftiImage back = read_nifti(file);
+  ASSERT_EQ(back.dims, (std::vector<std::int64_t>{4, 3, 2, 5}));
+  const NiftiTimeseries again = nifti_timeseries(back, &mask);
+  EXPECT_EQ(again.voxels, ts.voxels);
+  EXPECT_TRUE(again.data == ts.data);  // the values (whole numbers + 0.25) are exact in float32
+  EXPECT_EQ(back.pixdim[4], run.pixdim[4]);
+}
+
 // A copy of a golden file with `count` bytes at `offset` replaced.
 std::string patched(const std::string& bytes, std::size_t offset, const std::string& with) {
   std::string out = bytes;
