@@ -211,7 +211,7 @@ int leaderboard_command(const std::vector<std::string>& args) {
 
 int score_command(std::vector<std::string> args) {
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "--features" || args[i] == "--responses" || args[i] == "--groups" || args[i] == "--out") {
+    if (args[i] == "--features" || args[i] == "--responses" || args[i] == "--groups" || args[i] == "--out" || args[i] == "--mask") {
       args[i + 1] = user_path(args[i + 1]).string();
     }
   }

@@ -23,6 +23,7 @@
 #include "benchmarks/leaderboard.hpp"
 #include "neuroscore/align.hpp"
 #include "neuroscore/bootstrap.hpp"
+#include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/null.hpp"
@@ -44,7 +45,9 @@ space separated; one optional header line).
 
 options:
   --features F       samples x features (required)
-  --responses Y      samples x targets (required)
+  --responses Y      samples x targets (required); or a 4D NIfTI run (.nii, .nii.gz): volumes x
+                     voxels, the voxels under --mask (default: every voxel not constant over time)
+  --mask M           3D NIfTI brain mask on the run's grid (non-zero = kept); NIfTI responses only
   --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV,
                      and the inner CV that picks alpha holds out whole groups too
   --contiguous K     contiguous K-fold CV (default: 5 folds)
@@ -56,7 +59,9 @@ options:
   --block L          block length in samples for the null and the bootstrap (default 20)
   --bootstrap B      bootstrap resamples (default 1000; 0 = no CIs)
   --seed S           seed of the null and the bootstrap (default 0)
-  --out FILE         also write the per-target table as CSV
+  --out FILE         also write the per-target table as CSV; with NIfTI responses also the maps
+                     FILE_r.nii.gz (and FILE_p_fwe.nii.gz with --null) on the run's grid, with its
+                     affine (FILE without .csv; voxels outside the mask are NaN)
 
 examples:
   bazel run --config=opt //benchmarks:neuroscore -- score --features X.npy --responses Y.npy --contiguous 5 --gap 4 --delays 1,2,3,4
@@ -65,7 +70,7 @@ examples:
 }
 
 struct ScoreRequest {
-  std::string features, responses, groups, out;
+  std::string features, responses, groups, out, mask;
   std::size_t contiguous = 5;
   std::optional<std::size_t> gap;  // unset: the largest delay (0 without delays)
   std::vector<int> delays;
@@ -81,6 +86,9 @@ struct ScoreResult {
   Eigen::VectorXd r, p, p_fwe, q_fdr, ci_low, ci_high;
   std::size_t folds = 0, gap = 0;
   Eigen::Index samples = 0, features = 0;
+  // NIfTI responses: the voxel of each target and the run's grid (for the score maps).
+  std::vector<std::int64_t> voxels;
+  io::NiftiImage geometry;
 };
 
 // The purge gap a request uses: --gap when given, else the largest FIR delay (a delayed feature
@@ -125,6 +133,31 @@ inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   return io::parse_text_matrix(text, path);
 }
 
+inline bool is_nifti(const std::string& path) {
+  const auto ends = [&](const std::string& e) { return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0; };
+  return ends(".nii") || ends(".nii.gz");
+}
+
+// The response matrix: a 4D NIfTI run under the mask (the voxels and grid go to `out`), or a
+// matrix file.
+inline Eigen::MatrixXd read_responses(const ScoreRequest& req, ScoreResult& out) {
+  if (!is_nifti(req.responses)) {
+    if (!req.mask.empty()) throw std::invalid_argument("--mask " + req.mask + ": a mask needs NIfTI --responses (.nii, .nii.gz)");
+    return read_matrix(req.responses, "--responses");
+  }
+  if (!std::filesystem::is_regular_file(req.responses)) throw std::runtime_error("--responses " + req.responses + ": file not found");
+  const io::NiftiImage run = io::read_nifti(req.responses);
+  io::NiftiImage mask;
+  if (!req.mask.empty()) {
+    if (!std::filesystem::is_regular_file(req.mask)) throw std::runtime_error("--mask " + req.mask + ": file not found");
+    mask = io::read_nifti(req.mask);
+  }
+  io::NiftiTimeseries ts = io::nifti_timeseries(run, req.mask.empty() ? nullptr : &mask, req.responses, req.mask);
+  out.voxels = std::move(ts.voxels);
+  out.geometry = std::move(ts.geometry);
+  return std::move(ts.data);
+}
+
 }  // namespace detail::score_cmd
 
 inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool* help) {
@@ -150,6 +183,7 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
     else if (flag == "--bootstrap") r.resamples = count(flag, v);
     else if (flag == "--seed") r.seed = count(flag, v);
     else if (flag == "--out") r.out = v;
+    else if (flag == "--mask") r.mask = v;
     else if (flag == "--delays") {
       std::string cur;
       for (std::size_t k = 0; k <= v.size(); ++k) {
@@ -173,7 +207,8 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
 
 inline ScoreResult run_score(const ScoreRequest& req) {
   Eigen::MatrixXd x = detail::score_cmd::read_matrix(req.features, "--features");
-  const Eigen::MatrixXd y = detail::score_cmd::read_matrix(req.responses, "--responses");
+  ScoreResult out;
+  const Eigen::MatrixXd y = detail::score_cmd::read_responses(req, out);
   if (x.rows() != y.rows()) {
     throw std::invalid_argument("--features has " + std::to_string(x.rows()) + " rows but --responses has " +
                                 std::to_string(y.rows()));
@@ -215,7 +250,6 @@ inline ScoreResult run_score(const ScoreRequest& req) {
   b.ridge.standardize = true;
   validate_benchmark(b);
   const RidgeCvResult fit = cross_validated_ridge(x, y, b.folds, b.ridge);
-  ScoreResult out;
   out.samples = y.rows();
   out.features = x.cols();
   out.folds = b.folds.size();
@@ -263,6 +297,12 @@ inline ScoreResult run_score(const ScoreRequest& req) {
   return out;
 }
 
+// FILE.csv -> FILE + suffix (the score maps beside the table).
+inline std::string beside(const std::string& csv, const std::string& suffix) {
+  const std::string stem = csv.size() > 4 && csv.compare(csv.size() - 4, 4, ".csv") == 0 ? csv.substr(0, csv.size() - 4) : csv;
+  return stem + suffix;
+}
+
 inline int score_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   bool help = false;
   const ScoreRequest req = parse_score_args(args, &help);
@@ -271,29 +311,53 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
     return 0;
   }
   const ScoreResult r = run_score(req);
+  const bool nifti = !r.voxels.empty();
   err << "score: fitted " << req.features << " -> " << req.responses << "\n";
-  out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << " targets, " << r.folds
-      << " folds, gap " << r.gap << "\n"
+  out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << (nifti ? " voxels" : " targets") << ", "
+      << r.folds << " folds, gap " << r.gap << "\n"
       << "r: mean over folds of the per-fold Pearson r; p, p_fwe (max statistic) and q_fdr (Benjamini-Hochberg) are "
-         "for that r, from the refit block-permutation null\n"
-      << std::left << std::setw(8) << "target" << std::right;
+         "for that r, from the refit block-permutation null\n";
+  // Many targets (a brain): the 20 best on the screen, every one in --out.
+  std::vector<Eigen::Index> shown(static_cast<std::size_t>(r.r.size()));
+  for (Eigen::Index j = 0; j < r.r.size(); ++j) shown[static_cast<std::size_t>(j)] = j;
+  constexpr std::size_t kShown = 20;
+  if (shown.size() > 50) {
+    std::partial_sort(shown.begin(), shown.begin() + kShown, shown.end(), [&](Eigen::Index a, Eigen::Index b) { return r.r(a) > r.r(b); });
+    shown.resize(kShown);
+    out << r.r.size() << " targets: the " << kShown << " with the largest r" << (req.out.empty() ? " (--out FILE writes all)" : "") << "\n";
+  }
+  out << std::left << std::setw(nifti ? 16 : 8) << (nifti ? "voxel x,y,z" : "target") << std::right;
   for (const char* h : {"r", "p", "p_fwe", "q_fdr", "ci_low", "ci_high"}) out << std::setw(10) << h;
   out << "\n" << std::fixed << std::setprecision(4);
-  std::ofstream csv;
-  if (!req.out.empty()) {
-    csv.open(req.out);
-    if (!csv) throw std::runtime_error(req.out + ": cannot write");
-    csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high\n" << std::setprecision(8);
-  }
-  for (Eigen::Index j = 0; j < r.r.size(); ++j) {
-    out << std::left << std::setw(8) << j << std::right;
+  const auto xyz = [&](Eigen::Index j) {
+    const std::int64_t v = r.voxels[static_cast<std::size_t>(j)], nx = r.geometry.dim(0), ny = r.geometry.dim(1);
+    return std::to_string(v % nx) + "," + std::to_string((v / nx) % ny) + "," + std::to_string(v / (nx * ny));
+  };
+  for (const Eigen::Index j : shown) {
+    out << std::left << std::setw(nifti ? 16 : 8) << (nifti ? xyz(j) : std::to_string(j)) << std::right;
     for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) out << std::setw(10) << (*v)(j);
     out << "\n";
-    if (csv) {
-      csv << j;
-      for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) csv << ',' << (*v)(j);
-      csv << "\n";
+  }
+  if (req.out.empty()) return 0;
+  std::ofstream csv(req.out);
+  if (!csv) throw std::runtime_error(req.out + ": cannot write");
+  csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high" << (nifti ? ",x,y,z" : "") << "\n" << std::setprecision(8);
+  for (Eigen::Index j = 0; j < r.r.size(); ++j) {
+    csv << j;
+    for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) csv << ',' << (*v)(j);
+    if (nifti) csv << ',' << xyz(j);
+    csv << "\n";
+  }
+  if (!csv) throw std::runtime_error(req.out + ": write failed");
+  if (nifti) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    io::write_nifti_map(beside(req.out, "_r.nii.gz"), r.geometry, r.voxels, r.r, nan);
+    out << "wrote " << req.out << " and " << beside(req.out, "_r.nii.gz");
+    if (req.permutations > 0) {
+      io::write_nifti_map(beside(req.out, "_p_fwe.nii.gz"), r.geometry, r.voxels, r.p_fwe, nan);
+      out << ", " << beside(req.out, "_p_fwe.nii.gz");
     }
+    out << " (the run's grid and affine)\n";
   }
   return 0;
 }

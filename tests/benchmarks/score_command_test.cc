@@ -4,13 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "neuroscore/align.hpp"
+#include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/null.hpp"
 #include "neuroscore/ridge.hpp"
@@ -173,4 +178,86 @@ TEST(ScoreCommand, RefitPIsCalibratedUnderTheNull) {
   EXPECT_LE(rejected, 22);
   EXPECT_NEAR(mean_p, 0.5, 0.07);
   std::printf("size at 0.05: %d / %d, mean p %.3f\n", rejected, sets, mean_p);
+}
+
+// A planted brain in NIfTI: a 6 x 5 x 4 grid, 240 volumes; the mask keeps the voxels with x < 3
+// (60). Inside the mask, the voxels with y < 2 carry 0.8 * feature 0 plus AR(1) noise (planted
+// r about 0.6), the rest noise only; outside the mask constant values (they must not be scored).
+// `score --mask` finds the planted voxels, leaves the rest near 0, and writes the r and p_fwe maps
+// on the run's grid with its affine, NaN outside the mask.
+TEST(ScoreCommand, NiftiRunUnderAMaskGivesScoreMaps) {
+  std::mt19937_64 rng(11);
+  const Eigen::Index volumes = 240;
+  const Eigen::MatrixXd x = normal(volumes, 3, rng);
+  ns::io::NiftiImage grid;
+  grid.dims = {6, 5, 4};
+  grid.pixdim = {1.0, 3.0, 3.0, 3.5, 2.0, 0, 0, 0};
+  grid.sform_code = 1;
+  grid.srow = {{{3.0, 0.0, 0.0, -9.0}, {0.0, 3.0, 0.0, -7.5}, {0.0, 0.0, 3.5, 4.0}}};
+  grid.xyzt_units = 10;  // mm and seconds
+  std::vector<std::int64_t> voxels;
+  for (std::int64_t v = 0; v < 120; ++v) voxels.push_back(v);
+  Eigen::MatrixXd run = ar1(volumes, 120, 0.3, rng).transpose();  // voxels x volumes
+  Eigen::MatrixXd mask_values = Eigen::MatrixXd::Zero(120, 1);
+  for (std::int64_t v = 0; v < 120; ++v) {
+    const std::int64_t vx = v % 6, vy = (v / 6) % 5;
+    if (vx < 3) mask_values(v, 0) = 1.0;
+    if (vx >= 3) run.row(v).setConstant(100.0);
+    else if (vy < 2) run.row(v) += 0.8 * x.col(0).transpose();
+  }
+  const fs::path dir = tmp_dir() / "nifti_score";
+  fs::create_directories(dir);
+  ns::io::write_nifti_volumes(dir / "run.nii.gz", grid, voxels, run);
+  ns::io::write_nifti_map(dir / "mask.nii", grid, voxels, mask_values.col(0));
+  ns::io::write_npy(dir / "x.npy", x);
+
+  std::ostringstream out, err;
+  const int rc = nb::score_main({"--features", (dir / "x.npy").string(), "--responses", (dir / "run.nii.gz").string(), "--mask",
+                                 (dir / "mask.nii").string(), "--null", "200", "--bootstrap", "0", "--out", (dir / "scores.csv").string()},
+                                out, err);
+  ASSERT_EQ(rc, 0);
+  EXPECT_NE(out.str().find("60 voxels"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("60 targets: the 20 with the largest r"), std::string::npos) << out.str();
+
+  const ns::io::NiftiImage r = ns::io::read_nifti(dir / "scores_r.nii.gz");
+  const ns::io::NiftiImage p = ns::io::read_nifti(dir / "scores_p_fwe.nii.gz");
+  ASSERT_EQ(r.dims, (std::vector<std::int64_t>{6, 5, 4}));
+  EXPECT_EQ(r.srow, grid.srow);
+  EXPECT_EQ(r.pixdim[3], 3.5);
+  int planted_found = 0, noise_found = 0;
+  for (std::int64_t v = 0; v < 120; ++v) {
+    const std::int64_t vx = v % 6, vy = (v / 6) % 5;
+    const double rv = r.data[static_cast<std::size_t>(v)], pv = p.data[static_cast<std::size_t>(v)];
+    if (vx >= 3) {
+      EXPECT_TRUE(std::isnan(rv) && std::isnan(pv)) << v;
+    } else if (vy < 2) {
+      EXPECT_GT(rv, 0.4) << v;
+      planted_found += pv <= 0.05;
+    } else {
+      EXPECT_LT(std::abs(rv), 0.25) << v;
+      noise_found += pv <= 0.05;
+    }
+  }
+  EXPECT_EQ(planted_found, 24);  // every planted voxel (3 x 2 x 4) survives the family-wise correction
+  EXPECT_LE(noise_found, 1);     // FWE 5% over 36 noise voxels: at most one false positive expected
+  const std::string csv = [&] {
+    std::ifstream in(dir / "scores.csv");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }();
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "target,r,p,p_fwe,q_fdr,ci_low,ci_high,x,y,z");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 61);
+}
+
+TEST(ScoreCommand, AMaskNeedsNiftiResponses) {
+  std::mt19937_64 rng(3);
+  nb::ScoreRequest r = request(normal(50, 2, rng), normal(50, 2, rng), "mask");
+  r.mask = "mask.nii";
+  try {
+    nb::run_score(r);
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--mask mask.nii: a mask needs NIfTI --responses"), std::string::npos) << e.what();
+  }
 }
