@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -25,6 +27,7 @@
 #include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/io/delimited.hpp"
+#include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/io/textgrid.hpp"
@@ -229,6 +232,7 @@ struct Spec {
   std::vector<std::string> skip = {"", "sp", "sil", "<sil>"};
   // responses
   std::vector<fs::path> response_files;
+  fs::path response_mask;  // NIfTI responses: the brain mask
   std::string responses_key;
   std::vector<std::string> response_columns, target_names;
   long response_skip_rows = 0;
@@ -376,7 +380,8 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
 
   const Node resp = top.at("responses");
   s.responses_key = resp.key();
-  resp.only({"files", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects"});
+  resp.only({"files", "mask", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects"});
+  if (resp.has("mask")) s.response_mask = path(resp.at("mask"));
   if (resp.has("files")) {
     const Node files = resp.at("files");
     if (files.raw().is_array() && files.size() == 0) files.fail("no files");
@@ -622,6 +627,8 @@ struct Loaded {
   io::Table table;  // table rows, sorted
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
+  std::vector<std::int64_t> voxels;  // NIfTI responses: the voxel of each target column
+  io::NiftiImage geometry;           // NIfTI responses: the runs' grid (data empty)
   bool lm_textgrid = false;        // the LM reads words_file itself
   std::string lm_segments = "none";
   std::shared_ptr<const std::string> file_name;
@@ -634,6 +641,36 @@ struct Loaded {
 
   Eigen::Index rows() const { return benchmark.responses.rows(); }
 };
+
+bool is_nifti(const fs::path& p) {
+  const std::string s = p.filename().string();
+  const auto ends = [&](const std::string& e) { return s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0; };
+  return ends(".nii") || ends(".nii.gz");
+}
+
+// One subject's 4D NIfTI run as volumes x voxels (responses.skip_rows volumes dropped), under
+// responses.mask or, without one, every voxel not constant over time. Every subject must give the
+// same voxels; the first sets L.voxels and L.geometry. Column names: "v<linear voxel index>".
+Eigen::MatrixXd read_nifti_run(Loaded& L, const Node& where, const fs::path& p, std::vector<std::string>* names) {
+  const Spec& spec = L.spec;
+  if (!spec.response_columns.empty()) where.fail("\"columns\" do not apply to NIfTI runs (use responses.mask)");
+  const io::NiftiImage run = io::read_nifti(p);
+  io::NiftiImage mask;
+  if (!spec.response_mask.empty()) mask = io::read_nifti(spec.response_mask);
+  io::NiftiTimeseries ts = io::nifti_timeseries(run, spec.response_mask.empty() ? nullptr : &mask, p.string(), spec.response_mask.string());
+  if (L.voxels.empty()) {
+    L.voxels = ts.voxels;
+    L.geometry = ts.geometry;
+  } else if (ts.voxels != L.voxels || ts.geometry.dims.at(0) != L.geometry.dims.at(0) || ts.geometry.dim(1) != L.geometry.dim(1) ||
+             ts.geometry.dim(2) != L.geometry.dim(2)) {
+    where.fail(p.string() + ": its grid or kept voxels differ from the first run's (" + std::to_string(ts.voxels.size()) + " vs " +
+               std::to_string(L.voxels.size()) + " voxels); give responses.mask so every subject has the same voxels");
+  }
+  names->clear();
+  for (std::int64_t v : ts.voxels) names->push_back("v" + std::to_string(v));
+  if (spec.response_skip_rows >= ts.data.rows()) where.fail(p.string() + " has " + std::to_string(ts.data.rows()) + " volumes, skip_rows is " + std::to_string(spec.response_skip_rows));
+  return ts.data.bottomRows(ts.data.rows() - spec.response_skip_rows);
+}
 
 // What one row is: the rows table (sorted), the lines, or the timed words.
 void read_rows(Loaded& L) {
@@ -739,7 +776,8 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       const std::string key = spec.response_files.size() > 1 ? "responses.files[" + std::to_string(i) + "]" : "responses.files";
       const fs::path& p = spec.response_files[i];
       std::vector<std::string> cols;
-      Eigen::MatrixXd y = read_numeric(where(key), p, spec.response_columns, spec.response_skip_rows, &cols);
+      Eigen::MatrixXd y = is_nifti(p) ? read_nifti_run(L, where(key), p, &cols)
+                                      : read_numeric(where(key), p, spec.response_columns, spec.response_skip_rows, &cols);
       if (names.empty()) names = cols;
       if (!per_file.empty() && (y.rows() != per_file.front().rows() || y.cols() != per_file.front().cols())) {
         where(key).fail(p.string() + " is " + std::to_string(y.rows()) + " x " + std::to_string(y.cols()) + ", " +
@@ -1204,6 +1242,25 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
   }
 }
 
+// A NIfTI benchmark's maps: per method, RESULTS/maps/BENCHMARK/METHOD_r.nii.gz, each voxel's raw r
+// (mean over subjects) on the runs' grid with their affine, NaN outside the kept voxels.
+std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::path&)> score_maps(const Loaded& L) {
+  return [geometry = L.geometry, voxels = L.voxels](const std::vector<MethodScore>& scores, const fs::path& out_dir) {
+    std::vector<fs::path> written;
+    for (const MethodScore& s : scores) {
+      Eigen::VectorXd r(static_cast<Eigen::Index>(voxels.size()));
+      for (std::size_t k = 0; k < voxels.size(); ++k) r(static_cast<Eigen::Index>(k)) = s.region_raw.at("v" + std::to_string(voxels[k]));
+      std::string file = s.method;
+      for (char& c : file) if (c == '/' || c == ':') c = '_';
+      const fs::path dir = out_dir / "maps" / s.benchmark;
+      fs::create_directories(dir);
+      written.push_back(dir / (file + "_r.nii.gz"));
+      io::write_nifti_map(written.back(), geometry, voxels, r, std::numeric_limits<double>::quiet_NaN());
+    }
+    return written;
+  };
+}
+
 BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
   ctx.log() << "leaderboard: loading benchmark file " << spec.file.string() << "\n";
   const Loaded L = load(spec, &ctx.log());
@@ -1221,6 +1278,7 @@ BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
     out.benchmark = L.benchmark;
     if (ctx.wants("controls")) out.methods = std::move(controls);
   }
+  if (!L.voxels.empty()) out.write_outputs = score_maps(L);
   for (const FeatureSpec& f : spec.methods) {
     if (f.kind == "language_model") {
       if (ctx.wants_lm()) under(L, f.key, [&] { add_lm_methods(L, f, ctx, out); });

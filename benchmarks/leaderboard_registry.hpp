@@ -44,6 +44,9 @@ struct BuiltBenchmark {
   std::vector<Method> shuffled_methods;
   std::vector<Benchmark> gap_variants;  // the same benchmark with longer purge gaps
   std::vector<Method> gap_methods;
+  // Optional outputs of the benchmark's own after scoring (a NIfTI benchmark's score maps): gets
+  // its scores and the results directory, returns the files it wrote.
+  std::function<std::vector<std::filesystem::path>(const std::vector<MethodScore>&, const std::filesystem::path&)> write_outputs;
 };
 
 namespace detail::lbrun {

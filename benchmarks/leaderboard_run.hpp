@@ -250,6 +250,9 @@ inline LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostrea
   for (const BuiltBenchmark& b : built) {
     if (b.methods.empty()) continue;
     std::vector<MethodScore> s = score_all(b.benchmark, b.methods);
+    if (b.write_outputs) {
+      for (const std::filesystem::path& f : b.write_outputs(s, req.out_dir)) log << "leaderboard: wrote " << f.string() << "\n";
+    }
     run.scores.insert(run.scores.end(), s.begin(), s.end());
     report.benchmarks.push_back(&b.benchmark);
   }

@@ -149,7 +149,9 @@ inline std::string leaderboard_markdown(const ReportInputs& in) {
          << (!s.ranked ? std::string("-") : s.rank == 1 ? "leader (" + dash(s.p_vs_best, 4) + ")" : dash(s.p_vs_best, 4))
          << " |\n";
     }
-    if (b->regions.size() > 1) {
+    if (b->regions.size() > 50) {
+      md << "\n" << b->regions.size() << " regions: per-region scores are in leaderboard.csv (and any maps the benchmark wrote).\n";
+    } else if (b->regions.size() > 1) {
       md << "\nPer region (raw r, mean over subjects" << (b->region_ceiling.empty() ? "" : "; ceiling row: the region's ceiling, r units")
          << "):\n\n| method |";
       for (const auto& r : b->regions) md << " " << r << " |";

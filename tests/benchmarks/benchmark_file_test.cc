@@ -11,12 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_run.hpp"
+#include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "tests/testing/data.hpp"
 
@@ -234,6 +236,67 @@ TEST(BenchmarkFilePlanted, ScoresExactlyAsTheSameBenchmarkBuiltInCAndRecoversThe
   under_data.replace(under_data.find("\"sub-*_responses.npy\""), 21, "\"$DATA/sub-*_responses.npy\"");
   write_text(f.json, under_data);
   EXPECT_NE(check_benchmark_file(f.json, f.dir).find("subjects    6"), std::string::npos);
+}
+
+// NIfTI responses: 3 subjects' 4D runs (5 x 4 x 3 grid, 200 volumes, AR(1) noise), a mask
+// keeping the voxels with x < 3; voxels with y < 2 carry 0.9 * feature 0 in every subject. The file
+// benchmark scores every kept voxel and writes one map per method whose voxels hold the per-voxel
+// raw r of the table: planted voxels high, the others near 0, NaN outside the mask.
+TEST(BenchmarkFileNifti, RunsUnderAMaskGiveScoreMaps) {
+  const fs::path dir = testing::scratch_dir("nifti_benchmark");
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> z;
+  const Eigen::Index volumes = 200, nvox = 60;
+  Eigen::MatrixXd x(volumes, 2);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = z(rng);
+  io::write_npy(dir / "x.npy", x);
+  io::NiftiImage grid;
+  grid.dims = {5, 4, 3};
+  grid.pixdim = {1.0, 2.0, 2.0, 2.0, 1.5, 0, 0, 0};
+  grid.sform_code = 1;
+  grid.srow = {{{2.0, 0.0, 0.0, -4.0}, {0.0, 2.0, 0.0, -3.0}, {0.0, 0.0, 2.0, 1.0}}};
+  std::vector<std::int64_t> all;
+  for (std::int64_t v = 0; v < nvox; ++v) all.push_back(v);
+  Eigen::VectorXd mask(nvox);
+  for (std::int64_t v = 0; v < nvox; ++v) mask(v) = v % 5 < 3 ? 1.0 : 0.0;
+  io::write_nifti_map(dir / "mask.nii.gz", grid, all, mask);
+  for (int s = 0; s < 3; ++s) {
+    Eigen::MatrixXd run(nvox, volumes);
+    for (Eigen::Index i = 0; i < run.size(); ++i) run(i) = z(rng);
+    for (Eigen::Index t = 1; t < volumes; ++t) run.col(t) += 0.3 * run.col(t - 1);
+    for (std::int64_t v = 0; v < nvox; ++v) {
+      if ((v / 5) % 4 < 2) run.row(v) += 0.9 * x.col(0).transpose();
+    }
+    io::write_nifti_volumes(dir / ("sub-0" + std::to_string(s) + "_bold.nii.gz"), grid, all, run);
+  }
+  write_text(dir / "brain.json", R"({"name": "brain", "rows": {"kind": "volumes", "tr": 1.5},
+    "responses": {"files": "sub-*_bold.nii.gz", "mask": "mask.nii.gz", "zscore": "subject"},
+    "split": {"kind": "contiguous", "folds": 5, "gap": 2}, "ceiling": {"kind": "subjects"},
+    "methods": [{"name": "x", "file": "x.npy"}]})");
+  EXPECT_NE(check_benchmark_file(dir / "brain.json", {}).find("36 per subject"), std::string::npos);
+  LeaderboardRequest req;
+  req.out_dir = dir / "out";
+  req.methods = {"controls"};
+  req.bootstrap = 100;
+  req.benchmark_files = {dir / "brain.json"};
+  std::ostringstream log;
+  const LeaderboardRun run = run_leaderboard(req, log);
+  ASSERT_EQ(run.scores.size(), 1u);
+  const MethodScore& s = run.scores[0];
+  const io::NiftiImage map = io::read_nifti(dir / "out" / "maps" / "brain" / "user_x_r.nii.gz");
+  ASSERT_EQ(map.dims, (std::vector<std::int64_t>{5, 4, 3}));
+  EXPECT_EQ(map.srow, grid.srow);
+  for (std::int64_t v = 0; v < nvox; ++v) {
+    const double r = map.data[static_cast<std::size_t>(v)];
+    if (v % 5 >= 3) {
+      EXPECT_TRUE(std::isnan(r)) << v;
+      continue;
+    }
+    EXPECT_EQ(r, static_cast<double>(static_cast<float>(s.region_raw.at("v" + std::to_string(v))))) << v;
+    if ((v / 5) % 4 < 2) EXPECT_GT(r, 0.5) << v;
+    else EXPECT_LT(std::abs(r), 0.2) << v;
+  }
+  EXPECT_NE(log.str().find("leaderboard: wrote " + (dir / "out" / "maps" / "brain" / "user_x_r.nii.gz").string()), std::string::npos);
 }
 
 // The two ceilings a file can ask for, on simulated brains with a planted ceiling
