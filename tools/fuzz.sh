@@ -4,7 +4,7 @@
 #
 # Usage: tools/fuzz.sh [SECONDS_PER_PARSER] [PARSER...]
 #   SECONDS_PER_PARSER  budget for each parser (default 60)
-#   PARSER              any of: text_matrix textgrid delimited npy nifti (neuroscore/io/), safetensors
+#   PARSER              any of: text_matrix textgrid delimited npy nifti gifti (neuroscore/io/), safetensors
 #                       llama2c_tokenizer llama2c_checkpoint gpt2_tokenizer hf_config (extract/);
 #                       default: all nine
 # Environment: FUZZ_OUT (default /tmp/neuroscore-fuzz) holds binaries, the grown corpora and crash
@@ -26,7 +26,7 @@ seconds="${1:-60}"
 if [[ $# -gt 0 ]]; then shift; fi
 parsers=("$@")
 if [[ ${#parsers[@]} -eq 0 ]]; then
-  parsers=(text_matrix textgrid delimited npy nifti safetensors llama2c_tokenizer llama2c_checkpoint gpt2_tokenizer hf_config)
+  parsers=(text_matrix textgrid delimited npy nifti gifti safetensors llama2c_tokenizer llama2c_checkpoint gpt2_tokenizer hf_config)
 fi
 out="${FUZZ_OUT:-/tmp/neuroscore-fuzz}"
 jobs="${FUZZ_JOBS:-1}"
@@ -43,7 +43,7 @@ for parser in "${parsers[@]}"; do
   extra=()
   case "$parser" in
     text_matrix|textgrid|delimited|npy) tree=io ;;
-    nifti) tree=io; extra=(-lz) ;;
+    nifti|gifti) tree=io; extra=(-lz) ;;
     safetensors) tree=extract; extra=(extract/safetensors.cc) ;;
     llama2c_tokenizer) tree=extract; extra=(extract/llama2c_tokenizer.cc) ;;
     llama2c_checkpoint) tree=extract; extra=(extract/llama2c_checkpoint.cc extract/model_config.cc) ;;
@@ -70,7 +70,7 @@ for parser in "${parsers[@]}"; do
 
   seeds=("$root/tests/$tree/fuzz/corpus/$parser")
   if [[ "$parser" == npy ]]; then seeds+=("$root/tests/io/testdata"); fi
-  if [[ "$parser" == nifti ]]; then seeds+=("$root/tests/io/testdata/nifti"); fi
+  if [[ "$parser" == nifti || "$parser" == gifti ]]; then seeds+=("$root/tests/io/testdata/$parser"); fi
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
            -print_final_stats=1 -artifact_prefix="$work/")
   dict="$root/tests/$tree/fuzz/$parser.dict"

@@ -1,0 +1,318 @@
+// GIfTI surface data (.gii, e.g. one hemisphere's func.gii): a checked reader of its data arrays
+// (ASCII, Base64Binary and GZipBase64Binary encodings), a run as volumes x vertices, and a writer
+// of one-array maps. Entry points: read_gifti, parse_gifti, gifti_timeseries, write_gifti_map.
+#pragma once
+
+#include <zlib.h>
+
+#include <Eigen/Core>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "neuroscore/io/detail/file_bytes.hpp"
+
+namespace neuroscore::io {
+
+// One DataArray: its intent, dimensions (Dim0, Dim1, ...) and values in row-major order.
+struct GiftiArray {
+  std::string intent;
+  std::vector<std::int64_t> dims;
+  std::vector<double> data;
+};
+
+struct GiftiImage {
+  std::vector<GiftiArray> arrays;
+};
+
+namespace detail::gifti {
+
+// The value of attribute `name` in the tag text `tag` ("" and false when absent).
+inline bool attribute(std::string_view tag, std::string_view name, std::string& value) {
+  std::size_t pos = 0;
+  while ((pos = tag.find(name, pos)) != std::string_view::npos) {
+    const bool starts = pos > 0 && std::isspace(static_cast<unsigned char>(tag[pos - 1]));
+    std::size_t p = pos + name.size();
+    while (p < tag.size() && std::isspace(static_cast<unsigned char>(tag[p]))) ++p;
+    if (starts && p < tag.size() && tag[p] == '=') {
+      ++p;
+      while (p < tag.size() && std::isspace(static_cast<unsigned char>(tag[p]))) ++p;
+      if (p < tag.size() && (tag[p] == '"' || tag[p] == '\'')) {
+        const char quote = tag[p];
+        const std::size_t end = tag.find(quote, p + 1);
+        if (end == std::string_view::npos) return false;
+        value = std::string(tag.substr(p + 1, end - p - 1));
+        return true;
+      }
+    }
+    pos += name.size();
+  }
+  return false;
+}
+
+inline std::string base64_decode(std::string_view text, const std::string& where) {
+  static const auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == '=') break;
+    const int v = value(c);
+    if (v < 0) throw std::runtime_error(where + ": character '" + std::string(1, c) + "' is not base64");
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+inline std::string base64_encode(std::string_view bytes) {
+  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    for (int k = 3; k >= 0; --k) out.push_back(table[(v >> (6 * k)) & 63]);
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out.push_back(table[(v >> 18) & 63]);
+    out.push_back(table[(v >> 12) & 63]);
+    out.push_back(i + 1 < bytes.size() ? table[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+// zlib or gzip stream (GIfTI's GZipBase64Binary is zlib-wrapped in practice), inflated; at most
+// `limit` bytes (the array's declared size: a stream that inflates beyond it is an error).
+inline std::string inflate_bytes(std::string_view compressed, std::size_t limit, const std::string& where) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 32) != Z_OK) throw std::runtime_error(where + ": zlib inflateInit2 failed");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  z.avail_in = static_cast<uInt>(compressed.size());
+  std::string out(limit + 1, '\0');
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  const std::string why = z.msg ? z.msg : "error " + std::to_string(rc);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    throw std::runtime_error(where + ": compressed data corrupt or longer than the array (zlib: " +
+                             (rc == Z_BUF_ERROR && out.size() > limit ? std::string("more than ") + std::to_string(limit) + " bytes" : why) + ")");
+  }
+  return out;
+}
+
+inline int type_bytes(const std::string& type) {
+  if (type == "NIFTI_TYPE_UINT8") return 1;
+  if (type == "NIFTI_TYPE_INT32" || type == "NIFTI_TYPE_FLOAT32") return 4;
+  if (type == "NIFTI_TYPE_FLOAT64") return 8;
+  return 0;
+}
+
+}  // namespace detail::gifti
+
+// Parses the text of a GIfTI file. Errors name the source, the DataArray (0-based) and the
+// attribute: a missing or unsupported DataType, Encoding (external files are not supported) or
+// Endian, a Dimensionality other than 1 or 2 or a Dim < 1, data that decode to another number of
+// values than the Dims say, bad base64, corrupt compressed data, a missing </DataArray>.
+inline GiftiImage parse_gifti(std::string_view text, std::string_view source_name) {
+  namespace g = detail::gifti;
+  const std::string source(source_name);
+  if (text.find("<GIFTI") == std::string_view::npos) throw std::runtime_error(source + ": not a GIfTI file (no <GIFTI> element)");
+  GiftiImage img;
+  std::size_t pos = 0;
+  while ((pos = text.find("<DataArray", pos)) != std::string_view::npos) {
+    const std::string where = source + ": DataArray " + std::to_string(img.arrays.size());
+    const std::size_t tag_end = text.find('>', pos);
+    const std::size_t close = text.find("</DataArray>", pos);
+    if (tag_end == std::string_view::npos || close == std::string_view::npos) throw std::runtime_error(where + ": no closing </DataArray>");
+    const std::string_view tag = text.substr(pos, tag_end - pos);
+    const auto need = [&](const char* name) {
+      std::string v;
+      if (!g::attribute(tag, name, v)) throw std::runtime_error(where + ": attribute " + name + " is missing");
+      return v;
+    };
+    GiftiArray a;
+    std::string v;
+    a.intent = g::attribute(tag, "Intent", v) ? v : "";
+    const std::string type = need("DataType");
+    const int width = g::type_bytes(type);
+    if (width == 0) throw std::runtime_error(where + ": DataType " + type + " is not supported (NIFTI_TYPE_UINT8, INT32, FLOAT32, FLOAT64)");
+    const std::string encoding = need("Encoding");
+    const std::string order = g::attribute(tag, "ArrayIndexingOrder", v) ? v : "RowMajorOrder";
+    if (order != "RowMajorOrder" && order != "ColumnMajorOrder") throw std::runtime_error(where + ": ArrayIndexingOrder " + order + " is not RowMajorOrder or ColumnMajorOrder");
+    const std::string endian = g::attribute(tag, "Endian", v) ? v : "LittleEndian";
+    if (endian != "LittleEndian" && endian != "BigEndian") throw std::runtime_error(where + ": Endian " + endian + " is not LittleEndian or BigEndian");
+    const std::string dimensionality = need("Dimensionality");
+    if (dimensionality != "1" && dimensionality != "2") throw std::runtime_error(where + ": Dimensionality " + dimensionality + " is not 1 or 2");
+    std::int64_t total = 1;
+    for (int d = 0; d < std::stoi(dimensionality); ++d) {
+      const std::string name = "Dim" + std::to_string(d);
+      const std::string dv = need(name.c_str());
+      std::size_t used = 0;
+      long long n = 0;
+      try {
+        n = std::stoll(dv, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != dv.size() || n < 1 || n > (std::int64_t{1} << 31)) throw std::runtime_error(where + ": " + name + " '" + dv + "' is not a size from 1 to 2^31");
+      if (total > (std::int64_t{1} << 33) / n) throw std::runtime_error(where + ": the dimensions are too large");
+      a.dims.push_back(n);
+      total *= n;
+    }
+    // The <Data> element (not <DataSpace>, which the transform matrix holds).
+    std::size_t data_open = tag_end;
+    while ((data_open = text.find("<Data", data_open + 1)) != std::string_view::npos && data_open < close) {
+      const char next = data_open + 5 < text.size() ? text[data_open + 5] : '\0';
+      if (next == '>' || next == '/' || std::isspace(static_cast<unsigned char>(next))) break;
+    }
+    std::string_view payload;
+    if (data_open != std::string_view::npos && data_open < close) {
+      const std::size_t data_tag_end = text.find('>', data_open);
+      if (data_tag_end == std::string_view::npos || data_tag_end > close) throw std::runtime_error(where + ": unterminated <Data> tag");
+      if (text[data_tag_end - 1] != '/') {
+        const std::size_t data_close = text.find("</Data>", data_tag_end);
+        if (data_close == std::string_view::npos || data_close > close) throw std::runtime_error(where + ": no closing </Data>");
+        payload = text.substr(data_tag_end + 1, data_close - data_tag_end - 1);
+      }
+    }
+    a.data.resize(static_cast<std::size_t>(total));
+    if (encoding == "ASCII") {
+      std::size_t k = 0, p = 0;
+      while (p < payload.size()) {
+        while (p < payload.size() && std::isspace(static_cast<unsigned char>(payload[p]))) ++p;
+        if (p == payload.size()) break;
+        std::size_t e = p;
+        while (e < payload.size() && !std::isspace(static_cast<unsigned char>(payload[e]))) ++e;
+        const std::string token(payload.substr(p, e - p));
+        std::size_t used = 0;
+        double x = 0.0;
+        try {
+          x = std::stod(token, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != token.size()) throw std::runtime_error(where + ": '" + token + "' is not a number");
+        if (k >= a.data.size()) throw std::runtime_error(where + ": more than the " + std::to_string(total) + " values the Dims say");
+        a.data[k++] = x;
+        p = e;
+      }
+      if (k != a.data.size()) throw std::runtime_error(where + ": " + std::to_string(k) + " values, the Dims say " + std::to_string(total));
+    } else if (encoding == "Base64Binary" || encoding == "GZipBase64Binary") {
+      const std::size_t need_bytes = static_cast<std::size_t>(total) * static_cast<std::size_t>(width);
+      std::string bytes = g::base64_decode(payload, where);
+      if (encoding == "GZipBase64Binary") bytes = g::inflate_bytes(bytes, need_bytes, where);
+      if (bytes.size() != need_bytes) {
+        throw std::runtime_error(where + ": " + std::to_string(bytes.size()) + " bytes of data, the Dims and " + type + " say " + std::to_string(need_bytes));
+      }
+      const bool swap = endian == "BigEndian";
+      for (std::size_t k = 0; k < a.data.size(); ++k) {
+        unsigned char b[8];
+        std::memcpy(b, bytes.data() + k * static_cast<std::size_t>(width), static_cast<std::size_t>(width));
+        if (swap) {
+          for (int i = 0; i < width / 2; ++i) std::swap(b[i], b[width - 1 - i]);
+        }
+        if (type == "NIFTI_TYPE_UINT8") a.data[k] = b[0];
+        else if (type == "NIFTI_TYPE_INT32") { std::int32_t x; std::memcpy(&x, b, 4); a.data[k] = x; }
+        else if (type == "NIFTI_TYPE_FLOAT32") { float x; std::memcpy(&x, b, 4); a.data[k] = x; }
+        else { double x; std::memcpy(&x, b, 8); a.data[k] = x; }
+      }
+    } else {
+      throw std::runtime_error(where + ": Encoding " + encoding + " is not supported (ASCII, Base64Binary, GZipBase64Binary)");
+    }
+    if (order == "ColumnMajorOrder" && a.dims.size() == 2) {
+      std::vector<double> row_major(a.data.size());
+      const auto r = static_cast<std::size_t>(a.dims[0]), c = static_cast<std::size_t>(a.dims[1]);
+      for (std::size_t i = 0; i < r; ++i)
+        for (std::size_t j = 0; j < c; ++j) row_major[i * c + j] = a.data[j * r + i];
+      a.data = std::move(row_major);
+    }
+    img.arrays.push_back(std::move(a));
+    pos = close;
+  }
+  if (img.arrays.empty()) throw std::runtime_error(source + ": no DataArray");
+  return img;
+}
+
+inline GiftiImage read_gifti(const std::filesystem::path& path) {
+  return parse_gifti(detail::read_file_bytes(path), path.string());
+}
+
+// The arrays as volumes x vertices: several 1-D arrays of one length (one per volume, as
+// nibabel and FreeSurfer write func.gii), or one 2-D array vertices x volumes. Errors: arrays of
+// different lengths, several 2-D arrays, non-finite values.
+inline Eigen::MatrixXd gifti_timeseries(const GiftiImage& img, std::string_view source = "gifti") {
+  const std::string src(source);
+  Eigen::MatrixXd out;
+  if (img.arrays.size() == 1 && img.arrays[0].dims.size() == 2) {
+    const GiftiArray& a = img.arrays[0];
+    out.resize(a.dims[1], a.dims[0]);
+    for (std::int64_t v = 0; v < a.dims[0]; ++v)
+      for (std::int64_t t = 0; t < a.dims[1]; ++t) out(t, v) = a.data[static_cast<std::size_t>(v * a.dims[1] + t)];
+  } else {
+    const std::int64_t n = img.arrays[0].dims[0];
+    out.resize(static_cast<Eigen::Index>(img.arrays.size()), n);
+    for (std::size_t k = 0; k < img.arrays.size(); ++k) {
+      const GiftiArray& a = img.arrays[k];
+      if (a.dims.size() != 1 || a.dims[0] != n) {
+        throw std::runtime_error(src + ": DataArray " + std::to_string(k) + " has " + std::to_string(a.data.size()) + " values in " +
+                                 std::to_string(a.dims.size()) + " dimension(s), DataArray 0 " + std::to_string(n) +
+                                 " (a run is 1-D arrays of one length, or one 2-D array)");
+      }
+      for (std::int64_t v = 0; v < n; ++v) out(static_cast<Eigen::Index>(k), v) = a.data[static_cast<std::size_t>(v)];
+    }
+  }
+  for (Eigen::Index i = 0; i < out.size(); ++i) {
+    if (!std::isfinite(out(i))) throw std::runtime_error(src + ": a non-finite value at volume " + std::to_string(i % out.rows()) + ", vertex " + std::to_string(i / out.rows()));
+  }
+  return out;
+}
+
+// Writes one float32 array (one value per vertex), GZipBase64Binary, little-endian; NaN allowed
+// (vertices that were not scored).
+inline void write_gifti_map(const std::filesystem::path& path, const Eigen::Ref<const Eigen::VectorXd>& values) {
+  std::vector<float> f(static_cast<std::size_t>(values.size()));
+  for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(values(static_cast<Eigen::Index>(i)));
+  uLongf packed_size = compressBound(static_cast<uLong>(f.size() * 4));
+  std::string packed(packed_size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(f.data()),
+                static_cast<uLong>(f.size() * 4), 6) != Z_OK) {
+    throw std::runtime_error(path.string() + ": zlib compress2 failed");
+  }
+  packed.resize(packed_size);
+  const std::string xml = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") +
+                          "<!DOCTYPE GIFTI SYSTEM \"http://www.nitrc.org/frs/download.php/115/gifti.dtd\">\n"
+                          "<GIFTI Version=\"1.0\" NumberOfDataArrays=\"1\">\n<MetaData/>\n<LabelTable/>\n"
+                          "<DataArray Intent=\"NIFTI_INTENT_NONE\" DataType=\"NIFTI_TYPE_FLOAT32\" ArrayIndexingOrder=\"RowMajorOrder\" "
+                          "Dimensionality=\"1\" Dim0=\"" + std::to_string(f.size()) +
+                          "\" Encoding=\"GZipBase64Binary\" Endian=\"LittleEndian\" ExternalFileName=\"\" ExternalFileOffset=\"0\">\n"
+                          "<MetaData/>\n<Data>" + detail::gifti::base64_encode(packed) + "</Data>\n</DataArray>\n</GIFTI>\n";
+  detail::write_file_bytes(path, xml);
+}
+
+}  // namespace neuroscore::io
