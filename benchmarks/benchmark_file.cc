@@ -27,6 +27,7 @@
 #include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/io/delimited.hpp"
+#include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
@@ -627,8 +628,9 @@ struct Loaded {
   io::Table table;  // table rows, sorted
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
-  std::vector<std::int64_t> voxels;  // NIfTI responses: the voxel of each target column
+  std::vector<std::int64_t> voxels;  // NIfTI/GIfTI responses: the voxel (vertex) of each target column
   io::NiftiImage geometry;           // NIfTI responses: the runs' grid (data empty)
+  std::int64_t surface_vertices = 0; // GIfTI responses: vertices of the surface (0: not a surface)
   bool lm_textgrid = false;        // the LM reads words_file itself
   std::string lm_segments = "none";
   std::shared_ptr<const std::string> file_name;
@@ -642,22 +644,40 @@ struct Loaded {
   Eigen::Index rows() const { return benchmark.responses.rows(); }
 };
 
-bool is_nifti(const fs::path& p) {
+bool ends_with(const fs::path& p, const std::string& e) {
   const std::string s = p.filename().string();
-  const auto ends = [&](const std::string& e) { return s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0; };
-  return ends(".nii") || ends(".nii.gz");
+  return s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
 }
+bool is_nifti(const fs::path& p) { return ends_with(p, ".nii") || ends_with(p, ".nii.gz"); }
+bool is_gifti(const fs::path& p) { return ends_with(p, ".gii"); }
+
 
 // One subject's 4D NIfTI run as volumes x voxels (responses.skip_rows volumes dropped), under
-// responses.mask or, without one, every voxel not constant over time. Every subject must give the
+// responses.mask or, without one, every voxel not constant over time; or a GIfTI run as volumes x
+// its non-constant vertices. Every subject must give the
 // same voxels; the first sets L.voxels and L.geometry. Column names: "v<linear voxel index>".
 Eigen::MatrixXd read_nifti_run(Loaded& L, const Node& where, const fs::path& p, std::vector<std::string>* names) {
   const Spec& spec = L.spec;
-  if (!spec.response_columns.empty()) where.fail("\"columns\" do not apply to NIfTI runs (use responses.mask)");
-  const io::NiftiImage run = io::read_nifti(p);
-  io::NiftiImage mask;
-  if (!spec.response_mask.empty()) mask = io::read_nifti(spec.response_mask);
-  io::NiftiTimeseries ts = io::nifti_timeseries(run, spec.response_mask.empty() ? nullptr : &mask, p.string(), spec.response_mask.string());
+  if (!spec.response_columns.empty()) where.fail("\"columns\" do not apply to NIfTI or GIfTI runs (use responses.mask)");
+  io::NiftiTimeseries ts;
+  if (is_gifti(p)) {
+    // A surface run: every vertex not constant over time (the medial wall is constant).
+    if (!spec.response_mask.empty()) where.fail("responses.mask applies to NIfTI runs; a GIfTI run keeps its non-constant vertices");
+    const Eigen::MatrixXd all = io::gifti_timeseries(io::read_gifti(p), p.string());
+    for (Eigen::Index v = 0; v < all.cols(); ++v) {
+      if ((all.col(v).array() != all(0, v)).any()) ts.voxels.push_back(v);
+    }
+    if (ts.voxels.empty()) where.fail(p.string() + ": every vertex is constant over time");
+    ts.data.resize(all.rows(), static_cast<Eigen::Index>(ts.voxels.size()));
+    for (std::size_t k = 0; k < ts.voxels.size(); ++k) ts.data.col(static_cast<Eigen::Index>(k)) = all.col(ts.voxels[k]);
+    ts.geometry.dims = {all.cols()};
+    L.surface_vertices = all.cols();
+  } else {
+    const io::NiftiImage run = io::read_nifti(p);
+    io::NiftiImage mask;
+    if (!spec.response_mask.empty()) mask = io::read_nifti(spec.response_mask);
+    ts = io::nifti_timeseries(run, spec.response_mask.empty() ? nullptr : &mask, p.string(), spec.response_mask.string());
+  }
   if (L.voxels.empty()) {
     L.voxels = ts.voxels;
     L.geometry = ts.geometry;
@@ -776,7 +796,7 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       const std::string key = spec.response_files.size() > 1 ? "responses.files[" + std::to_string(i) + "]" : "responses.files";
       const fs::path& p = spec.response_files[i];
       std::vector<std::string> cols;
-      Eigen::MatrixXd y = is_nifti(p) ? read_nifti_run(L, where(key), p, &cols)
+      Eigen::MatrixXd y = is_nifti(p) || is_gifti(p) ? read_nifti_run(L, where(key), p, &cols)
                                       : read_numeric(where(key), p, spec.response_columns, spec.response_skip_rows, &cols);
       if (names.empty()) names = cols;
       if (!per_file.empty() && (y.rows() != per_file.front().rows() || y.cols() != per_file.front().cols())) {
@@ -1242,10 +1262,12 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
   }
 }
 
-// A NIfTI benchmark's maps: per method, RESULTS/maps/BENCHMARK/METHOD_r.nii.gz, each voxel's raw r
-// (mean over subjects) on the runs' grid with their affine, NaN outside the kept voxels.
+// A NIfTI or GIfTI benchmark's maps: per method, RESULTS/maps/BENCHMARK/METHOD_r.nii.gz (the runs'
+// grid and affine) or METHOD_r.func.gii (one value per vertex), each voxel's or vertex's raw r (mean
+// over subjects), NaN where nothing was scored.
 std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::path&)> score_maps(const Loaded& L) {
-  return [geometry = L.geometry, voxels = L.voxels](const std::vector<MethodScore>& scores, const fs::path& out_dir) {
+  return [geometry = L.geometry, voxels = L.voxels, surface = L.surface_vertices](const std::vector<MethodScore>& scores,
+                                                                                  const fs::path& out_dir) {
     std::vector<fs::path> written;
     for (const MethodScore& s : scores) {
       Eigen::VectorXd r(static_cast<Eigen::Index>(voxels.size()));
@@ -1254,8 +1276,16 @@ std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::p
       for (char& c : file) if (c == '/' || c == ':') c = '_';
       const fs::path dir = out_dir / "maps" / s.benchmark;
       fs::create_directories(dir);
-      written.push_back(dir / (file + "_r.nii.gz"));
-      io::write_nifti_map(written.back(), geometry, voxels, r, std::numeric_limits<double>::quiet_NaN());
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      if (surface > 0) {
+        Eigen::VectorXd all = Eigen::VectorXd::Constant(surface, nan);
+        for (std::size_t k = 0; k < voxels.size(); ++k) all(voxels[k]) = r(static_cast<Eigen::Index>(k));
+        written.push_back(dir / (file + "_r.func.gii"));
+        io::write_gifti_map(written.back(), all);
+      } else {
+        written.push_back(dir / (file + "_r.nii.gz"));
+        io::write_nifti_map(written.back(), geometry, voxels, r, nan);
+      }
     }
     return written;
   };

@@ -23,6 +23,7 @@
 #include "benchmarks/leaderboard.hpp"
 #include "neuroscore/align.hpp"
 #include "neuroscore/bootstrap.hpp"
+#include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
@@ -46,7 +47,8 @@ space separated; one optional header line).
 options:
   --features F       samples x features (required)
   --responses Y      samples x targets (required); or a 4D NIfTI run (.nii, .nii.gz): volumes x
-                     voxels, the voxels under --mask (default: every voxel not constant over time)
+                     voxels, the voxels under --mask (default: every voxel not constant over time);
+                     or a GIfTI surface run (.gii): volumes x its non-constant vertices
   --mask M           3D NIfTI brain mask on the run's grid (non-zero = kept); NIfTI responses only
   --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV,
                      and the inner CV that picks alpha holds out whole groups too
@@ -61,7 +63,8 @@ options:
   --seed S           seed of the null and the bootstrap (default 0)
   --out FILE         also write the per-target table as CSV; with NIfTI responses also the maps
                      FILE_r.nii.gz (and FILE_p_fwe.nii.gz with --null) on the run's grid, with its
-                     affine (FILE without .csv; voxels outside the mask are NaN)
+                     affine (FILE without .csv; voxels outside the mask are NaN); with GIfTI
+                     responses FILE_r.func.gii (and FILE_p_fwe.func.gii), one value per vertex
 
 examples:
   bazel run --config=opt //benchmarks:neuroscore -- score --features X.npy --responses Y.npy --contiguous 5 --gap 4 --delays 1,2,3,4
@@ -86,9 +89,10 @@ struct ScoreResult {
   Eigen::VectorXd r, p, p_fwe, q_fdr, ci_low, ci_high;
   std::size_t folds = 0, gap = 0;
   Eigen::Index samples = 0, features = 0;
-  // NIfTI responses: the voxel of each target and the run's grid (for the score maps).
+  // NIfTI (GIfTI) responses: the voxel (vertex) of each target and the run's grid (for the maps).
   std::vector<std::int64_t> voxels;
   io::NiftiImage geometry;
+  std::int64_t surface_vertices = 0;  // GIfTI: vertices of the surface
 };
 
 // The purge gap a request uses: --gap when given, else the largest FIR delay (a delayed feature
@@ -133,14 +137,28 @@ inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   return io::parse_text_matrix(text, path);
 }
 
-inline bool is_nifti(const std::string& path) {
-  const auto ends = [&](const std::string& e) { return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0; };
-  return ends(".nii") || ends(".nii.gz");
+inline bool ends_with(const std::string& path, const std::string& e) {
+  return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
 }
+inline bool is_nifti(const std::string& path) { return ends_with(path, ".nii") || ends_with(path, ".nii.gz"); }
 
 // The response matrix: a 4D NIfTI run under the mask (the voxels and grid go to `out`), or a
 // matrix file.
 inline Eigen::MatrixXd read_responses(const ScoreRequest& req, ScoreResult& out) {
+  if (ends_with(req.responses, ".gii")) {
+    // A surface run: the vertices not constant over time (the medial wall is constant).
+    if (!req.mask.empty()) throw std::invalid_argument("--mask " + req.mask + ": masks apply to NIfTI runs; a GIfTI run keeps its non-constant vertices");
+    if (!std::filesystem::is_regular_file(req.responses)) throw std::runtime_error("--responses " + req.responses + ": file not found");
+    const Eigen::MatrixXd all = io::gifti_timeseries(io::read_gifti(req.responses), req.responses);
+    for (Eigen::Index v = 0; v < all.cols(); ++v) {
+      if ((all.col(v).array() != all(0, v)).any()) out.voxels.push_back(v);
+    }
+    if (out.voxels.empty()) throw std::runtime_error(req.responses + ": every vertex is constant over time");
+    out.surface_vertices = all.cols();
+    Eigen::MatrixXd y(all.rows(), static_cast<Eigen::Index>(out.voxels.size()));
+    for (std::size_t k = 0; k < out.voxels.size(); ++k) y.col(static_cast<Eigen::Index>(k)) = all.col(out.voxels[k]);
+    return y;
+  }
   if (!is_nifti(req.responses)) {
     if (!req.mask.empty()) throw std::invalid_argument("--mask " + req.mask + ": a mask needs NIfTI --responses (.nii, .nii.gz)");
     return read_matrix(req.responses, "--responses");
@@ -331,6 +349,7 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   out << "\n" << std::fixed << std::setprecision(4);
   const auto xyz = [&](Eigen::Index j) {
     const std::int64_t v = r.voxels[static_cast<std::size_t>(j)], nx = r.geometry.dim(0), ny = r.geometry.dim(1);
+    if (r.surface_vertices > 0) return std::to_string(v);
     return std::to_string(v % nx) + "," + std::to_string((v / nx) % ny) + "," + std::to_string(v / (nx * ny));
   };
   for (const Eigen::Index j : shown) {
@@ -341,7 +360,7 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   if (req.out.empty()) return 0;
   std::ofstream csv(req.out);
   if (!csv) throw std::runtime_error(req.out + ": cannot write");
-  csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high" << (nifti ? ",x,y,z" : "") << "\n" << std::setprecision(8);
+  csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high" << (!nifti ? "" : r.surface_vertices > 0 ? ",vertex" : ",x,y,z") << "\n" << std::setprecision(8);
   for (Eigen::Index j = 0; j < r.r.size(); ++j) {
     csv << j;
     for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) csv << ',' << (*v)(j);
@@ -351,13 +370,21 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   if (!csv) throw std::runtime_error(req.out + ": write failed");
   if (nifti) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    io::write_nifti_map(beside(req.out, "_r.nii.gz"), r.geometry, r.voxels, r.r, nan);
-    out << "wrote " << req.out << " and " << beside(req.out, "_r.nii.gz");
-    if (req.permutations > 0) {
-      io::write_nifti_map(beside(req.out, "_p_fwe.nii.gz"), r.geometry, r.voxels, r.p_fwe, nan);
-      out << ", " << beside(req.out, "_p_fwe.nii.gz");
-    }
-    out << " (the run's grid and affine)\n";
+    const bool surface = r.surface_vertices > 0;
+    const auto write = [&](const std::string& suffix, const Eigen::VectorXd& v) {
+      const std::string file = beside(req.out, suffix + (surface ? ".func.gii" : ".nii.gz"));
+      if (surface) {
+        Eigen::VectorXd all = Eigen::VectorXd::Constant(r.surface_vertices, nan);
+        for (std::size_t k = 0; k < r.voxels.size(); ++k) all(r.voxels[k]) = v(static_cast<Eigen::Index>(k));
+        io::write_gifti_map(file, all);
+      } else {
+        io::write_nifti_map(file, r.geometry, r.voxels, v, nan);
+      }
+      return file;
+    };
+    out << "wrote " << req.out << " and " << write("_r", r.r);
+    if (req.permutations > 0) out << ", " << write("_p_fwe", r.p_fwe);
+    out << (surface ? " (one value per vertex)\n" : " (the run's grid and affine)\n");
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 // GIfTI surface data (.gii, e.g. one hemisphere's func.gii): a checked reader of its data arrays
 // (ASCII, Base64Binary and GZipBase64Binary encodings), a run as volumes x vertices, and a writer
-// of one-array maps. Entry points: read_gifti, parse_gifti, gifti_timeseries, write_gifti_map.
+// of runs and maps. Entry points: read_gifti, parse_gifti, gifti_timeseries, write_gifti_arrays, write_gifti_map.
 #pragma once
 
 #include <zlib.h>
@@ -293,26 +293,35 @@ inline Eigen::MatrixXd gifti_timeseries(const GiftiImage& img, std::string_view 
   return out;
 }
 
-// Writes one float32 array (one value per vertex), GZipBase64Binary, little-endian; NaN allowed
-// (vertices that were not scored).
-inline void write_gifti_map(const std::filesystem::path& path, const Eigen::Ref<const Eigen::VectorXd>& values) {
-  std::vector<float> f(static_cast<std::size_t>(values.size()));
-  for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(values(static_cast<Eigen::Index>(i)));
-  uLongf packed_size = compressBound(static_cast<uLong>(f.size() * 4));
-  std::string packed(packed_size, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(f.data()),
-                static_cast<uLong>(f.size() * 4), 6) != Z_OK) {
-    throw std::runtime_error(path.string() + ": zlib compress2 failed");
+// Writes one float32 DataArray per row of `arrays` (GZipBase64Binary, little-endian), each with
+// `intent`: a run (volumes x vertices, NIFTI_INTENT_TIME_SERIES) as nibabel writes func.gii.
+inline void write_gifti_arrays(const std::filesystem::path& path, const Eigen::Ref<const Eigen::MatrixXd>& arrays,
+                               const std::string& intent = "NIFTI_INTENT_TIME_SERIES") {
+  std::string xml = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") +
+                    "<!DOCTYPE GIFTI SYSTEM \"http://www.nitrc.org/frs/download.php/115/gifti.dtd\">\n"
+                    "<GIFTI Version=\"1.0\" NumberOfDataArrays=\"" + std::to_string(arrays.rows()) + "\">\n<MetaData/>\n<LabelTable/>\n";
+  std::vector<float> f(static_cast<std::size_t>(arrays.cols()));
+  for (Eigen::Index row = 0; row < arrays.rows(); ++row) {
+    for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(arrays(row, static_cast<Eigen::Index>(i)));
+    uLongf packed_size = compressBound(static_cast<uLong>(f.size() * 4));
+    std::string packed(packed_size, '\0');
+    if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(f.data()),
+                  static_cast<uLong>(f.size() * 4), 6) != Z_OK) {
+      throw std::runtime_error(path.string() + ": zlib compress2 failed");
+    }
+    packed.resize(packed_size);
+    xml += "<DataArray Intent=\"" + intent + "\" DataType=\"NIFTI_TYPE_FLOAT32\" ArrayIndexingOrder=\"RowMajorOrder\" "
+           "Dimensionality=\"1\" Dim0=\"" + std::to_string(f.size()) +
+           "\" Encoding=\"GZipBase64Binary\" Endian=\"LittleEndian\" ExternalFileName=\"\" ExternalFileOffset=\"0\">\n"
+           "<MetaData/>\n<Data>" + detail::gifti::base64_encode(packed) + "</Data>\n</DataArray>\n";
   }
-  packed.resize(packed_size);
-  const std::string xml = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") +
-                          "<!DOCTYPE GIFTI SYSTEM \"http://www.nitrc.org/frs/download.php/115/gifti.dtd\">\n"
-                          "<GIFTI Version=\"1.0\" NumberOfDataArrays=\"1\">\n<MetaData/>\n<LabelTable/>\n"
-                          "<DataArray Intent=\"NIFTI_INTENT_NONE\" DataType=\"NIFTI_TYPE_FLOAT32\" ArrayIndexingOrder=\"RowMajorOrder\" "
-                          "Dimensionality=\"1\" Dim0=\"" + std::to_string(f.size()) +
-                          "\" Encoding=\"GZipBase64Binary\" Endian=\"LittleEndian\" ExternalFileName=\"\" ExternalFileOffset=\"0\">\n"
-                          "<MetaData/>\n<Data>" + detail::gifti::base64_encode(packed) + "</Data>\n</DataArray>\n</GIFTI>\n";
+  xml += "</GIFTI>\n";
   detail::write_file_bytes(path, xml);
+}
+
+// A map: one float32 array, one value per vertex (NaN allowed: vertices that were not scored).
+inline void write_gifti_map(const std::filesystem::path& path, const Eigen::Ref<const Eigen::VectorXd>& values) {
+  write_gifti_arrays(path, Eigen::MatrixXd(values.transpose()), "NIFTI_INTENT_NONE");
 }
 
 }  // namespace neuroscore::io

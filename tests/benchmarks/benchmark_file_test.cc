@@ -18,6 +18,7 @@
 
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_run.hpp"
+#include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "tests/testing/data.hpp"
@@ -297,6 +298,46 @@ TEST(BenchmarkFileNifti, RunsUnderAMaskGiveScoreMaps) {
     else EXPECT_LT(std::abs(r), 0.2) << v;
   }
   EXPECT_NE(log.str().find("leaderboard: wrote " + (dir / "out" / "maps" / "brain" / "user_x_r.nii.gz").string()), std::string::npos);
+}
+
+// GIfTI responses: 3 subjects' surface runs of 30 vertices (5 medial-wall vertices constant at 0),
+// 150 volumes; vertices 5..14 carry 0.9 * feature 0. Constant vertices are left out, the planted
+// ones score high, and the map has one value per vertex (NaN on the medial wall).
+TEST(BenchmarkFileNifti, SurfaceRunsGiveAVertexMap) {
+  const fs::path dir = testing::scratch_dir("gifti_benchmark");
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> z;
+  Eigen::MatrixXd x(150, 1);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = z(rng);
+  io::write_npy(dir / "x.npy", x);
+  for (int s = 0; s < 3; ++s) {
+    Eigen::MatrixXd run(150, 30);
+    for (Eigen::Index i = 0; i < run.size(); ++i) run(i) = z(rng);
+    run.leftCols(5).setZero();
+    run.middleCols(5, 10).colwise() += 0.9 * x.col(0);
+    io::write_gifti_arrays(dir / ("sub-0" + std::to_string(s) + ".lh.func.gii"), run);
+  }
+  write_text(dir / "surface.json", R"({"name": "surface", "rows": {"kind": "volumes", "tr": 2.0},
+    "responses": {"files": "sub-*.lh.func.gii"}, "split": {"kind": "contiguous", "folds": 5, "gap": 1},
+    "methods": [{"name": "x", "file": "x.npy"}]})");
+  EXPECT_NE(check_benchmark_file(dir / "surface.json", {}).find("25 per subject"), std::string::npos);
+  LeaderboardRequest req;
+  req.out_dir = dir / "out";
+  req.methods = {"controls"};
+  req.bootstrap = 100;
+  req.benchmark_files = {dir / "surface.json"};
+  std::ostringstream log;
+  const LeaderboardRun run = run_leaderboard(req, log);
+  const io::GiftiImage map = io::read_gifti(dir / "out" / "maps" / "surface" / "user_x_r.func.gii");
+  ASSERT_EQ(map.arrays.size(), 1u);
+  ASSERT_EQ(map.arrays[0].data.size(), 30u);
+  for (std::size_t v = 0; v < 30; ++v) {
+    const double r = map.arrays[0].data[v];
+    if (v < 5) EXPECT_TRUE(std::isnan(r)) << v;
+    else if (v < 15) EXPECT_GT(r, 0.5) << v;
+    else EXPECT_LT(std::abs(r), 0.25) << v;
+    if (v >= 5) EXPECT_EQ(r, static_cast<double>(static_cast<float>(run.scores[0].region_raw.at("v" + std::to_string(v)))));
+  }
 }
 
 // The two ceilings a file can ask for, on simulated brains with a planted ceiling

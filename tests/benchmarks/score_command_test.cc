@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "neuroscore/align.hpp"
+#include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/null.hpp"
@@ -259,5 +260,35 @@ TEST(ScoreCommand, AMaskNeedsNiftiResponses) {
     ADD_FAILURE() << "no error";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("--mask mask.nii: a mask needs NIfTI --responses"), std::string::npos) << e.what();
+  }
+}
+
+// A GIfTI surface run: 40 vertices (8 medial-wall vertices constant), 160 volumes, vertices 8..19
+// carry 0.8 * feature 0. Only the 32 non-constant vertices are scored; the r map has one value
+// per vertex, NaN on the medial wall.
+TEST(ScoreCommand, GiftiRunGivesAVertexMap) {
+  std::mt19937_64 rng(17);
+  const Eigen::MatrixXd x = normal(160, 2, rng);
+  Eigen::MatrixXd run = ar1(160, 40, 0.3, rng);
+  run.leftCols(8).setZero();
+  run.middleCols(8, 12).colwise() += 0.8 * x.col(0);
+  const fs::path dir = tmp_dir() / "gifti_score";
+  fs::create_directories(dir);
+  ns::io::write_gifti_arrays(dir / "lh.func.gii", run);
+  ns::io::write_npy(dir / "x.npy", x);
+  std::ostringstream out, err;
+  ASSERT_EQ(nb::score_main({"--features", (dir / "x.npy").string(), "--responses", (dir / "lh.func.gii").string(), "--null", "0",
+                            "--bootstrap", "0", "--out", (dir / "lh.csv").string()},
+                           out, err),
+            0);
+  EXPECT_NE(out.str().find("32 voxels"), std::string::npos) << out.str();
+  const ns::io::GiftiImage map = ns::io::read_gifti(dir / "lh_r.func.gii");
+  ASSERT_EQ(map.arrays.size(), 1u);
+  ASSERT_EQ(map.arrays[0].data.size(), 40u);
+  for (std::size_t v = 0; v < 40; ++v) {
+    const double r = map.arrays[0].data[v];
+    if (v < 8) EXPECT_TRUE(std::isnan(r)) << v;
+    else if (v < 20) EXPECT_GT(r, 0.4) << v;
+    else EXPECT_LT(std::abs(r), 0.25) << v;
   }
 }
