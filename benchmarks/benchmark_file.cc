@@ -230,6 +230,7 @@ struct Spec {
   long first_volume = 0;
   fs::path words_file;  // volumes: TextGrid or events TSV
   std::string tier, onset_column = "onset", duration_column = "duration", words_column = "word";
+  std::string trial_type;  // events TSV: keep only rows whose trial_type column has this value
   std::vector<std::string> skip = {"", "sp", "sil", "<sil>"};
   // responses
   std::vector<fs::path> response_files;
@@ -360,7 +361,8 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
     s.t0 = rows.number("start_seconds", 0.0);
     if (rows.has("words")) {
       const Node w = rows.at("words");
-      w.only({"file", "tier", "skip", "onset", "duration", "word"});
+      w.only({"file", "tier", "skip", "onset", "duration", "word", "trial_type"});
+      s.trial_type = w.str("trial_type", "");
       s.words_file = path(w.at("file"));
       s.tier = w.str("tier", "");
       if (w.has("skip")) s.skip = w.at("skip").strings();
@@ -759,21 +761,47 @@ void read_rows(Loaded& L) {
         const std::vector<std::string> extract_skip = {"", "sp", "sil", "<sil>"};
         L.lm_textgrid = tier == default_word_tier(grid) && spec.skip == extract_skip;
       } else {
+        // A BIDS events.tsv (or any TSV of word onsets): onset and duration in seconds ("n/a"
+        // duration = 0), one word per row, optionally only the rows of one trial_type.
         const io::Table t = io::read_delimited(spec.words_file);
-        const Eigen::VectorXd on = t.numeric_column(spec.onset_column);
-        const bool has_duration = std::find(t.columns.begin(), t.columns.end(), spec.duration_column) != t.columns.end();
-        const Eigen::VectorXd du = has_duration ? t.numeric_column(spec.duration_column) : Eigen::VectorXd::Zero(on.size());
-        const std::size_t wc = t.column_index(spec.words_column);
+        const std::size_t oc = t.column_index(spec.onset_column), wc = t.column_index(spec.words_column);
+        const auto dc = std::find(t.columns.begin(), t.columns.end(), spec.duration_column);
+        const std::size_t tc = spec.trial_type.empty() ? 0 : t.column_index("trial_type");
+        const auto seconds = [&](std::size_t r, std::size_t c, bool na_is_zero) {
+          const std::string& v = t.rows[r][c];
+          if (na_is_zero && v == "n/a") return 0.0;
+          std::size_t used = 0;
+          double x = 0.0;
+          try {
+            x = std::stod(v, &used);
+          } catch (const std::exception&) {
+            used = 0;
+          }
+          if (used == 0 || used != v.size() || !std::isfinite(x)) {
+            where("rows.words.file").fail(spec.words_file.string() + ": data row " + std::to_string(r + 1) + ": " + t.columns[c] + " '" + v +
+                                          "' is not a number of seconds");
+          }
+          return x;
+        };
+        double previous = -std::numeric_limits<double>::infinity();
         for (std::size_t r = 0; r < t.rows.size(); ++r) {
+          if (!spec.trial_type.empty() && t.rows[r][tc] != spec.trial_type) continue;
           const std::string& w = t.rows[r][wc];
           if (std::find(spec.skip.begin(), spec.skip.end(), w) != spec.skip.end()) continue;
-          if (r > 0 && on(static_cast<Eigen::Index>(r)) < on(static_cast<Eigen::Index>(r - 1))) {
+          const double onset = seconds(r, oc, false);
+          const double duration = dc == t.columns.end() ? 0.0 : seconds(r, static_cast<std::size_t>(dc - t.columns.begin()), true);
+          if (onset < previous) {
             where("rows.words.onset").fail(spec.words_file.string() + ": data row " + std::to_string(r + 1) + ": onset " +
-                                           std::to_string(on(static_cast<Eigen::Index>(r))) + " is before the previous one");
+                                           std::to_string(onset) + " is before the previous word's");
           }
+          if (duration < 0.0) {
+            where("rows.words.duration").fail(spec.words_file.string() + ": data row " + std::to_string(r + 1) + ": duration " +
+                                              std::to_string(duration) + " is negative");
+          }
+          previous = onset;
           L.words.push_back(w);
-          L.onsets.push_back(on(static_cast<Eigen::Index>(r)));
-          L.ends.push_back(on(static_cast<Eigen::Index>(r)) + du(static_cast<Eigen::Index>(r)));
+          L.onsets.push_back(onset);
+          L.ends.push_back(onset + duration);
         }
       }
     } catch (const std::exception& e) {

@@ -427,6 +427,7 @@ fs::path write_small_dataset(const std::string& name) {
   for (int i = 0; i < 60; ++i) sentences += "sentence " + std::to_string(i) + "\n";
   write_text(dir / "sentences60.txt", sentences);
   write_text(dir / "words_negative.tsv", "onset\tduration\tword\n1.0\t-0.3\tthe\n2.0\t0.3\tend\n");
+  write_text(dir / "events_bad.tsv", "onset\tduration\ttrial_type\tword\n1.0\tn/a\tword\tthe\nsoon\t0.2\tword\tend\n");
   std::string table = "word\tstory\n";
   for (int i = 0; i < 50; ++i) table += "w" + std::to_string(i) + "\t" + std::to_string(i / 10) + "\n";
   write_text(dir / "table50.tsv", table);
@@ -482,7 +483,8 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       {"position_one_hot_without_groups", base_with(R"("controls": [{"name": "p", "kind": "position_one_hot"}])"), "controls[0]", "needs \"groups\""},
       {"word_control_on_sentences", R"({"name": "small", "rows": {"kind": "lines", "file": "sentences60.txt"}, "responses": {"files": ["s1.npy"]}, "controls": [{"name": "len", "kind": "word_length"}]})", "controls[0]", "rows are sentences"},
       {"missing_tier", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words.tsv", "word": "token"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "token"},
-      {"negative_duration", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words_negative.tsv"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "len", "kind": "word_length"}]})", "controls[0]", "event_midpoints"},
+      {"negative_duration", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words_negative.tsv"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "len", "kind": "word_length"}]})", "rows.words.duration", "duration -0.300000 is negative"},
+      {"bids_onset_not_a_number", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events_bad.tsv", "trial_type": "word"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "onset 'soon' is not a number of seconds"},
       {"column_of_headerless_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy"], "columns": ["LATL"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "'LATL'"},
   };
   ASSERT_GE(cases.size(), 15u);
@@ -503,6 +505,19 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       ADD_FAILURE() << "not an invalid_argument: " << e.what();
     }
   }
+}
+
+// A BIDS events.tsv: only the rows of trial_type "word" are words; an "n/a" duration is 0.
+TEST(BenchmarkFileBids, EventsTsvGivesTheWordsOfOneTrialType) {
+  const fs::path dir = write_small_dataset("bids");
+  write_text(dir / "sub-01_task-story_events.tsv",
+             "onset\tduration\ttrial_type\tword\n0.0\t120\tstory\tn/a\n1.0\t0.3\tword\tonce\n1.4\tn/a\tword\tupon\n"
+             "2.0\t0.5\tnoise\tcough\n2.1\t0.2\tword\ta\n");
+  write_text(dir / "bids.json", R"({"name": "bids", "rows": {"kind": "volumes", "tr": 2.0,
+    "words": {"file": "sub-01_task-story_events.tsv", "trial_type": "word"}}, "responses": {"files": ["s1.npy", "s2.npy"]},
+    "controls": [{"name": "rate", "kind": "word_rate"}]})");
+  const std::string report = check_benchmark_file(dir / "bids.json", {});
+  EXPECT_NE(report.find("3 timed words from sub-01_task-story_events.tsv: 3 during the response volumes"), std::string::npos) << report;
 }
 
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {
