@@ -28,6 +28,7 @@
 #include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/io/delimited.hpp"
 #include "neuroscore/io/gifti.hpp"
+#include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
@@ -201,6 +202,7 @@ struct FeatureSpec {
   std::string kind;  // file | word_rate | word_length | word_frequency | position | position_one_hot | oasm | join | language_model
   // file
   fs::path file;
+  std::string dataset;               // HDF5 file: the dataset path
   std::vector<std::string> columns;  // names (CSV/TSV) or 0-based indices (NPY, text)
   long skip_rows = 0;
   std::string per = "row";  // row | word
@@ -235,6 +237,7 @@ struct Spec {
   // responses
   std::vector<fs::path> response_files;
   fs::path response_mask;  // NIfTI responses: the brain mask
+  std::string response_dataset;  // HDF5 responses: the dataset path
   std::string responses_key;
   std::vector<std::string> response_columns, target_names;
   long response_skip_rows = 0;
@@ -285,8 +288,9 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
   }
   std::set<std::string> keys = {"name", "kind"};
   if (f.kind == "file") {
-    keys.insert({"file", "columns", "skip_rows", "per", "resample", "delays", "transform"});
+    keys.insert({"file", "dataset", "columns", "skip_rows", "per", "resample", "delays", "transform"});
     f.file = path(n.at("file"));
+    f.dataset = n.str("dataset", "");
     if (n.has("columns")) f.columns = column_list(n.at("columns"));
     f.skip_rows = n.integer("skip_rows", 0, 0);
     f.per = n.choice("per", "row", {"row", "word"});
@@ -383,7 +387,8 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
 
   const Node resp = top.at("responses");
   s.responses_key = resp.key();
-  resp.only({"files", "mask", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects"});
+  resp.only({"files", "mask", "dataset", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects"});
+  s.response_dataset = resp.str("dataset", "");
   if (resp.has("mask")) s.response_mask = path(resp.at("mask"));
   if (resp.has("files")) {
     const Node files = resp.at("files");
@@ -529,13 +534,20 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
 // A numeric matrix from NPY, CSV/TSV with a header (columns by name), or whitespace text (columns
 // by 0-based index); `names` receives the column names (header or "0", "1", ...).
 Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::vector<std::string>& columns, long skip_rows,
-                             std::vector<std::string>* names) {
+                             std::vector<std::string>* names, const std::string& dataset = "") {
   std::string ext = p.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool h5 = ext == ".h5" || ext == ".hdf5";
+  if (h5 && dataset.empty()) where.fail(p.string() + " is HDF5: name the dataset (\"dataset\": \"/group/name\")");
+  if (!h5 && !dataset.empty()) where.fail("\"dataset\" applies to HDF5 files (.h5, .hdf5), not " + p.filename().string());
   Eigen::MatrixXd all;
   std::vector<std::string> header;
   try {
-    if (ext == ".csv" || ext == ".tsv") {
+    if (h5) {
+      all = io::read_hdf5_matrix(p, dataset);
+      for (Eigen::Index c = 0; c < all.cols(); ++c) header.push_back(std::to_string(c));
+      if (!columns.empty()) where.fail("\"columns\" do not apply to HDF5 datasets (give a dataset of the columns you want)");
+    } else if (ext == ".csv" || ext == ".tsv") {
       const io::Table t = io::read_delimited(p);
       std::vector<std::size_t> take;
       if (columns.empty()) {
@@ -825,7 +837,7 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       const fs::path& p = spec.response_files[i];
       std::vector<std::string> cols;
       Eigen::MatrixXd y = is_nifti(p) || is_gifti(p) ? read_nifti_run(L, where(key), p, &cols)
-                                      : read_numeric(where(key), p, spec.response_columns, spec.response_skip_rows, &cols);
+                                      : read_numeric(where(key), p, spec.response_columns, spec.response_skip_rows, &cols, spec.response_dataset);
       if (names.empty()) names = cols;
       if (!per_file.empty() && (y.rows() != per_file.front().rows() || y.cols() != per_file.front().cols())) {
         where(key).fail(p.string() + " is " + std::to_string(y.rows()) + " x " + std::to_string(y.cols()) + ", " +
@@ -1214,7 +1226,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
     x = detail::lbdata::hcat(parts);
   } else if (f.kind == "file") {
     std::vector<std::string> cols;
-    Eigen::MatrixXd m = read_numeric(where, f.file, f.columns, f.skip_rows, &cols);
+    Eigen::MatrixXd m = read_numeric(where, f.file, f.columns, f.skip_rows, &cols, f.dataset);
     require_finite_rows(where, f.file.string(), m, f.skip_rows, cols);
     m = apply_transform(where, f.transform, m);
     const auto expected = static_cast<Eigen::Index>(f.per == "word" ? L.words.size() : static_cast<std::size_t>(n));

@@ -24,6 +24,7 @@
 #include "neuroscore/align.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/io/gifti.hpp"
+#include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
@@ -41,8 +42,8 @@ F (samples x features) to Y (samples x targets); prints per target r, the mean o
 of the test fold's Pearson r, and for that same r a one-sided p from the refit null (the response
 series block-permuted, every fold refitted with the alpha it chose), its family-wise corrected
 p_fwe (max statistic over targets), the Benjamini-Hochberg FDR q over targets, and a 95%
-bootstrap CI (blocks, or whole groups with --groups). Inputs: .npy, or text/CSV (comma, tab or
-space separated; one optional header line).
+bootstrap CI (blocks, or whole groups with --groups). Inputs: .npy, text/CSV (comma, tab or space
+separated; one optional header line), or an HDF5 dataset as FILE.h5:/group/dataset.
 
 options:
   --features F       samples x features (required)
@@ -121,6 +122,11 @@ inline std::size_t count(const std::string& flag, const std::string& v) {
 
 // .npy, or a delimited text matrix with an optional header line.
 inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
+  // FILE.h5:/dataset (or .hdf5): an HDF5 dataset.
+  for (const std::string ext : {".h5:", ".hdf5:"}) {
+    const std::size_t at = path.find(ext);
+    if (at != std::string::npos) return io::read_hdf5_matrix(path.substr(0, at + ext.size() - 1), path.substr(at + ext.size()));
+  }
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(std::string(what) + " " + path + ": file not found");
   const std::string ext = std::filesystem::path(path).extension().string();
   if (ext == ".npy") return io::read_npy_matrix(path);

@@ -28,10 +28,11 @@ packages=(
   zlib1g-dev            # gzip of .nii.gz images (neuroscore/io/nifti.hpp)
   python3-nibabel       # tests: the NIfTI maps neuroscore writes open in nibabel
   libhdf5-dev           # HDF5 datasets (neuroscore/io/hdf5.hpp)
+  python3-h5py          # tests: the HDF5 files neuroscore writes open in h5py
 )
 for arg in "$@"; do
   case "$arg" in
-    --golden) packages+=(python3 python3-numpy python3-scipy python3-sklearn python3-statsmodels python3-torch python3-h5py) ;;
+    --golden) packages+=(python3 python3-numpy python3-scipy python3-sklearn python3-statsmodels python3-torch) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "setup.sh: unknown option '$arg' (use --golden or --fuzz)" >&2; exit 2 ;;
   esac

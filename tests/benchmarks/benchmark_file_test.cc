@@ -19,6 +19,7 @@
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_run.hpp"
 #include "neuroscore/io/gifti.hpp"
+#include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "tests/testing/data.hpp"
@@ -393,6 +394,31 @@ TEST(BenchmarkFileCeilings, SubjectAndRepeatCeilingsRecoverThePlantedCeiling) {
   EXPECT_LT(std::abs(mean_repeats), 0.005);
 }
 
+// The planted subjects as HDF5 datasets (one file per subject, dataset /bold) score exactly as
+// the same subjects as NPY.
+TEST(BenchmarkFilePlanted, Hdf5ResponsesScoreExactlyAsNpy) {
+  const PlantedFiles f = write_planted("planted_h5");
+  const Benchmark& b = f.syn.benchmark;
+  const Eigen::Index t = 4;
+  for (int s = 0; s < 6; ++s) {
+    io::write_hdf5_matrix(f.dir / ("sub-0" + std::to_string(s) + ".h5"), "/bold", Eigen::MatrixXd(b.responses.middleCols(s * t, t)));
+  }
+  std::string h5 = slurp(f.json);
+  h5.replace(h5.find("\"sub-*_responses.npy\""), 21, "\"sub-*.h5\", \"dataset\": \"/bold\"");
+  h5.replace(h5.find("\"planted\""), 9, "\"planted-h5\"");
+  write_text(f.dir / "planted_h5.json", h5);
+  LeaderboardRequest req;
+  req.out_dir = f.dir / "out";
+  req.methods = {"controls"};
+  req.bootstrap = 200;
+  std::ostringstream log;
+  req.benchmark_files = {f.json};
+  const LeaderboardRun npy = run_leaderboard(req, log);
+  req.benchmark_files = {f.dir / "planted_h5.json"};
+  const LeaderboardRun hdf5 = run_leaderboard(req, log);
+  expect_identical(npy.scores, hdf5.scores);
+}
+
 // ---- bad files: one line naming the file, the key and the value ----
 
 struct BadFile {
@@ -427,6 +453,7 @@ fs::path write_small_dataset(const std::string& name) {
   for (int i = 0; i < 60; ++i) sentences += "sentence " + std::to_string(i) + "\n";
   write_text(dir / "sentences60.txt", sentences);
   write_text(dir / "words_negative.tsv", "onset\tduration\tword\n1.0\t-0.3\tthe\n2.0\t0.3\tend\n");
+  io::write_hdf5_matrix(dir / "s.h5", "/bold", y);
   write_text(dir / "events_bad.tsv", "onset\tduration\ttrial_type\tword\n1.0\tn/a\tword\tthe\nsoon\t0.2\tword\tend\n");
   std::string table = "word\tstory\n";
   for (int i = 0; i < 50; ++i) table += "w" + std::to_string(i) + "\t" + std::to_string(i / 10) + "\n";
@@ -485,6 +512,8 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       {"missing_tier", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words.tsv", "word": "token"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "token"},
       {"negative_duration", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words_negative.tsv"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "len", "kind": "word_length"}]})", "rows.words.duration", "duration -0.300000 is negative"},
       {"bids_onset_not_a_number", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events_bad.tsv", "trial_type": "word"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "onset 'soon' is not a number of seconds"},
+      {"hdf5_without_dataset", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s.h5"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "s.h5 is HDF5: name the dataset"},
+      {"hdf5_missing_dataset", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s.h5"], "dataset": "/bolt"}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "dataset /bolt: no such dataset (datasets: /bold)"},
       {"column_of_headerless_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy"], "columns": ["LATL"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "'LATL'"},
   };
   ASSERT_GE(cases.size(), 15u);

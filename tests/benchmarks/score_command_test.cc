@@ -16,6 +16,7 @@
 
 #include "neuroscore/align.hpp"
 #include "neuroscore/io/gifti.hpp"
+#include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/null.hpp"
@@ -291,4 +292,19 @@ TEST(ScoreCommand, GiftiRunGivesAVertexMap) {
     else if (v < 20) EXPECT_GT(r, 0.4) << v;
     else EXPECT_LT(std::abs(r), 0.25) << v;
   }
+}
+
+// FILE.h5:/dataset reads an HDF5 dataset: the same responses as NPY give the same r.
+TEST(ScoreCommand, Hdf5DatasetResponsesMatchNpy) {
+  std::mt19937_64 rng(9);
+  const Eigen::MatrixXd x = normal(120, 2, rng);
+  Eigen::MatrixXd y = ar1(120, 3, 0.2, rng);
+  y.col(0) += x.col(1);
+  nb::ScoreRequest npy = request(x, y, "h5");
+  npy.permutations = 0;
+  npy.resamples = 0;
+  nb::ScoreRequest h5 = npy;
+  ns::io::write_hdf5_matrix(tmp_dir() / "y.h5", "/ieeg/hfb", y);
+  h5.responses = (tmp_dir() / "y.h5").string() + ":/ieeg/hfb";
+  EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(h5).r);
 }

@@ -65,7 +65,7 @@ TEST(Hdf5, WrittenMatrixReadsBackHereAndInH5py) {
   const fs::path out = file.parent_path() / "h5py.txt";
   const std::string cmd = "/usr/bin/python3 -c \"import h5py; d = h5py.File('" + file.string() +
                           "', 'r')['scores/r'][()]; print(d.shape, ' '.join(repr(float(x)) for x in d.ravel()))\" > " + out.string() + " 2>&1";
-  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with h5py is not installed (tools/setup.sh --golden installs it): " << slurp(out);
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with h5py is not installed (tools/setup.sh installs python3-h5py): " << slurp(out);
   EXPECT_EQ(slurp(out), "(3, 2) 1.5 -2.0 0.25 1e-300 7.0 8.125\n");
 }
 
