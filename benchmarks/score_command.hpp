@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -51,6 +52,9 @@ options:
                      voxels, the voxels under --mask (default: every voxel not constant over time);
                      or a GIfTI surface run (.gii): volumes x its non-constant vertices
   --mask M           3D NIfTI brain mask on the run's grid (non-zero = kept); NIfTI responses only
+  --memory-budget B  stream the targets of an HDF5 dataset (--responses FILE.h5:/dataset) in blocks
+                     that fit B bytes (e.g. 2G), with a progress line per block; the results equal
+                     one pass over all targets within 1e-12 (the same null and bootstrap draws)
   --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV,
                      and the inner CV that picks alpha holds out whole groups too
   --contiguous K     contiguous K-fold CV (default: 5 folds)
@@ -75,6 +79,7 @@ examples:
 
 struct ScoreRequest {
   std::string features, responses, groups, out, mask;
+  std::size_t memory_budget = 0;  // bytes; 0: every target at once
   std::size_t contiguous = 5;
   std::optional<std::size_t> gap;  // unset: the largest delay (0 without delays)
   std::vector<int> delays;
@@ -118,6 +123,18 @@ inline std::size_t count(const std::string& flag, const std::string& v) {
   }
   if (v.empty() || used != v.size() || v[0] == '-') throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + v + "'");
   return static_cast<std::size_t>(x);
+}
+
+// "2G", "512M", "100000K" or plain bytes.
+inline std::size_t bytes(const std::string& flag, const std::string& v) {
+  std::string digits = v;
+  std::size_t unit = 1;
+  if (!v.empty() && std::string("KMG").find(static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())))) != std::string::npos) {
+    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())));
+    unit = u == 'K' ? 1024 : u == 'M' ? 1024 * 1024 : std::size_t{1} << 30;
+    digits.pop_back();
+  }
+  return count(flag, digits) * unit;
 }
 
 // .npy, or a delimited text matrix with an optional header line.
@@ -208,6 +225,7 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
     else if (flag == "--seed") r.seed = count(flag, v);
     else if (flag == "--out") r.out = v;
     else if (flag == "--mask") r.mask = v;
+    else if (flag == "--memory-budget") r.memory_budget = detail::score_cmd::bytes(flag, v);
     else if (flag == "--delays") {
       std::string cur;
       for (std::size_t k = 0; k <= v.size(); ++k) {
@@ -229,59 +247,26 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
   return r;
 }
 
-inline ScoreResult run_score(const ScoreRequest& req) {
-  Eigen::MatrixXd x = detail::score_cmd::read_matrix(req.features, "--features");
-  ScoreResult out;
-  const Eigen::MatrixXd y = detail::score_cmd::read_responses(req, out);
-  if (x.rows() != y.rows()) {
-    throw std::invalid_argument("--features has " + std::to_string(x.rows()) + " rows but --responses has " +
-                                std::to_string(y.rows()));
-  }
-  std::vector<int> groups;
-  if (!req.groups.empty()) {
-    const Eigen::MatrixXd g = detail::score_cmd::read_matrix(req.groups, "--groups");
-    if (g.size() != y.rows()) {
-      throw std::invalid_argument("--groups has " + std::to_string(g.size()) + " values for " + std::to_string(y.rows()) + " samples");
-    }
-    for (Eigen::Index i = 0; i < g.size(); ++i) {
-      if (!(std::isfinite(g(i)) && g(i) == std::floor(g(i)))) {
-        throw std::invalid_argument("--groups " + req.groups + ": value " + std::to_string(g(i)) + " at sample " +
-                                    std::to_string(i) + " is not a whole number");
-      }
-      groups.push_back(static_cast<int>(g(i)));
-    }
-  }
-  // Delays never cross from one group (story, run) into the next.
-  if (!req.delays.empty()) x = groups.empty() ? fir_delays(x, req.delays) : fir_delays(x, req.delays, runs_of_labels(groups));
-  const std::size_t gap = effective_gap(req);
-  Benchmark b;
-  b.name = "score";
+namespace detail::score_cmd {
+
+// Scores targets [col0, col0 + y.cols()) of the run: the fit, the refit null (p, and the maximum
+// over these targets of every null draw, folded into `null_max`) and the bootstrap CI. Every
+// block re-seeds the null and the bootstrap with req.seed, so blocks draw the same permutations
+// and resamples as one pass over all targets: the results do not depend on the block size beyond
+// the last bits that the matrix products' blocking moves (1e-16 here).
+inline void score_targets(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, const Benchmark& plan, const ScoreRequest& req,
+                          Eigen::Index col0, ScoreResult& out, Eigen::VectorXd& null_max) {
+  Benchmark b = plan;
   b.responses = y;
+  b.target_subject.clear();
+  b.target_region.clear();
   for (Eigen::Index j = 0; j < y.cols(); ++j) {
     b.target_subject.push_back(static_cast<int>(j));
-    b.target_region.push_back("t" + std::to_string(j));
+    b.target_region.push_back("t" + std::to_string(col0 + j));
   }
-  if (!groups.empty()) {
-    b.bootstrap_groups = groups;
-    b.folds = group_kfold(b.bootstrap_groups, 5, Gap{gap});
-    b.ridge.inner_groups = groups;  // alpha chosen on held-out groups too
-  } else {
-    b.folds = contiguous_kfold(static_cast<std::size_t>(y.rows()), req.contiguous, Gap{gap});
-  }
-  b.block = BlockLength{req.block};
-  b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-  b.ridge.inner_gap = Gap{gap};
-  b.ridge.standardize = true;
   validate_benchmark(b);
   const RidgeCvResult fit = cross_validated_ridge(x, y, b.folds, b.ridge);
-  out.samples = y.rows();
-  out.features = x.cols();
-  out.folds = b.folds.size();
-  out.gap = gap;
-  out.r = fit.fold_r.colwise().mean().transpose();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  out.p = Eigen::VectorXd::Constant(y.cols(), nan);
-  out.p_fwe = out.q_fdr = out.ci_low = out.ci_high = out.p;
+  out.r.segment(col0, y.cols()) = fit.fold_r.colwise().mean().transpose();
   if (req.permutations > 0) {
     // The null of the printed statistic itself: refit_null_test's statistic is the mean over
     // folds of the per-fold r, and it keeps the dependence between folds that a null of fixed
@@ -291,9 +276,8 @@ inline ScoreResult run_score(const ScoreRequest& req) {
     po.permutations = req.permutations;
     po.keep_null = false;
     const PermutationTest null = refit_null_test(x, y, b.folds, fit, b.ridge, Seed{req.seed}, po);
-    out.p = null.p_value;
-    out.p_fwe = null.p_fwe;
-    out.q_fdr = fdr_q_values(out.p, FdrMethod::benjamini_hochberg).q_value;
+    out.p.segment(col0, y.cols()) = null.p_value;
+    null_max = null_max.cwiseMax(null.null_max);
   }
   if (req.resamples > 0) {
     // One resample of units serves every target (percentile interval per target).
@@ -314,10 +298,122 @@ inline ScoreResult run_score(const ScoreRequest& req) {
     }
     for (Eigen::Index j = 0; j < y.cols(); ++j) {
       const Interval ci = percentile_interval(draws.col(j), 0.95);
-      out.ci_low(j) = ci.lower;
-      out.ci_high(j) = ci.upper;
+      out.ci_low(col0 + j) = ci.lower;
+      out.ci_high(col0 + j) = ci.upper;
     }
   }
+}
+
+// Max-statistic FWE p over all targets from the per-draw maxima (null.hpp's NullAccumulator:
+// p_fwe_j = (1 + #{draws whose max >= r_j}) / (1 + N)), and Benjamini-Hochberg q.
+inline void finish_corrections(const Eigen::VectorXd& null_max, ScoreResult& out) {
+  std::vector<double> sorted(null_max.data(), null_max.data() + null_max.size());
+  std::sort(sorted.begin(), sorted.end());
+  const auto n = static_cast<double>(sorted.size());
+  for (Eigen::Index j = 0; j < out.r.size(); ++j) {
+    const auto below = std::lower_bound(sorted.begin(), sorted.end(), out.r(j)) - sorted.begin();
+    out.p_fwe(j) = (1.0 + static_cast<double>(sorted.size() - static_cast<std::size_t>(below))) / (n + 1.0);
+  }
+  out.q_fdr = fdr_q_values(out.p, FdrMethod::benjamini_hochberg).q_value;
+}
+
+}  // namespace detail::score_cmd
+
+inline ScoreResult run_score(const ScoreRequest& req, std::ostream* progress = nullptr) {
+  Eigen::MatrixXd x = detail::score_cmd::read_matrix(req.features, "--features");
+  ScoreResult out;
+  // --memory-budget: targets stream in column blocks from an HDF5 dataset; else all at once.
+  const std::size_t h5 = std::min(req.responses.find(".h5:"), req.responses.find(".hdf5:"));
+  if (req.memory_budget > 0 && h5 == std::string::npos) {
+    throw std::invalid_argument("--memory-budget streams target blocks from an HDF5 dataset (--responses FILE.h5:/dataset); " +
+                                req.responses + " is read whole: drop --memory-budget or convert it");
+  }
+  Eigen::MatrixXd y_all;
+  Eigen::Index n = 0, targets = 0;
+  std::string h5_file, h5_dataset;
+  if (req.memory_budget > 0) {
+    const std::size_t colon = req.responses.find(':', h5);
+    h5_file = req.responses.substr(0, colon);
+    h5_dataset = req.responses.substr(colon + 1);
+    const std::vector<std::int64_t> shape = io::hdf5_dataset_shape(h5_file, h5_dataset);
+    n = shape[0];
+    targets = shape[1];
+  } else {
+    y_all = detail::score_cmd::read_responses(req, out);
+    n = y_all.rows();
+    targets = y_all.cols();
+  }
+  if (x.rows() != n) {
+    throw std::invalid_argument("--features has " + std::to_string(x.rows()) + " rows but --responses has " + std::to_string(n));
+  }
+  std::vector<int> groups;
+  if (!req.groups.empty()) {
+    const Eigen::MatrixXd g = detail::score_cmd::read_matrix(req.groups, "--groups");
+    if (g.size() != n) {
+      throw std::invalid_argument("--groups has " + std::to_string(g.size()) + " values for " + std::to_string(n) + " samples");
+    }
+    for (Eigen::Index i = 0; i < g.size(); ++i) {
+      if (!(std::isfinite(g(i)) && g(i) == std::floor(g(i)))) {
+        throw std::invalid_argument("--groups " + req.groups + ": value " + std::to_string(g(i)) + " at sample " +
+                                    std::to_string(i) + " is not a whole number");
+      }
+      groups.push_back(static_cast<int>(g(i)));
+    }
+  }
+  // Delays never cross from one group (story, run) into the next.
+  if (!req.delays.empty()) x = groups.empty() ? fir_delays(x, req.delays) : fir_delays(x, req.delays, runs_of_labels(groups));
+  const std::size_t gap = effective_gap(req);
+  Benchmark plan;
+  plan.name = "score";
+  if (!groups.empty()) {
+    plan.bootstrap_groups = groups;
+    plan.folds = group_kfold(plan.bootstrap_groups, 5, Gap{gap});
+    plan.ridge.inner_groups = groups;  // alpha chosen on held-out groups too
+  } else {
+    plan.folds = contiguous_kfold(static_cast<std::size_t>(n), req.contiguous, Gap{gap});
+  }
+  plan.block = BlockLength{req.block};
+  plan.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  plan.ridge.inner_gap = Gap{gap};
+  plan.ridge.standardize = true;
+  out.samples = n;
+  out.features = x.cols();
+  out.folds = plan.folds.size();
+  out.gap = gap;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.r = Eigen::VectorXd::Constant(targets, nan);
+  out.p = out.p_fwe = out.q_fdr = out.ci_low = out.ci_high = out.r;
+  Eigen::VectorXd null_max = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(req.permutations), -std::numeric_limits<double>::infinity());
+  if (req.memory_budget == 0) {
+    detail::score_cmd::score_targets(x, y_all, plan, req, 0, out, null_max);
+  } else {
+    // Budget: X and its per-fold decompositions (outer and inner folds, about (n + p) x p each)
+    // are fixed; each target in a block costs about 6 columns of n doubles (its responses,
+    // predictions, the ridge's working columns, a permuted copy, the bootstrap's predictions).
+    const std::size_t p = static_cast<std::size_t>(x.cols()), rows = static_cast<std::size_t>(n);
+    const std::size_t fixed = 8 * (4 * rows * p + plan.folds.size() * (plan.ridge.inner_folds + 1) * (rows + p) * p);
+    const std::size_t per_target = 8 * 6 * rows;
+    if (fixed + per_target > req.memory_budget) {
+      throw std::invalid_argument("--memory-budget " + std::to_string(req.memory_budget) + " bytes is below the fixed cost of " +
+                                  std::to_string(fixed + per_target) + " bytes (features and decompositions) plus one target");
+    }
+    const auto block = static_cast<Eigen::Index>(std::min<std::size_t>((req.memory_budget - fixed) / per_target, static_cast<std::size_t>(targets)));
+    plan.ridge.max_batch_bytes = std::max<std::size_t>(per_target, (req.memory_budget - fixed) / 3);
+    const auto start = std::chrono::steady_clock::now();
+    for (Eigen::Index col0 = 0; col0 < targets; col0 += block) {
+      const Eigen::Index count = std::min(block, targets - col0);
+      const Eigen::MatrixXd y = io::read_hdf5_columns(h5_file, h5_dataset, col0, count);
+      detail::score_cmd::score_targets(x, y, plan, req, col0, out, null_max);
+      if (progress) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double rate = static_cast<double>(col0 + count) / std::max(seconds, 1e-9);
+        *progress << "score: " << (col0 + count) << "/" << targets << " targets, " << std::fixed << std::setprecision(0) << rate
+                  << " targets/s, ETA " << static_cast<double>(targets - col0 - count) / rate << " s (blocks of " << block << ")\n"
+                  << std::defaultfloat;
+      }
+    }
+  }
+  if (req.permutations > 0) detail::score_cmd::finish_corrections(null_max, out);
   return out;
 }
 
@@ -334,7 +430,7 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
     out << score_usage();
     return 0;
   }
-  const ScoreResult r = run_score(req);
+  const ScoreResult r = run_score(req, &err);
   const bool nifti = !r.voxels.empty();
   err << "score: fitted " << req.features << " -> " << req.responses << "\n";
   out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << (nifti ? " voxels" : " targets") << ", "

@@ -308,3 +308,44 @@ TEST(ScoreCommand, Hdf5DatasetResponsesMatchNpy) {
   h5.responses = (tmp_dir() / "y.h5").string() + ":/ieeg/hfb";
   EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(h5).r);
 }
+
+// --memory-budget streams an HDF5 dataset in column blocks: with a budget that forces blocks of a
+// few targets, every number (r, p, p_fwe, q, CI) equals the one-pass run within 1e-12 (the
+// p-values exactly, here), and a progress line is
+// printed per block. A budget below the fixed cost, or a non-HDF5 source, is refused.
+TEST(ScoreCommand, MemoryBudgetStreamsBlocksWithTheSameResults) {
+  std::mt19937_64 rng(13);
+  const Eigen::MatrixXd x = normal(100, 3, rng);
+  Eigen::MatrixXd y = ar1(100, 23, 0.3, rng);
+  y.leftCols(5).colwise() += x.col(0);
+  nb::ScoreRequest one = request(x, y, "stream");
+  one.permutations = 50;
+  one.resamples = 40;
+  ns::io::write_hdf5_matrix(tmp_dir() / "stream.h5", "/y", y);
+  one.responses = (tmp_dir() / "stream.h5").string() + ":/y";
+  nb::ScoreRequest streamed = one;
+  // Fixed cost: 8 * (4 * 100 * 3 + 5 * 6 * 103 * 3) = 83,760 bytes; 4,800 bytes per target.
+  streamed.memory_budget = 83760 + 5 * 4800;
+  std::ostringstream progress;
+  const nb::ScoreResult a = nb::run_score(one);
+  const nb::ScoreResult b = nb::run_score(streamed, &progress);
+  for (const auto& [u, v] : {std::pair{&a.r, &b.r}, {&a.p, &b.p}, {&a.p_fwe, &b.p_fwe}, {&a.q_fdr, &b.q_fdr}, {&a.ci_low, &b.ci_low},
+                             {&a.ci_high, &b.ci_high}}) {
+    // Within 1e-12, not bit for bit: the matrix products' blocking depends on the block width.
+    EXPECT_LE((*u - *v).cwiseAbs().maxCoeff(), 1e-12) << *u << "\n---\n" << *v;
+  }
+  EXPECT_NE(progress.str().find("score: 5/23 targets"), std::string::npos) << progress.str();
+  EXPECT_NE(progress.str().find("score: 23/23 targets"), std::string::npos) << progress.str();
+  EXPECT_NE(progress.str().find("(blocks of 5)"), std::string::npos) << progress.str();
+  EXPECT_TRUE(a.p == b.p && a.p_fwe == b.p_fwe);
+  streamed.memory_budget = 1000;
+  EXPECT_THROW(nb::run_score(streamed), std::invalid_argument);
+  nb::ScoreRequest npy = request(x, y, "stream_npy");
+  npy.memory_budget = 1 << 30;
+  try {
+    nb::run_score(npy);
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--memory-budget streams target blocks from an HDF5 dataset"), std::string::npos);
+  }
+}
