@@ -78,18 +78,22 @@ LeaderboardRun expect_example_matches_builtin(const fs::path& data, const std::s
 
 void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 const MethodScore* find_score(const std::vector<MethodScore>& scores, const std::string& method) {
   for (const MethodScore& s : scores) {
     if (s.method == method) return &s;
   }
   return nullptr;
+}
+
+// run_leaderboard on benchmark files alone, controls and user features only (no language model).
+LeaderboardRun run_files(const std::vector<fs::path>& files, const fs::path& out, std::size_t bootstrap, std::ostringstream& log) {
+  LeaderboardRequest req;
+  req.out_dir = out;
+  req.methods = {"controls"};
+  req.bootstrap = bootstrap;
+  req.benchmark_files = files;
+  return run_leaderboard(req, log);
 }
 
 TEST(BenchmarkFileExamples, AliceFileScoresExactlyAsTheBuiltIn) {
@@ -99,7 +103,7 @@ TEST(BenchmarkFileExamples, AliceFileScoresExactlyAsTheBuiltIn) {
 
   // A layer spec: the same file with two layers gives those two rows (same numbers) and an
   // inner-CV entry choosing between them; one layer is ranked itself; an unknown layer is named.
-  std::string two = slurp(kExamples / "alice2016_roi.json");
+  std::string two = testing::file_text(kExamples / "alice2016_roi.json");
   two.replace(two.find(R"("kind": "language_model"})"), 25, R"("kind": "language_model", "layers": ["block_2", "block_3"]})");
   const fs::path file = testing::scratch_dir("alice_layers") / "two_layers.json";
   write_text(file, two);
@@ -198,13 +202,8 @@ PlantedFiles write_planted(const std::string& name) {
 
 TEST(BenchmarkFilePlanted, ScoresExactlyAsTheSameBenchmarkBuiltInCAndRecoversThePlant) {
   const PlantedFiles f = write_planted("planted");
-  LeaderboardRequest req;
-  req.out_dir = testing::scratch_dir("planted_lb");
-  req.methods = {"controls"};
-  req.bootstrap = 200;
-  req.benchmark_files = {f.json};
   std::ostringstream log;
-  const LeaderboardRun run = run_leaderboard(req, log);
+  const LeaderboardRun run = run_files({f.json}, testing::scratch_dir("planted_lb"), 200, log);
 
   // The same benchmark in C++: the synthetic one without its planted ceiling, methods renamed.
   Benchmark b = f.syn.benchmark;
@@ -234,7 +233,7 @@ TEST(BenchmarkFilePlanted, ScoresExactlyAsTheSameBenchmarkBuiltInCAndRecoversThe
   const std::string check = check_benchmark_file(f.json, {});
   EXPECT_NE(check.find("subjects    6"), std::string::npos) << check;
   // The same files under the data root: "$DATA/sub-*_responses.npy" matches the six subjects.
-  std::string under_data = slurp(f.json);
+  std::string under_data = testing::file_text(f.json);
   under_data.replace(under_data.find("\"sub-*_responses.npy\""), 21, "\"$DATA/sub-*_responses.npy\"");
   write_text(f.json, under_data);
   EXPECT_NE(check_benchmark_file(f.json, f.dir).find("subjects    6"), std::string::npos);
@@ -276,13 +275,8 @@ TEST(BenchmarkFileNifti, RunsUnderAMaskGiveScoreMaps) {
     "split": {"kind": "contiguous", "folds": 5, "gap": 2}, "ceiling": {"kind": "subjects"},
     "methods": [{"name": "x", "file": "x.npy"}]})");
   EXPECT_NE(check_benchmark_file(dir / "brain.json", {}).find("36 per subject"), std::string::npos);
-  LeaderboardRequest req;
-  req.out_dir = dir / "out";
-  req.methods = {"controls"};
-  req.bootstrap = 100;
-  req.benchmark_files = {dir / "brain.json"};
   std::ostringstream log;
-  const LeaderboardRun run = run_leaderboard(req, log);
+  const LeaderboardRun run = run_files({dir / "brain.json"}, dir / "out", 100, log);
   ASSERT_EQ(run.scores.size(), 1u);
   const MethodScore& s = run.scores[0];
   const io::NiftiImage map = io::read_nifti(dir / "out" / "maps" / "brain" / "user_x_r.nii.gz");
@@ -322,13 +316,8 @@ TEST(BenchmarkFileNifti, SurfaceRunsGiveAVertexMap) {
     "responses": {"files": "sub-*.lh.func.gii"}, "split": {"kind": "contiguous", "folds": 5, "gap": 1},
     "methods": [{"name": "x", "file": "x.npy"}]})");
   EXPECT_NE(check_benchmark_file(dir / "surface.json", {}).find("25 per subject"), std::string::npos);
-  LeaderboardRequest req;
-  req.out_dir = dir / "out";
-  req.methods = {"controls"};
-  req.bootstrap = 100;
-  req.benchmark_files = {dir / "surface.json"};
   std::ostringstream log;
-  const LeaderboardRun run = run_leaderboard(req, log);
+  const LeaderboardRun run = run_files({dir / "surface.json"}, dir / "out", 100, log);
   const io::GiftiImage map = io::read_gifti(dir / "out" / "maps" / "surface" / "user_x_r.func.gii");
   ASSERT_EQ(map.arrays.size(), 1u);
   ASSERT_EQ(map.arrays[0].data.size(), 30u);
@@ -403,19 +392,13 @@ TEST(BenchmarkFilePlanted, Hdf5ResponsesScoreExactlyAsNpy) {
   for (int s = 0; s < 6; ++s) {
     io::write_hdf5_matrix(f.dir / ("sub-0" + std::to_string(s) + ".h5"), "/bold", Eigen::MatrixXd(b.responses.middleCols(s * t, t)));
   }
-  std::string h5 = slurp(f.json);
+  std::string h5 = testing::file_text(f.json);
   h5.replace(h5.find("\"sub-*_responses.npy\""), 21, "\"sub-*.h5\", \"dataset\": \"/bold\"");
   h5.replace(h5.find("\"planted\""), 9, "\"planted-h5\"");
   write_text(f.dir / "planted_h5.json", h5);
-  LeaderboardRequest req;
-  req.out_dir = f.dir / "out";
-  req.methods = {"controls"};
-  req.bootstrap = 200;
   std::ostringstream log;
-  req.benchmark_files = {f.json};
-  const LeaderboardRun npy = run_leaderboard(req, log);
-  req.benchmark_files = {f.dir / "planted_h5.json"};
-  const LeaderboardRun hdf5 = run_leaderboard(req, log);
+  const LeaderboardRun npy = run_files({f.json}, f.dir / "out", 200, log);
+  const LeaderboardRun hdf5 = run_files({f.dir / "planted_h5.json"}, f.dir / "out", 200, log);
   expect_identical(npy.scores, hdf5.scores);
 }
 

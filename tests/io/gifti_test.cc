@@ -41,12 +41,6 @@ TEST(Gifti, ReadsEveryGoldenEncodingAndLayout) {
   expect_run(gifti_timeseries(read_gifti(kGolden / "colmajor_2d.func.gii")), true);
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(Gifti, WrittenMapReadsBackHereAndInNibabel) {
   Eigen::VectorXd map(5);
@@ -63,12 +57,12 @@ TEST(Gifti, WrittenMapReadsBackHereAndInNibabel) {
   const fs::path out = file.parent_path() / "nibabel.txt";
   const std::string cmd = "/usr/bin/python3 -c \"import nibabel; d = nibabel.load('" + file.string() +
                           "').darrays[0].data; print(d.shape, ' '.join('%g' % v for v in d))\" > " + out.string() + " 2>&1";
-  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with nibabel is not installed (tools/setup.sh installs it): " << slurp(out);
-  EXPECT_EQ(slurp(out), "(5,) 0.25 -0.5 nan 1 0.125\n");
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with nibabel is not installed (tools/setup.sh installs it): " << testing::file_text(out);
+  EXPECT_EQ(testing::file_text(out), "(5,) 0.25 -0.5 nan 1 0.125\n");
 }
 
 TEST(Gifti, BadInputsNameTheFileTheArrayAndTheAttribute) {
-  const std::string good = slurp(kGolden / "func_gzip.func.gii");
+  const std::string good = testing::file_text(kGolden / "func_gzip.func.gii");
   const auto message = [](const std::string& text) {
     return testing::error_message<std::runtime_error>([&] { parse_gifti(text, "bad.gii"); });
   };

@@ -49,12 +49,6 @@ TEST(Hdf5, AColumnRangeReadsOnlyThoseColumns) {
     for (Eigen::Index j = 0; j < 4; ++j) EXPECT_EQ(part(i, j), documented(i, j + 3, true));
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(Hdf5, WrittenMatrixReadsBackHereAndInH5py) {
   Eigen::MatrixXd m(3, 2);
@@ -65,8 +59,8 @@ TEST(Hdf5, WrittenMatrixReadsBackHereAndInH5py) {
   const fs::path out = file.parent_path() / "h5py.txt";
   const std::string cmd = "/usr/bin/python3 -c \"import h5py; d = h5py.File('" + file.string() +
                           "', 'r')['scores/r'][()]; print(d.shape, ' '.join(repr(float(x)) for x in d.ravel()))\" > " + out.string() + " 2>&1";
-  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with h5py is not installed (tools/setup.sh installs python3-h5py): " << slurp(out);
-  EXPECT_EQ(slurp(out), "(3, 2) 1.5 -2.0 0.25 1e-300 7.0 8.125\n");
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with h5py is not installed (tools/setup.sh installs python3-h5py): " << testing::file_text(out);
+  EXPECT_EQ(testing::file_text(out), "(3, 2) 1.5 -2.0 0.25 1e-300 7.0 8.125\n");
 }
 
 TEST(Hdf5, BadInputsNameTheFileAndTheDataset) {
@@ -87,7 +81,7 @@ TEST(Hdf5, BadInputsNameTheFileAndTheDataset) {
   const fs::path dir = testing::scratch_dir("hdf5_bad");
   std::ofstream(dir / "text.h5") << "not hdf5 at all\n";
   EXPECT_NE(message(dir / "text.h5", "/x").find("text.h5: not an HDF5 file"), std::string::npos);
-  const std::string bytes = slurp(kGolden);
+  const std::string bytes = testing::file_text(kGolden);
   std::ofstream(dir / "truncated.h5", std::ios::binary) << bytes.substr(0, 2000);
   const std::string truncated = message(dir / "truncated.h5", "/ecog/high_gamma");
   EXPECT_NE(truncated.find("truncated.h5"), std::string::npos) << truncated;

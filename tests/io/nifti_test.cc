@@ -80,12 +80,6 @@ TEST(Nifti, TimeseriesUnderAMaskAndWithout) {
   EXPECT_EQ(all.voxels.back(), 23);
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(Nifti, WrittenMapsReadBackHereAndInNibabel) {
   const NiftiImage run = read_nifti(kGolden / "n1_float32.nii.gz");
@@ -111,11 +105,11 @@ TEST(Nifti, WrittenMapsReadBackHereAndInNibabel) {
                           "'); d = numpy.asarray(i.dataobj, dtype=float); print(i.shape, numpy.nansum(d), int(numpy.isnan(d).sum())); "
                           "print(' '.join('%g' % (v + 0.0) for v in i.affine[:3].ravel()))\" > " + out.string() + " 2>&1";
   if (std::system(cmd.c_str()) != 0) {
-    GTEST_SKIP() << "python3 with nibabel is not installed (tools/setup.sh installs python3-nibabel): " << slurp(out);
+    GTEST_SKIP() << "python3 with nibabel is not installed (tools/setup.sh installs python3-nibabel): " << testing::file_text(out);
   }
   std::ostringstream want;
   want << "(4, 3, 2) " << score.sum() << " 12\n0 -2 0 10 2 0 0 -20 0 0 2.5 30\n";  // sum 2.25
-  EXPECT_EQ(slurp(out), want.str());
+  EXPECT_EQ(testing::file_text(out), want.str());
 }
 
 TEST(Nifti, A4dRunRoundTripsUnderItsMask) {
@@ -142,7 +136,7 @@ std::string patched(const std::string& bytes, std::size_t offset, const std::str
 std::string int16_bytes(std::int16_t v) { return std::string(reinterpret_cast<const char*>(&v), 2); }
 
 TEST(Nifti, BadInputsNameTheFileAndTheField) {
-  const std::string good = slurp(kGolden / "n1_float32.nii");
+  const std::string good = testing::file_text(kGolden / "n1_float32.nii");
   const auto message = [](const std::string& bytes) {
     return testing::error_message<std::runtime_error>([&] { parse_nifti(bytes, "bad.nii"); });
   };
@@ -158,7 +152,7 @@ TEST(Nifti, BadInputsNameTheFileAndTheField) {
   const float inside = 100.0f;
   EXPECT_NE(message(patched(good, 108, std::string(reinterpret_cast<const char*>(&inside), 4))).find("vox_offset is 100"), std::string::npos);
 
-  const std::string gz = slurp(kGolden / "n1_float32.nii.gz");
+  const std::string gz = testing::file_text(kGolden / "n1_float32.nii.gz");
   EXPECT_NE(testing::error_message<std::runtime_error>([&] { gunzip(gz.substr(0, gz.size() / 2), "bad.nii.gz"); })
                 .find("bad.nii.gz: gzip stream ends early"),
             std::string::npos);

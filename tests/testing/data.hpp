@@ -6,7 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "neuroscore/data_root.hpp"
@@ -29,6 +31,14 @@ inline std::optional<std::filesystem::path> test_data_root() {
   const char* env = std::getenv("NEUROSCORE_DATA");
   if (env == nullptr || *env == '\0') return std::nullopt;
   return std::filesystem::path(env);
+}
+
+// Every byte of the file at `path` ("" when it cannot be read).
+inline std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 // A fresh, empty directory under the test's private temporary directory.
