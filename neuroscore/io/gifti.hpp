@@ -106,23 +106,30 @@ inline std::string base64_encode(std::string_view bytes) {
 }
 
 // zlib or gzip stream (GIfTI's GZipBase64Binary is zlib-wrapped in practice), inflated; at most
-// `limit` bytes (the array's declared size: a stream that inflates beyond it is an error).
+// `limit` bytes (the array's declared size: a stream that inflates beyond it is an error). The
+// output grows as the stream inflates, so a large declared size costs nothing until data back it.
 inline std::string inflate_bytes(std::string_view compressed, std::size_t limit, const std::string& where) {
   z_stream z{};
   if (inflateInit2(&z, 15 + 32) != Z_OK) throw std::runtime_error(where + ": zlib inflateInit2 failed");
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   z.avail_in = static_cast<uInt>(compressed.size());
-  std::string out(limit + 1, '\0');
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = inflate(&z, Z_FINISH);
-  const std::string why = z.msg ? z.msg : "error " + std::to_string(rc);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) {
-    throw std::runtime_error(where + ": compressed data corrupt or longer than the array (zlib: " +
-                             (rc == Z_BUF_ERROR && out.size() > limit ? std::string("more than ") + std::to_string(limit) + " bytes" : why) + ")");
+  std::string out;
+  char buffer[1 << 16];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - z.avail_out);
+    if (out.size() > limit) {
+      inflateEnd(&z);
+      throw std::runtime_error(where + ": compressed data longer than the array (more than " + std::to_string(limit) + " bytes)");
+    }
+    if (rc == Z_BUF_ERROR || (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)) break;
   }
+  const std::string why = z.msg ? z.msg : rc == Z_STREAM_END ? "" : "the stream ends early";
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error(where + ": compressed data corrupt (zlib: " + why + ")");
   return out;
 }
 
@@ -201,9 +208,9 @@ inline GiftiImage parse_gifti(std::string_view text, std::string_view source_nam
         payload = text.substr(data_tag_end + 1, data_close - data_tag_end - 1);
       }
     }
-    a.data.resize(static_cast<std::size_t>(total));
+    // Values are stored only as the data provide them: a large declared size alone allocates nothing.
     if (encoding == "ASCII") {
-      std::size_t k = 0, p = 0;
+      std::size_t p = 0;
       while (p < payload.size()) {
         while (p < payload.size() && std::isspace(static_cast<unsigned char>(payload[p]))) ++p;
         if (p == payload.size()) break;
@@ -218,11 +225,13 @@ inline GiftiImage parse_gifti(std::string_view text, std::string_view source_nam
           used = 0;
         }
         if (used != token.size()) throw std::runtime_error(where + ": '" + token + "' is not a number");
-        if (k >= a.data.size()) throw std::runtime_error(where + ": more than the " + std::to_string(total) + " values the Dims say");
-        a.data[k++] = x;
+        if (static_cast<std::int64_t>(a.data.size()) >= total) throw std::runtime_error(where + ": more than the " + std::to_string(total) + " values the Dims say");
+        a.data.push_back(x);
         p = e;
       }
-      if (k != a.data.size()) throw std::runtime_error(where + ": " + std::to_string(k) + " values, the Dims say " + std::to_string(total));
+      if (static_cast<std::int64_t>(a.data.size()) != total) {
+        throw std::runtime_error(where + ": " + std::to_string(a.data.size()) + " values, the Dims say " + std::to_string(total));
+      }
     } else if (encoding == "Base64Binary" || encoding == "GZipBase64Binary") {
       const std::size_t need_bytes = static_cast<std::size_t>(total) * static_cast<std::size_t>(width);
       std::string bytes = g::base64_decode(payload, where);
@@ -231,6 +240,7 @@ inline GiftiImage parse_gifti(std::string_view text, std::string_view source_nam
         throw std::runtime_error(where + ": " + std::to_string(bytes.size()) + " bytes of data, the Dims and " + type + " say " + std::to_string(need_bytes));
       }
       const bool swap = endian == "BigEndian";
+      a.data.resize(static_cast<std::size_t>(total));  // backed by bytes.size() == total * width
       for (std::size_t k = 0; k < a.data.size(); ++k) {
         unsigned char b[8];
         std::memcpy(b, bytes.data() + k * static_cast<std::size_t>(width), static_cast<std::size_t>(width));
