@@ -238,7 +238,6 @@ struct Spec {
   std::vector<fs::path> response_files;
   fs::path response_mask;  // NIfTI responses: the brain mask
   std::string response_dataset;  // HDF5 responses: the dataset path
-  std::string responses_key;
   std::vector<std::string> response_columns, target_names;
   long response_skip_rows = 0;
   std::string transform = "none", zscore = "none";
@@ -386,7 +385,6 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
   }
 
   const Node resp = top.at("responses");
-  s.responses_key = resp.key();
   resp.only({"files", "mask", "dataset", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects"});
   s.response_dataset = resp.str("dataset", "");
   if (resp.has("mask")) s.response_mask = path(resp.at("mask"));
@@ -531,12 +529,17 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
 
 // ---- reading the data ----
 
+std::string lower_extension(const fs::path& p) {
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
 // A numeric matrix from NPY, CSV/TSV with a header (columns by name), or whitespace text (columns
 // by 0-based index); `names` receives the column names (header or "0", "1", ...).
 Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::vector<std::string>& columns, long skip_rows,
                              std::vector<std::string>* names, const std::string& dataset = "") {
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = lower_extension(p);
   const bool h5 = ext == ".h5" || ext == ".hdf5";
   if (h5 && dataset.empty()) where.fail(p.string() + " is HDF5: name the dataset (\"dataset\": \"/group/name\")");
   if (!h5 && !dataset.empty()) where.fail("\"dataset\" applies to HDF5 files (.h5, .hdf5), not " + p.filename().string());
@@ -607,11 +610,6 @@ void require_finite_rows(const Node& where, const std::string& what, const Eigen
   }
 }
 
-std::string lower_extension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
-}
 
 // The TextGrid tier the extract pipeline reads by default: "words"/"word", else the first
 // interval tier (extract_command.cc, read_stimulus_words).
@@ -638,7 +636,6 @@ struct Loaded {
   std::vector<double> onsets, ends;   // volumes
   VolumeGrid grid;                    // volumes: the whole run from volume 0
   std::size_t words_before = 0, words_in = 0;
-  fs::path table_file;
   io::Table table;  // table rows, sorted
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
@@ -716,7 +713,6 @@ void read_rows(Loaded& L) {
     } catch (const std::exception& e) {
       where("rows.file").fail(e.what());
     }
-    L.table_file = spec.rows_file;
     if (L.table.rows.empty()) where("rows.file").fail(spec.rows_file.string() + ": no data rows");
     L.order.resize(L.table.rows.size());
     std::iota(L.order.begin(), L.order.end(), std::size_t{0});
