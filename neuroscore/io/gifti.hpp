@@ -3,8 +3,6 @@
 // of runs and maps. Entry points: read_gifti, parse_gifti, gifti_timeseries, write_gifti_arrays, write_gifti_map.
 #pragma once
 
-#include <zlib.h>
-
 #include <Eigen/Core>
 #include <cctype>
 #include <cmath>
@@ -19,6 +17,8 @@
 #include <vector>
 
 #include "neuroscore/io/detail/file_bytes.hpp"
+#include "neuroscore/io/detail/parse_number.hpp"
+#include "neuroscore/io/detail/zlib.hpp"
 
 namespace neuroscore::io {
 
@@ -105,34 +105,6 @@ inline std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-// zlib or gzip stream (GIfTI's GZipBase64Binary is zlib-wrapped in practice), inflated; at most
-// `limit` bytes (the array's declared size: a stream that inflates beyond it is an error). The
-// output grows as the stream inflates, so a large declared size costs nothing until data back it.
-inline std::string inflate_bytes(std::string_view compressed, std::size_t limit, const std::string& where) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) throw std::runtime_error(where + ": zlib inflateInit2 failed");
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  z.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  char buffer[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buffer);
-    z.avail_out = sizeof buffer;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - z.avail_out);
-    if (out.size() > limit) {
-      inflateEnd(&z);
-      throw std::runtime_error(where + ": compressed data longer than the array (more than " + std::to_string(limit) + " bytes)");
-    }
-    if (rc == Z_BUF_ERROR || (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)) break;
-  }
-  const std::string why = z.msg ? z.msg : rc == Z_STREAM_END ? "" : "the stream ends early";
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error(where + ": compressed data corrupt (zlib: " + why + ")");
-  return out;
-}
-
 inline int type_bytes(const std::string& type) {
   if (type == "NIFTI_TYPE_UINT8") return 1;
   if (type == "NIFTI_TYPE_INT32" || type == "NIFTI_TYPE_FLOAT32") return 4;
@@ -177,17 +149,11 @@ inline GiftiImage parse_gifti(std::string_view text, std::string_view source_nam
     const std::string dimensionality = need("Dimensionality");
     if (dimensionality != "1" && dimensionality != "2") throw std::runtime_error(where + ": Dimensionality " + dimensionality + " is not 1 or 2");
     std::int64_t total = 1;
-    for (int d = 0; d < std::stoi(dimensionality); ++d) {
+    for (int d = 0; d < (dimensionality == "1" ? 1 : 2); ++d) {
       const std::string name = "Dim" + std::to_string(d);
       const std::string dv = need(name.c_str());
-      std::size_t used = 0;
-      long long n = 0;
-      try {
-        n = std::stoll(dv, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != dv.size() || n < 1 || n > (std::int64_t{1} << 31)) throw std::runtime_error(where + ": " + name + " '" + dv + "' is not a size from 1 to 2^31");
+      const std::int64_t n = detail::parse_count(dv).value_or(0);
+      if (n < 1 || n > (std::int64_t{1} << 31)) throw std::runtime_error(where + ": " + name + " '" + dv + "' is not a size from 1 to 2^31");
       if (total > (std::int64_t{1} << 33) / n) throw std::runtime_error(where + ": the dimensions are too large");
       a.dims.push_back(n);
       total *= n;
@@ -216,17 +182,11 @@ inline GiftiImage parse_gifti(std::string_view text, std::string_view source_nam
         if (p == payload.size()) break;
         std::size_t e = p;
         while (e < payload.size() && !std::isspace(static_cast<unsigned char>(payload[e]))) ++e;
-        const std::string token(payload.substr(p, e - p));
-        std::size_t used = 0;
-        double x = 0.0;
-        try {
-          x = std::stod(token, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != token.size()) throw std::runtime_error(where + ": '" + token + "' is not a number");
+        const std::string_view token = payload.substr(p, e - p);
+        const detail::ParsedNumber x = detail::parse_double(token);
+        if (x.status != detail::NumberStatus::ok) throw std::runtime_error(where + ": '" + std::string(token) + "' is not a number");
         if (static_cast<std::int64_t>(a.data.size()) >= total) throw std::runtime_error(where + ": more than the " + std::to_string(total) + " values the Dims say");
-        a.data.push_back(x);
+        a.data.push_back(x.value);
         p = e;
       }
       if (static_cast<std::int64_t>(a.data.size()) != total) {
@@ -235,7 +195,8 @@ inline GiftiImage parse_gifti(std::string_view text, std::string_view source_nam
     } else if (encoding == "Base64Binary" || encoding == "GZipBase64Binary") {
       const std::size_t need_bytes = static_cast<std::size_t>(total) * static_cast<std::size_t>(width);
       std::string bytes = g::base64_decode(payload, where);
-      if (encoding == "GZipBase64Binary") bytes = g::inflate_bytes(bytes, need_bytes, where);
+      // zlib-wrapped in practice (nibabel); gzip accepted too. Inflation stops at the array's size.
+      if (encoding == "GZipBase64Binary") bytes = detail::inflate_stream(bytes, detail::ZlibWrapper::detect, where, "compressed data", need_bytes);
       if (bytes.size() != need_bytes) {
         throw std::runtime_error(where + ": " + std::to_string(bytes.size()) + " bytes of data, the Dims and " + type + " say " + std::to_string(need_bytes));
       }
@@ -313,13 +274,8 @@ inline void write_gifti_arrays(const std::filesystem::path& path, const Eigen::R
   std::vector<float> f(static_cast<std::size_t>(arrays.cols()));
   for (Eigen::Index row = 0; row < arrays.rows(); ++row) {
     for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(arrays(row, static_cast<Eigen::Index>(i)));
-    uLongf packed_size = compressBound(static_cast<uLong>(f.size() * 4));
-    std::string packed(packed_size, '\0');
-    if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(f.data()),
-                  static_cast<uLong>(f.size() * 4), 6) != Z_OK) {
-      throw std::runtime_error(path.string() + ": zlib compress2 failed");
-    }
-    packed.resize(packed_size);
+    const std::string packed = detail::deflate_stream(
+        std::string_view(reinterpret_cast<const char*>(f.data()), f.size() * 4), detail::ZlibWrapper::zlib, path.string());
     xml += "<DataArray Intent=\"" + intent + "\" DataType=\"NIFTI_TYPE_FLOAT32\" ArrayIndexingOrder=\"RowMajorOrder\" "
            "Dimensionality=\"1\" Dim0=\"" + std::to_string(f.size()) +
            "\" Encoding=\"GZipBase64Binary\" Endian=\"LittleEndian\" ExternalFileName=\"\" ExternalFileOffset=\"0\">\n"

@@ -3,8 +3,6 @@
 // Entry points: read_nifti, parse_nifti, nifti_timeseries, write_nifti_volumes, write_nifti_map, gunzip.
 #pragma once
 
-#include <zlib.h>
-
 #include <Eigen/Core>
 #include <array>
 #include <cmath>
@@ -18,6 +16,7 @@
 #include <vector>
 
 #include "neuroscore/io/detail/file_bytes.hpp"
+#include "neuroscore/io/detail/zlib.hpp"
 
 namespace neuroscore::io {
 
@@ -104,31 +103,7 @@ inline double voxel(std::string_view bytes, std::size_t offset, int datatype, bo
 // The bytes of a gzip stream, inflated. Throws std::runtime_error "SOURCE: gzip stream corrupt
 // (zlib: MESSAGE)" or "... ends early" for a damaged or truncated stream.
 inline std::string gunzip(std::string_view compressed, std::string_view source) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) throw std::runtime_error(std::string(source) + ": zlib inflateInit2 failed");
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  z.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  char buffer[1 << 16];
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    z.next_out = reinterpret_cast<Bytef*>(buffer);
-    z.avail_out = sizeof buffer;
-    rc = inflate(&z, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) {
-      const std::string why = z.msg ? z.msg : (rc == Z_BUF_ERROR ? "the stream ends early" : "error " + std::to_string(rc));
-      inflateEnd(&z);
-      throw std::runtime_error(std::string(source) + ": gzip stream corrupt (zlib: " + why + ")");
-    }
-    out.append(buffer, sizeof buffer - z.avail_out);
-    if (rc != Z_STREAM_END && z.avail_in == 0 && z.avail_out != 0) {
-      inflateEnd(&z);
-      throw std::runtime_error(std::string(source) + ": gzip stream ends early (after " + std::to_string(out.size()) +
-                               " inflated bytes)");
-    }
-  }
-  inflateEnd(&z);
-  return out;
+  return detail::inflate_stream(compressed, detail::ZlibWrapper::gzip, std::string(source), "gzip stream");
 }
 
 // Parses the bytes of a single-file NIfTI image (.nii, already inflated). Errors name the source
@@ -331,18 +306,7 @@ inline void write_nifti_volumes(const std::filesystem::path& path, const NiftiIm
   std::memcpy(&bytes[352], out.data(), out.size() * 4);
   const std::string name = path.string();
   if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
-    z_stream z{};
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error(name + ": zlib deflateInit2 failed");
-    std::string packed(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(bytes.data());
-    z.avail_in = static_cast<uInt>(bytes.size());
-    z.next_out = reinterpret_cast<Bytef*>(packed.data());
-    z.avail_out = static_cast<uInt>(packed.size());
-    const int rc = deflate(&z, Z_FINISH);
-    packed.resize(z.total_out);
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) throw std::runtime_error(name + ": zlib deflate failed");
-    bytes = std::move(packed);
+    bytes = detail::deflate_stream(bytes, detail::ZlibWrapper::gzip, name);
   }
   detail::write_file_bytes(path, bytes);
 }
