@@ -26,10 +26,9 @@
 #include "neuroscore/ceiling.hpp"
 #include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
+#include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/io/delimited.hpp"
-#include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/hdf5.hpp"
-#include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/io/textgrid.hpp"
@@ -639,9 +638,7 @@ struct Loaded {
   io::Table table;  // table rows, sorted
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
-  std::vector<std::int64_t> voxels;  // NIfTI/GIfTI responses: the voxel (vertex) of each target column
-  io::NiftiImage geometry;           // NIfTI responses: the runs' grid (data empty)
-  std::int64_t surface_vertices = 0; // GIfTI responses: vertices of the surface (0: not a surface)
+  io::BrainTargets targets;          // NIfTI/GIfTI responses: where each target column lies (the first run's)
   bool lm_textgrid = false;        // the LM reads words_file itself
   std::string lm_segments = "none";
   std::shared_ptr<const std::string> file_name;
@@ -655,52 +652,28 @@ struct Loaded {
   Eigen::Index rows() const { return benchmark.responses.rows(); }
 };
 
-bool ends_with(const fs::path& p, const std::string& e) {
-  const std::string s = p.filename().string();
-  return s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
-}
-bool is_nifti(const fs::path& p) { return ends_with(p, ".nii") || ends_with(p, ".nii.gz"); }
-bool is_gifti(const fs::path& p) { return ends_with(p, ".gii"); }
-
-
-// One subject's 4D NIfTI run as volumes x voxels (responses.skip_rows volumes dropped), under
-// responses.mask or, without one, every voxel not constant over time; or a GIfTI run as volumes x
-// its non-constant vertices. Every subject must give the
-// same voxels; the first sets L.voxels and L.geometry. Column names: "v<linear voxel index>".
-Eigen::MatrixXd read_nifti_run(Loaded& L, const Node& where, const fs::path& p, std::vector<std::string>* names) {
+// One subject's NIfTI or GIfTI run as volumes x voxels (responses.skip_rows volumes dropped):
+// io::read_brain_run under responses.mask. Every subject must give the same voxels; the first
+// sets L.targets. Column names: "v<voxel or vertex>".
+Eigen::MatrixXd read_brain_run(Loaded& L, const Node& where, const fs::path& p, std::vector<std::string>* names) {
   const Spec& spec = L.spec;
   if (!spec.response_columns.empty()) where.fail("\"columns\" do not apply to NIfTI or GIfTI runs (use responses.mask)");
-  io::NiftiTimeseries ts;
-  if (is_gifti(p)) {
-    // A surface run: every vertex not constant over time (the medial wall is constant).
-    if (!spec.response_mask.empty()) where.fail("responses.mask applies to NIfTI runs; a GIfTI run keeps its non-constant vertices");
-    const Eigen::MatrixXd all = io::gifti_timeseries(io::read_gifti(p), p.string());
-    for (Eigen::Index v = 0; v < all.cols(); ++v) {
-      if ((all.col(v).array() != all(0, v)).any()) ts.voxels.push_back(v);
-    }
-    if (ts.voxels.empty()) where.fail(p.string() + ": every vertex is constant over time");
-    ts.data.resize(all.rows(), static_cast<Eigen::Index>(ts.voxels.size()));
-    for (std::size_t k = 0; k < ts.voxels.size(); ++k) ts.data.col(static_cast<Eigen::Index>(k)) = all.col(ts.voxels[k]);
-    ts.geometry.dims = {all.cols()};
-    L.surface_vertices = all.cols();
-  } else {
-    const io::NiftiImage run = io::read_nifti(p);
-    io::NiftiImage mask;
-    if (!spec.response_mask.empty()) mask = io::read_nifti(spec.response_mask);
-    ts = io::nifti_timeseries(run, spec.response_mask.empty() ? nullptr : &mask, p.string(), spec.response_mask.string());
+  io::BrainRun run;
+  try {
+    run = io::read_brain_run(p, spec.response_mask);
+  } catch (const std::exception& e) {
+    where.fail(e.what());
   }
-  if (L.voxels.empty()) {
-    L.voxels = ts.voxels;
-    L.geometry = ts.geometry;
-  } else if (ts.voxels != L.voxels || ts.geometry.dims.at(0) != L.geometry.dims.at(0) || ts.geometry.dim(1) != L.geometry.dim(1) ||
-             ts.geometry.dim(2) != L.geometry.dim(2)) {
-    where.fail(p.string() + ": its grid or kept voxels differ from the first run's (" + std::to_string(ts.voxels.size()) + " vs " +
-               std::to_string(L.voxels.size()) + " voxels); give responses.mask so every subject has the same voxels");
+  if (L.targets.voxels.empty()) {
+    L.targets = run.targets;
+  } else if (!run.targets.same_as(L.targets)) {
+    where.fail(p.string() + ": its grid or kept voxels differ from the first run's (" + std::to_string(run.targets.voxels.size()) + " vs " +
+               std::to_string(L.targets.voxels.size()) + " voxels); give responses.mask so every subject has the same voxels");
   }
   names->clear();
-  for (std::int64_t v : ts.voxels) names->push_back("v" + std::to_string(v));
-  if (spec.response_skip_rows >= ts.data.rows()) where.fail(p.string() + " has " + std::to_string(ts.data.rows()) + " volumes, skip_rows is " + std::to_string(spec.response_skip_rows));
-  return ts.data.bottomRows(ts.data.rows() - spec.response_skip_rows);
+  for (std::int64_t v : run.targets.voxels) names->push_back("v" + std::to_string(v));
+  if (spec.response_skip_rows >= run.data.rows()) where.fail(p.string() + " has " + std::to_string(run.data.rows()) + " volumes, skip_rows is " + std::to_string(spec.response_skip_rows));
+  return run.data.bottomRows(run.data.rows() - spec.response_skip_rows);
 }
 
 // What one row is: the rows table (sorted), the lines, or the timed words.
@@ -832,7 +805,7 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       const std::string key = spec.response_files.size() > 1 ? "responses.files[" + std::to_string(i) + "]" : "responses.files";
       const fs::path& p = spec.response_files[i];
       std::vector<std::string> cols;
-      Eigen::MatrixXd y = is_nifti(p) || is_gifti(p) ? read_nifti_run(L, where(key), p, &cols)
+      Eigen::MatrixXd y = io::is_brain_run_path(p) ? read_brain_run(L, where(key), p, &cols)
                                       : read_numeric(where(key), p, spec.response_columns, spec.response_skip_rows, &cols, spec.response_dataset);
       if (names.empty()) names = cols;
       if (!per_file.empty() && (y.rows() != per_file.front().rows() || y.cols() != per_file.front().cols())) {
@@ -1302,26 +1275,16 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
 // grid and affine) or METHOD_r.func.gii (one value per vertex), each voxel's or vertex's raw r (mean
 // over subjects), NaN where nothing was scored.
 std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::path&)> score_maps(const Loaded& L) {
-  return [geometry = L.geometry, voxels = L.voxels, surface = L.surface_vertices](const std::vector<MethodScore>& scores,
-                                                                                  const fs::path& out_dir) {
+  return [targets = L.targets](const std::vector<MethodScore>& scores, const fs::path& out_dir) {
     std::vector<fs::path> written;
     for (const MethodScore& s : scores) {
-      Eigen::VectorXd r(static_cast<Eigen::Index>(voxels.size()));
-      for (std::size_t k = 0; k < voxels.size(); ++k) r(static_cast<Eigen::Index>(k)) = s.region_raw.at("v" + std::to_string(voxels[k]));
+      Eigen::VectorXd r(static_cast<Eigen::Index>(targets.voxels.size()));
+      for (std::size_t k = 0; k < targets.voxels.size(); ++k) r(static_cast<Eigen::Index>(k)) = s.region_raw.at("v" + std::to_string(targets.voxels[k]));
       std::string file = s.method;
       for (char& c : file) if (c == '/' || c == ':') c = '_';
       const fs::path dir = out_dir / "maps" / s.benchmark;
       fs::create_directories(dir);
-      const double nan = std::numeric_limits<double>::quiet_NaN();
-      if (surface > 0) {
-        Eigen::VectorXd all = Eigen::VectorXd::Constant(surface, nan);
-        for (std::size_t k = 0; k < voxels.size(); ++k) all(voxels[k]) = r(static_cast<Eigen::Index>(k));
-        written.push_back(dir / (file + "_r.func.gii"));
-        io::write_gifti_map(written.back(), all);
-      } else {
-        written.push_back(dir / (file + "_r.nii.gz"));
-        io::write_nifti_map(written.back(), geometry, voxels, r, nan);
-      }
+      written.push_back(io::write_brain_map(dir / (file + "_r"), targets, r));
     }
     return written;
   };
@@ -1344,7 +1307,7 @@ BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
     out.benchmark = L.benchmark;
     if (ctx.wants("controls")) out.methods = std::move(controls);
   }
-  if (!L.voxels.empty()) out.write_outputs = score_maps(L);
+  if (!L.targets.voxels.empty()) out.write_outputs = score_maps(L);
   for (const FeatureSpec& f : spec.methods) {
     if (f.kind == "language_model") {
       if (ctx.wants_lm()) under(L, f.key, [&] { add_lm_methods(L, f, ctx, out); });

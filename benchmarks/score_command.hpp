@@ -24,9 +24,8 @@
 #include "benchmarks/leaderboard.hpp"
 #include "neuroscore/align.hpp"
 #include "neuroscore/bootstrap.hpp"
-#include "neuroscore/io/gifti.hpp"
+#include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/io/hdf5.hpp"
-#include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/null.hpp"
@@ -95,10 +94,8 @@ struct ScoreResult {
   Eigen::VectorXd r, p, p_fwe, q_fdr, ci_low, ci_high;
   std::size_t folds = 0, gap = 0;
   Eigen::Index samples = 0, features = 0;
-  // NIfTI (GIfTI) responses: the voxel (vertex) of each target and the run's grid (for the maps).
-  std::vector<std::int64_t> voxels;
-  io::NiftiImage geometry;
-  std::int64_t surface_vertices = 0;  // GIfTI: vertices of the surface
+  // NIfTI or GIfTI responses: where each target lies (for the maps); empty otherwise.
+  io::BrainTargets targets;
 };
 
 // The purge gap a request uses: --gap when given, else the largest FIR delay (a delayed feature
@@ -160,43 +157,18 @@ inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   return io::parse_text_matrix(text, path);
 }
 
-inline bool ends_with(const std::string& path, const std::string& e) {
-  return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
-}
-inline bool is_nifti(const std::string& path) { return ends_with(path, ".nii") || ends_with(path, ".nii.gz"); }
-
-// The response matrix: a 4D NIfTI run under the mask (the voxels and grid go to `out`), or a
-// matrix file.
+// The response matrix: a NIfTI run under the mask or a GIfTI run (where each target lies goes to
+// `out`), or a matrix file.
 inline Eigen::MatrixXd read_responses(const ScoreRequest& req, ScoreResult& out) {
-  if (ends_with(req.responses, ".gii")) {
-    // A surface run: the vertices not constant over time (the medial wall is constant).
-    if (!req.mask.empty()) throw std::invalid_argument("--mask " + req.mask + ": masks apply to NIfTI runs; a GIfTI run keeps its non-constant vertices");
-    if (!std::filesystem::is_regular_file(req.responses)) throw std::runtime_error("--responses " + req.responses + ": file not found");
-    const Eigen::MatrixXd all = io::gifti_timeseries(io::read_gifti(req.responses), req.responses);
-    for (Eigen::Index v = 0; v < all.cols(); ++v) {
-      if ((all.col(v).array() != all(0, v)).any()) out.voxels.push_back(v);
-    }
-    if (out.voxels.empty()) throw std::runtime_error(req.responses + ": every vertex is constant over time");
-    out.surface_vertices = all.cols();
-    Eigen::MatrixXd y(all.rows(), static_cast<Eigen::Index>(out.voxels.size()));
-    for (std::size_t k = 0; k < out.voxels.size(); ++k) y.col(static_cast<Eigen::Index>(k)) = all.col(out.voxels[k]);
-    return y;
-  }
-  if (!is_nifti(req.responses)) {
+  if (!io::is_brain_run_path(req.responses)) {
     if (!req.mask.empty()) throw std::invalid_argument("--mask " + req.mask + ": a mask needs NIfTI --responses (.nii, .nii.gz)");
     return read_matrix(req.responses, "--responses");
   }
   if (!std::filesystem::is_regular_file(req.responses)) throw std::runtime_error("--responses " + req.responses + ": file not found");
-  const io::NiftiImage run = io::read_nifti(req.responses);
-  io::NiftiImage mask;
-  if (!req.mask.empty()) {
-    if (!std::filesystem::is_regular_file(req.mask)) throw std::runtime_error("--mask " + req.mask + ": file not found");
-    mask = io::read_nifti(req.mask);
-  }
-  io::NiftiTimeseries ts = io::nifti_timeseries(run, req.mask.empty() ? nullptr : &mask, req.responses, req.mask);
-  out.voxels = std::move(ts.voxels);
-  out.geometry = std::move(ts.geometry);
-  return std::move(ts.data);
+  if (!req.mask.empty() && !std::filesystem::is_regular_file(req.mask)) throw std::runtime_error("--mask " + req.mask + ": file not found");
+  io::BrainRun run = io::read_brain_run(req.responses, req.mask);
+  out.targets = std::move(run.targets);
+  return std::move(run.data);
 }
 
 }  // namespace detail::score_cmd
@@ -431,7 +403,7 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
     return 0;
   }
   const ScoreResult r = run_score(req, &err);
-  const bool nifti = !r.voxels.empty();
+  const bool nifti = !r.targets.voxels.empty();
   err << "score: fitted " << req.features << " -> " << req.responses << "\n";
   out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << (nifti ? " voxels" : " targets") << ", "
       << r.folds << " folds, gap " << r.gap << "\n"
@@ -450,8 +422,8 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   for (const char* h : {"r", "p", "p_fwe", "q_fdr", "ci_low", "ci_high"}) out << std::setw(10) << h;
   out << "\n" << std::fixed << std::setprecision(4);
   const auto xyz = [&](Eigen::Index j) {
-    const std::int64_t v = r.voxels[static_cast<std::size_t>(j)], nx = r.geometry.dim(0), ny = r.geometry.dim(1);
-    if (r.surface_vertices > 0) return std::to_string(v);
+    const std::int64_t v = r.targets.voxels[static_cast<std::size_t>(j)], nx = r.targets.geometry.dim(0), ny = r.targets.geometry.dim(1);
+    if (r.targets.surface()) return std::to_string(v);
     return std::to_string(v % nx) + "," + std::to_string((v / nx) % ny) + "," + std::to_string(v / (nx * ny));
   };
   for (const Eigen::Index j : shown) {
@@ -462,7 +434,7 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   if (req.out.empty()) return 0;
   std::ofstream csv(req.out);
   if (!csv) throw std::runtime_error(req.out + ": cannot write");
-  csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high" << (!nifti ? "" : r.surface_vertices > 0 ? ",vertex" : ",x,y,z") << "\n" << std::setprecision(8);
+  csv << "target,r,p,p_fwe,q_fdr,ci_low,ci_high" << (!nifti ? "" : r.targets.surface() ? ",vertex" : ",x,y,z") << "\n" << std::setprecision(8);
   for (Eigen::Index j = 0; j < r.r.size(); ++j) {
     csv << j;
     for (const Eigen::VectorXd* v : {&r.r, &r.p, &r.p_fwe, &r.q_fdr, &r.ci_low, &r.ci_high}) csv << ',' << (*v)(j);
@@ -471,22 +443,9 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
   }
   if (!csv) throw std::runtime_error(req.out + ": write failed");
   if (nifti) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const bool surface = r.surface_vertices > 0;
-    const auto write = [&](const std::string& suffix, const Eigen::VectorXd& v) {
-      const std::string file = beside(req.out, suffix + (surface ? ".func.gii" : ".nii.gz"));
-      if (surface) {
-        Eigen::VectorXd all = Eigen::VectorXd::Constant(r.surface_vertices, nan);
-        for (std::size_t k = 0; k < r.voxels.size(); ++k) all(r.voxels[k]) = v(static_cast<Eigen::Index>(k));
-        io::write_gifti_map(file, all);
-      } else {
-        io::write_nifti_map(file, r.geometry, r.voxels, v, nan);
-      }
-      return file;
-    };
-    out << "wrote " << req.out << " and " << write("_r", r.r);
-    if (req.permutations > 0) out << ", " << write("_p_fwe", r.p_fwe);
-    out << (surface ? " (one value per vertex)\n" : " (the run's grid and affine)\n");
+    out << "wrote " << req.out << " and " << io::write_brain_map(beside(req.out, "_r"), r.targets, r.r).string();
+    if (req.permutations > 0) out << ", " << io::write_brain_map(beside(req.out, "_p_fwe"), r.targets, r.p_fwe).string();
+    out << (r.targets.surface() ? " (one value per vertex)\n" : " (the run's grid and affine)\n");
   }
   return 0;
 }
