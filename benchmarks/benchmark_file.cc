@@ -232,7 +232,7 @@ struct Spec {
   fs::path words_file;  // volumes: TextGrid or events TSV
   std::string tier, onset_column = "onset", duration_column = "duration", words_column = "word";
   std::string trial_type;  // events TSV: keep only rows whose trial_type column has this value
-  std::vector<std::string> skip = {"", "sp", "sil", "<sil>"};
+  std::vector<std::string> skip = io::silence_labels();
   // responses
   std::vector<fs::path> response_files;
   fs::path response_mask;  // NIfTI responses: the brain mask
@@ -316,11 +316,8 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
     if (n.has("tokenizer")) f.tokenizer = path(n.at("tokenizer"));
     if (f.model.empty() != f.tokenizer.empty()) n.fail("give both \"model\" and \"tokenizer\", or neither (the leaderboard's model)");
     f.variants = n.strings("variants");
-    for (std::size_t i = 0; i < f.variants.size(); ++i) {
-      const std::string& v = f.variants[i];
-      if (v != "trained" && v != "untrained" && v.rfind("untrained:", 0) != 0 && v.rfind("noise:", 0) != 0) {
-        n.at("variants").fail("unknown variant '" + v + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
-      }
+    for (const std::string& v : f.variants) {
+      if (!detail::lbrun::is_model_variant(v)) n.at("variants").fail("unknown variant '" + v + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
     }
     f.attributions = n.choice("attributions", "requested", {"requested", "named", "none"});
   }
@@ -610,18 +607,6 @@ void require_finite_rows(const Node& where, const std::string& what, const Eigen
 }
 
 
-// The TextGrid tier the extract pipeline reads by default: "words"/"word", else the first
-// interval tier (extract_command.cc, read_stimulus_words).
-const io::Tier* default_word_tier(const io::TextGrid& grid) {
-  const io::Tier* chosen = nullptr;
-  for (const io::Tier& t : grid.tiers) {
-    if (t.kind == io::TierKind::interval && (t.name == "words" || t.name == "word")) chosen = &t;
-  }
-  for (const io::Tier& t : grid.tiers) {
-    if (chosen == nullptr && t.kind == io::TierKind::interval) chosen = &t;
-  }
-  return chosen;
-}
 
 // Everything the file describes, read: the benchmark without baseline and methods, and what the
 // features need (words, their times, groups, the LM stimulus).
@@ -731,7 +716,7 @@ void read_rows(Loaded& L) {
     try {
       if (ext == ".textgrid") {
         const io::TextGrid grid = io::read_textgrid(spec.words_file);
-        const io::Tier* tier = spec.tier.empty() ? default_word_tier(grid) : &grid.tier(spec.tier);
+        const io::Tier* tier = spec.tier.empty() ? io::default_word_tier(grid) : &grid.tier(spec.tier);
         if (tier == nullptr || tier->kind != io::TierKind::interval) where("rows.words.file").fail(spec.words_file.string() + ": no interval tier of words");
         for (const io::Interval& iv : tier->intervals) {
           if (std::find(spec.skip.begin(), spec.skip.end(), iv.text) != spec.skip.end()) continue;
@@ -739,8 +724,8 @@ void read_rows(Loaded& L) {
           L.onsets.push_back(iv.start_seconds);
           L.ends.push_back(iv.end_seconds);
         }
-        const std::vector<std::string> extract_skip = {"", "sp", "sil", "<sil>"};
-        L.lm_textgrid = tier == default_word_tier(grid) && spec.skip == extract_skip;
+        // The extract pipeline reads this tier and skips these labels itself (extract_command.cc).
+        L.lm_textgrid = tier == io::default_word_tier(grid) && spec.skip == io::silence_labels();
       } else {
         // A BIDS events.tsv (or any TSV of word onsets): onset and duration in seconds ("n/a"
         // duration = 0), one word per row, optionally only the rows of one trial_type.

@@ -55,6 +55,11 @@ inline bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+// A model name the leaderboard knows: trained, untrained, untrained:SEED, noise:SD:SEED.
+inline bool is_model_variant(const std::string& m) {
+  return m == "trained" || m == "untrained" || m.rfind("untrained:", 0) == 0 || m.rfind("noise:", 0) == 0;
+}
+
 inline std::string variant_of(const std::string& model) {
   if (model == "trained") return "trained";
   if (model == "untrained") return "untrained:1";

@@ -156,7 +156,7 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     } else if (flag == "--models") {
       r.models = split_commas(v);
       for (const auto& m : r.models)
-        if (m != "trained" && m != "untrained" && m.rfind("untrained:", 0) != 0 && m.rfind("noise:", 0) != 0)
+        if (!detail::lbrun::is_model_variant(m))
           throw std::invalid_argument("unknown model '" + m + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
     } else if (flag == "--out") r.out_dir = v;
     else if (flag == "--data") r.data_root = v;

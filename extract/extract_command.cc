@@ -98,7 +98,6 @@ FeatureSet parse_features(const std::vector<std::string>& names) {
   return f;
 }
 
-bool is_silence(const std::string& w) { return w.empty() || w == "sp" || w == "sil" || w == "<sil>"; }
 
 // A tokenizer as the extract pipeline needs it: the ids of one word (each family's convention for
 // a word inside running text), the BOS id that starts every window (-1: none), and provenance.
@@ -374,17 +373,7 @@ std::vector<std::string> read_stimulus_words(const std::string& path, const std:
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (ext == ".textgrid") {
     const io::TextGrid grid = io::read_textgrid(p, io::TextGridOptions{io::TimeOrder::as_written});
-    const io::Tier* chosen = nullptr;
-    if (!tier.empty()) {
-      chosen = &grid.tier(tier);
-    } else {
-      for (const io::Tier& t : grid.tiers) {
-        if (t.kind == io::TierKind::interval && (t.name == "words" || t.name == "word")) chosen = &t;
-      }
-      for (const io::Tier& t : grid.tiers) {
-        if (chosen == nullptr && t.kind == io::TierKind::interval) chosen = &t;
-      }
-    }
+    const io::Tier* chosen = tier.empty() ? io::default_word_tier(grid) : &grid.tier(tier);
     if (chosen == nullptr || chosen->kind != io::TierKind::interval) {
       throw std::runtime_error(path + ": no interval tier of words");
     }
@@ -393,7 +382,7 @@ std::vector<std::string> read_stimulus_words(const std::string& path, const std:
       std::string w;
       std::string joined;
       while (split >> w) joined += (joined.empty() ? "" : " ") + w;
-      if (!is_silence(joined)) words.push_back(joined);
+      if (!io::is_silence_label(joined)) words.push_back(joined);
     }
   } else {
     std::ifstream in(path);

@@ -81,8 +81,39 @@ inline TextGrid parse_textgrid(std::string_view text, std::string_view source_na
 inline TextGrid read_textgrid(const std::filesystem::path& path);
 inline TextGrid read_textgrid(const std::filesystem::path& path, const TextGridOptions& options);
 
+// The tier of words of a transcript: the interval tier called "words" or "word" (the last such),
+// else the first interval tier; nullptr when the TextGrid has no interval tier.
+inline const Tier* default_word_tier(const TextGrid& grid);
+
+// The labels forced aligners write for silence: "", "sp", "sil", "<sil>".
+inline const std::vector<std::string>& silence_labels();
+inline bool is_silence_label(std::string_view label);
+
 // ---------------------------------------------------------------------------------------------
 // Implementation.
+
+inline const Tier* default_word_tier(const TextGrid& grid) {
+  const Tier* chosen = nullptr;
+  for (const Tier& t : grid.tiers) {
+    if (t.kind == TierKind::interval && (t.name == "words" || t.name == "word")) chosen = &t;
+  }
+  for (const Tier& t : grid.tiers) {
+    if (chosen == nullptr && t.kind == TierKind::interval) chosen = &t;
+  }
+  return chosen;
+}
+
+inline const std::vector<std::string>& silence_labels() {
+  static const std::vector<std::string> labels = {"", "sp", "sil", "<sil>"};
+  return labels;
+}
+
+inline bool is_silence_label(std::string_view label) {
+  for (const std::string& s : silence_labels()) {
+    if (label == s) return true;
+  }
+  return false;
+}
 
 inline const Tier& TextGrid::tier(std::string_view name) const {
   for (const Tier& candidate : tiers) {
