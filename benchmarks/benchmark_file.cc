@@ -387,12 +387,13 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
   if (resp.has("files")) {
     const Node files = resp.at("files");
     if (files.raw().is_array() && files.size() == 0) files.fail("no files");
-    const std::vector<std::string> list = files.strings();
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      for (const fs::path& p : path.glob(files.raw().is_array() ? files.at(i) : files)) {
+    const std::size_t entries = files.strings().size();  // checks: a string or an array of strings
+    for (std::size_t i = 0; i < entries; ++i) {
+      const Node entry = files.raw().is_array() ? files.at(i) : files;
+      for (const fs::path& p : path.glob(entry)) {
         const auto same = [&](const fs::path& q) { return fs::weakly_canonical(q) == fs::weakly_canonical(p); };
         if (std::any_of(s.response_files.begin(), s.response_files.end(), same)) {
-          (files.raw().is_array() ? files.at(i) : files).fail(p.string() + " is listed twice (a subject counted twice would weigh double and sit in its own ceiling)");
+          entry.fail(p.string() + " is listed twice (a subject counted twice would weigh double and sit in its own ceiling)");
         }
         s.response_files.push_back(p);
       }
@@ -539,13 +540,13 @@ Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::ve
   const bool h5 = ext == ".h5" || ext == ".hdf5";
   if (h5 && dataset.empty()) where.fail(p.string() + " is HDF5: name the dataset (\"dataset\": \"/group/name\")");
   if (!h5 && !dataset.empty()) where.fail("\"dataset\" applies to HDF5 files (.h5, .hdf5), not " + p.filename().string());
+  if (h5 && !columns.empty()) where.fail("\"columns\" do not apply to HDF5 datasets (give a dataset of the columns you want)");
   Eigen::MatrixXd all;
   std::vector<std::string> header;
   try {
     if (h5) {
       all = io::read_hdf5_matrix(p, dataset);
       for (Eigen::Index c = 0; c < all.cols(); ++c) header.push_back(std::to_string(c));
-      if (!columns.empty()) where.fail("\"columns\" do not apply to HDF5 datasets (give a dataset of the columns you want)");
     } else if (ext == ".csv" || ext == ".tsv") {
       const io::Table t = io::read_delimited(p);
       std::vector<std::size_t> take;
@@ -776,7 +777,6 @@ void read_rows(Loaded& L) {
     }
     if (L.words.empty()) where("rows.words.file").fail(spec.words_file.string() + ": no words");
   }
-
 }
 
 // The response matrices, one per subject file (or repeat, or the table's columns), transformed;
@@ -880,6 +880,7 @@ void check_timings(Loaded& L, Eigen::Index n) {
   if (spec.rows_kind == "volumes") {
     L.grid = VolumeGrid{spec.first_volume + n, spec.tr, spec.t0};
     const double end = spec.t0 + static_cast<double>(spec.first_volume + n) * spec.tr;
+    const double first_kept = spec.t0 + static_cast<double>(spec.first_volume) * spec.tr;
     for (std::size_t i = 0; i < L.onsets.size(); ++i) {
       if (L.onsets[i] >= end) {
         where("rows.words.file").fail(spec.words_file.string() + ": word " + std::to_string(i) + " ('" + L.words[i] + "') starts at " +
@@ -887,11 +888,9 @@ void check_timings(Loaded& L, Eigen::Index n) {
                                       " + " + std::to_string(n) + " volumes of " + std::to_string(spec.tr) + " s end at " +
                                       std::to_string(end) + " s): responses and timings do not match");
       }
-      const double first_kept = spec.t0 + static_cast<double>(spec.first_volume) * spec.tr;
       (L.onsets[i] < first_kept ? L.words_before : L.words_in) += 1;
     }
   }
-
 }
 
 // One label per row, contiguous runs, each longer than a grouped split's purge gap.
@@ -942,7 +941,6 @@ void read_groups(Loaded& L, Eigen::Index n) {
       }
     }
   }
-
 }
 
 // Z-scores the subjects (or groups), averages repeats, and fills the benchmark's responses,
@@ -1007,7 +1005,6 @@ void set_split(Loaded& L) {
   if (grouped_inner) b.ridge.inner_groups = L.groups;
   b.block = BlockLength{static_cast<std::size_t>(spec.block)};
   if (spec.bootstrap_unit == "groups") b.bootstrap_groups = L.groups;
-
 }
 
 // The ceiling per region (r units) and the benchmark's (the median over regions).
