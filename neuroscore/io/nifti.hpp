@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -17,6 +19,8 @@
 
 #include "neuroscore/io/detail/file_bytes.hpp"
 #include "neuroscore/io/detail/zlib.hpp"
+
+#include <zlib.h>
 
 namespace neuroscore::io {
 
@@ -106,21 +110,41 @@ inline std::string gunzip(std::string_view compressed, std::string_view source) 
   return detail::inflate_stream(compressed, detail::ZlibWrapper::gzip, std::string(source), "gzip stream");
 }
 
-// Parses the bytes of a single-file NIfTI image (.nii, already inflated). Errors name the source
-// and the header field: a file shorter than its header, a bad sizeof_hdr or magic (a .hdr/.img
-// pair is not supported), dim[0] outside 1..7 or a dimension < 1, an unsupported datatype or a
-// bitpix that disagrees with it, vox_offset inside the header, data shorter than the dimensions
-// need ("header says 64 x 64 x 30 x 200 int16 = 49152000 bytes after vox_offset 352, file has
-// 1000"), a non-finite scl_slope or scl_inter.
-inline NiftiImage parse_nifti(std::string_view bytes, std::string_view source_name) {
-  using detail::nifti::get;
+namespace detail::nifti {
+
+// The header of an image and where its voxels lie: `head` holds at least the header (348 or 540
+// bytes) and `file_size` is the size of the whole (inflated) image when known; errors as
+// parse_nifti, except a data section shorter than the dimensions need, which the caller checks
+// (`Layout::data_bytes`) when it knows the size.
+struct Layout {
+  NiftiImage image;  // header fields; data empty
+  std::size_t offset = 0;
+  int width = 0;
+  double slope = 1.0, inter = 0.0;
+  bool swap = false;
+  std::uint64_t data_bytes = 0;  // what the dimensions need after `offset`
+
+  double value(std::string_view bytes, std::size_t at) const { return slope * voxel(bytes, at, image.datatype, swap) + inter; }
+  std::string shape() const {
+    std::string s;
+    for (std::int64_t d : image.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
+    return s;
+  }
+  std::string short_data(const std::string& source, std::uint64_t have) const {
+    return source + ": header says " + shape() + " x " + std::to_string(width) + " bytes = " + std::to_string(data_bytes) +
+           " bytes after vox_offset " + std::to_string(offset) + ", file has " + std::to_string(have);
+  }
+};
+
+inline Layout parse_layout(std::string_view bytes, std::optional<std::uint64_t> file_size, std::string_view source_name) {
   const std::string source(source_name);
   const auto fail = [&](const std::string& m) -> void { throw std::runtime_error(source + ": " + m); };
   if (bytes.size() < 4) fail("not a NIfTI file (" + std::to_string(bytes.size()) + " bytes)");
   const std::int32_t raw = get<std::int32_t>(bytes, 0, false);
   const std::int32_t swapped = get<std::int32_t>(bytes, 0, true);
-  NiftiImage img;
-  bool swap = false;
+  Layout layout;
+  NiftiImage& img = layout.image;
+  bool& swap = layout.swap;
   if (raw == 348 || raw == 540) {
     img.version = raw == 348 ? 1 : 2;
   } else if (swapped == 348 || swapped == 540) {
@@ -163,8 +187,8 @@ inline NiftiImage parse_nifti(std::string_view bytes, std::string_view source_na
   if (bitpix != 8 * width) fail("bitpix is " + std::to_string(bitpix) + " but datatype " + std::to_string(img.datatype) + " has " + std::to_string(8 * width) + " bits");
   for (std::size_t i = 0; i < 8; ++i) img.pixdim[i] = v1 ? get<float>(bytes, 76 + 4 * i, swap) : get<double>(bytes, 104 + 8 * i, swap);
   const double vox = v1 ? static_cast<double>(get<float>(bytes, 108, swap)) : static_cast<double>(get<std::int64_t>(bytes, 168, swap));
-  if (!(vox >= static_cast<double>(header)) || vox != std::floor(vox) || vox > static_cast<double>(bytes.size())) {
-    fail("vox_offset is " + std::to_string(vox) + ", not a whole number of bytes from " + std::to_string(header) + " to the file size " + std::to_string(bytes.size()));
+  if (!(vox >= static_cast<double>(header)) || vox != std::floor(vox) || vox > static_cast<double>(file_size.value_or(std::numeric_limits<std::uint64_t>::max()))) {
+    fail("vox_offset is " + std::to_string(vox) + ", not a whole number of bytes from " + std::to_string(header) + " to the file size " + (file_size ? std::to_string(*file_size) : std::string("?")));
   }
   const auto offset = static_cast<std::size_t>(vox);
   double slope = v1 ? get<float>(bytes, 112, swap) : get<double>(bytes, 176, swap);
@@ -184,17 +208,28 @@ inline NiftiImage parse_nifti(std::string_view bytes, std::string_view source_na
       img.srow[i][j] = v1 ? get<float>(bytes, 280 + 16 * i + 4 * j, swap) : get<double>(bytes, 400 + 32 * i + 8 * j, swap);
     }
   }
-  const std::uint64_t need = static_cast<std::uint64_t>(total) * static_cast<std::uint64_t>(width);
-  if (bytes.size() - offset < need) {
-    std::string shape;
-    for (std::int64_t d : img.dims) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
-    fail("header says " + shape + " x " + std::to_string(width) + " bytes = " + std::to_string(need) + " bytes after vox_offset " +
-         std::to_string(offset) + ", file has " + std::to_string(bytes.size() - offset));
-  }
-  img.data.resize(static_cast<std::size_t>(total));
-  for (std::size_t i = 0; i < img.data.size(); ++i) {
-    img.data[i] = slope * detail::nifti::voxel(bytes, offset + i * static_cast<std::size_t>(width), img.datatype, swap) + inter;
-  }
+  layout.offset = offset;
+  layout.width = width;
+  layout.slope = slope;
+  layout.inter = inter;
+  layout.data_bytes = static_cast<std::uint64_t>(total) * static_cast<std::uint64_t>(width);
+  return layout;
+}
+
+}  // namespace detail::nifti
+
+// Parses the bytes of a single-file NIfTI image (.nii, already inflated). Errors name the source
+// and the header field: a file shorter than its header, a bad sizeof_hdr or magic (a .hdr/.img
+// pair is not supported), dim[0] outside 1..7 or a dimension < 1, an unsupported datatype or a
+// bitpix that disagrees with it, vox_offset inside the header, data shorter than the dimensions
+// need ("header says 64 x 64 x 30 x 200 int16 = 49152000 bytes after vox_offset 352, file has
+// 1000"), a non-finite scl_slope or scl_inter.
+inline NiftiImage parse_nifti(std::string_view bytes, std::string_view source_name) {
+  detail::nifti::Layout layout = detail::nifti::parse_layout(bytes, bytes.size(), source_name);
+  if (bytes.size() - layout.offset < layout.data_bytes) throw std::runtime_error(layout.short_data(std::string(source_name), bytes.size() - layout.offset));
+  NiftiImage img = std::move(layout.image);
+  img.data.resize(static_cast<std::size_t>(layout.data_bytes / static_cast<std::uint64_t>(layout.width)));
+  for (std::size_t i = 0; i < img.data.size(); ++i) img.data[i] = layout.value(bytes, layout.offset + i * static_cast<std::size_t>(layout.width));
   return img;
 }
 
@@ -205,6 +240,132 @@ inline NiftiImage read_nifti(const std::filesystem::path& path) {
     return parse_nifti(gunzip(bytes, path.string()), path.string());
   }
   return parse_nifti(bytes, path.string());
+}
+
+// A .nii or .nii.gz image read one volume at a time, for runs too large to hold: opening reads the
+// header only; every pass (for_each_volume) streams the file once from the start (zlib inflates a
+// .nii.gz as it goes, and reads a .nii as it is), keeping one volume's span of voxels in memory.
+// Errors: as parse_nifti; a file that ends before the dimensions say, a damaged gzip stream.
+class NiftiVolumeReader {
+ public:
+  explicit NiftiVolumeReader(const std::filesystem::path& path);
+  // The header fields (data empty).
+  const NiftiImage& geometry() const { return layout_.image; }
+  // Calls visit(t, values) for every volume t in order, `values` holding the scaled values of
+  // voxels [first, first + count) of volume t.
+  template <class Visit>
+  void for_each_volume(std::int64_t first, std::int64_t count, Visit&& visit) const;
+
+ private:
+  struct Stream;
+  std::filesystem::path path_;
+  detail::nifti::Layout layout_;
+};
+
+namespace detail::nifti {
+
+struct CloseGz {
+  void operator()(gzFile f) const { gzclose(f); }
+};
+
+}  // namespace detail::nifti
+
+// One sequential pass over the file through zlib's gz reader, which reads a file without a gzip
+// header as it is.
+struct NiftiVolumeReader::Stream {
+  std::unique_ptr<gzFile_s, detail::nifti::CloseGz> file;
+  std::string source;
+  std::uint64_t at = 0;  // inflated bytes consumed
+
+  explicit Stream(const std::filesystem::path& path) : file(gzopen(path.c_str(), "rb")), source(path.string()) {
+    if (!file) throw std::runtime_error(source + ": cannot open");
+    gzbuffer(file.get(), 1 << 18);
+  }
+  // The `n` inflated bytes at `offset` (forward only: offset >= the bytes consumed); fewer when the
+  // file ends first.
+  std::string take(std::uint64_t offset, std::size_t n) {
+    std::string skip(static_cast<std::size_t>(std::min<std::uint64_t>(offset - at, 1 << 20)), '\0');
+    while (at < offset) {
+      const std::size_t got = read(skip.data(), static_cast<std::size_t>(std::min<std::uint64_t>(offset - at, skip.size())));
+      if (got == 0) return {};
+      at += got;
+    }
+    std::string out(n, '\0');
+    out.resize(read(out.data(), n));
+    at += out.size();
+    return out;
+  }
+  // Up to `n` bytes; fewer only at the end of the file.
+  std::size_t read(char* into, std::size_t n) {
+    std::size_t got = 0;
+    while (got < n) {
+      const int chunk = gzread(file.get(), into + got, static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30)));
+      int code = Z_OK;
+      const char* message = gzerror(file.get(), &code);
+      // A gzip stream cut short reads to its end and then reports Z_BUF_ERROR.
+      if (code == Z_BUF_ERROR) throw std::runtime_error(source + ": gzip stream ends early (truncated file?)");
+      if (chunk < 0 || (code != Z_OK && code != Z_STREAM_END)) {
+        throw std::runtime_error(source + ": gzip stream corrupt (zlib: " + (message ? message : "unknown") + ")");
+      }
+      if (chunk == 0) break;
+      got += static_cast<std::size_t>(chunk);
+    }
+    return got;
+  }
+};
+
+inline NiftiVolumeReader::NiftiVolumeReader(const std::filesystem::path& path) : path_(path) {
+  if (std::filesystem::is_directory(path)) throw std::runtime_error(path.string() + ": cannot open: is a directory, not a file");
+  Stream stream(path);
+  std::string head(540, '\0');
+  head.resize(stream.read(head.data(), head.size()));
+  const bool gzip = gzdirect(stream.file.get()) == 0;
+  layout_ = detail::nifti::parse_layout(head, gzip ? std::nullopt : std::optional<std::uint64_t>(detail::file_size_of(path)), path.string());
+  if (!gzip && detail::file_size_of(path) - layout_.offset < layout_.data_bytes) {
+    throw std::runtime_error(layout_.short_data(path.string(), detail::file_size_of(path) - layout_.offset));
+  }
+}
+
+template <class Visit>
+void NiftiVolumeReader::for_each_volume(std::int64_t first, std::int64_t count, Visit&& visit) const {
+  const std::int64_t nv = layout_.image.voxels_per_volume(), nt = layout_.image.volumes();
+  if (first < 0 || count < 1 || first + count > nv) {
+    throw std::invalid_argument(path_.string() + ": voxels " + std::to_string(first) + ".." + std::to_string(first + count - 1) +
+                                " are outside its " + std::to_string(nv) + " voxels per volume");
+  }
+  Stream stream(path_);
+  const auto width = static_cast<std::uint64_t>(layout_.width);
+  std::vector<double> values(static_cast<std::size_t>(count));
+  for (std::int64_t t = 0; t < nt; ++t) {
+    const std::uint64_t offset = layout_.offset + (static_cast<std::uint64_t>(t * nv + first)) * width;
+    const std::string bytes = stream.take(offset, static_cast<std::size_t>(count) * layout_.width);
+    if (bytes.size() < static_cast<std::size_t>(count) * layout_.width) {
+      throw std::runtime_error(layout_.short_data(path_.string(), offset - layout_.offset + bytes.size()) + " (it ends in volume " +
+                               std::to_string(t) + ")");
+    }
+    for (std::int64_t v = 0; v < count; ++v) values[static_cast<std::size_t>(v)] = layout_.value(bytes, static_cast<std::size_t>(v) * layout_.width);
+    visit(t, static_cast<const double*>(values.data()));
+  }
+}
+
+// The voxels (x + nx * (y + ny * z)) where `mask` is non-zero, in order. Error: a mask that is not
+// one volume on the grid of `image`, named with both shapes.
+inline std::vector<std::int64_t> mask_voxels(const NiftiImage& image, const NiftiImage& mask, const std::string& source,
+                                             const std::string& mask_source) {
+  const auto shape = [](const NiftiImage& i) {
+    std::string s;
+    for (std::int64_t d : i.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
+    return s;
+  };
+  if (mask.dim(0) != image.dim(0) || mask.dim(1) != image.dim(1) || mask.dim(2) != image.dim(2) || mask.volumes() != 1) {
+    throw std::runtime_error(mask_source + ": mask is " + shape(mask) + ", the image " + source + " is " + shape(image) +
+                             " (the mask must be one volume on the image's grid)");
+  }
+  std::vector<std::int64_t> keep;
+  for (std::int64_t v = 0; v < image.voxels_per_volume(); ++v) {
+    if (mask.data[static_cast<std::size_t>(v)] != 0.0) keep.push_back(v);
+  }
+  return keep;
 }
 
 // A 4D run (nx x ny x nz x nt; a 3D image is one volume) as volumes x voxels. With a mask (a
@@ -219,18 +380,7 @@ inline NiftiTimeseries nifti_timeseries(const NiftiImage& image, const NiftiImag
   const std::int64_t nv = image.voxels_per_volume(), nt = image.volumes();
   std::vector<std::int64_t> keep;
   if (mask != nullptr) {
-    if (mask->dim(0) != image.dim(0) || mask->dim(1) != image.dim(1) || mask->dim(2) != image.dim(2) || mask->volumes() != 1) {
-      const auto shape = [](const NiftiImage& i) {
-        std::string s;
-        for (std::int64_t d : i.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
-        return s;
-      };
-      throw std::runtime_error(std::string(mask_source) + ": mask is " + shape(*mask) + ", the image " + src + " is " + shape(image) +
-                               " (the mask must be one volume on the image's grid)");
-    }
-    for (std::int64_t v = 0; v < nv; ++v) {
-      if (mask->data[static_cast<std::size_t>(v)] != 0.0) keep.push_back(v);
-    }
+    keep = mask_voxels(image, *mask, src, std::string(mask_source));
   } else {
     for (std::int64_t v = 0; v < nv; ++v) {
       const double first = image.data[static_cast<std::size_t>(v)];

@@ -32,6 +32,16 @@ struct NpyArray {
   std::vector<std::byte> data;
 };
 
+// Where an .npy file's elements lie: its header's shape, order and dtype, the offset of the first
+// element and the bytes per element.
+struct NpyLayout {
+  std::vector<std::int64_t> shape;
+  bool fortran_order = false;
+  std::string dtype;
+  std::size_t data_offset = 0;
+  std::size_t item_bytes = 0;
+};
+
 // Parses the bytes of an .npy file. Supported dtypes: <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 |b1,
 // any number of dimensions, C or Fortran order. Throws std::runtime_error "SOURCE: problem" for a
 // bad magic string, an unsupported version, a header that is not a valid dict (keys 'descr',
@@ -50,6 +60,24 @@ inline Eigen::MatrixXd npy_to_matrix(const NpyArray& array, std::string_view sou
 
 // read_npy followed by npy_to_matrix.
 inline Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& path);
+
+// A 2-d (or 1-d: one column) .npy matrix read a block of columns at a time: only the header is read
+// when opened, and read(first, count) reads just those columns' bytes (one range per row in C
+// order, one range in Fortran order), for responses too large to hold. Errors: as parse_npy
+// (checked against the file's size), more than 2 dimensions, a column range outside the matrix.
+class NpyColumnReader {
+ public:
+  explicit NpyColumnReader(const std::filesystem::path& path);
+  Eigen::Index rows() const { return rows_; }
+  Eigen::Index cols() const { return cols_; }
+  // Columns [first, first + count) as doubles, as read_npy_matrix would give them.
+  Eigen::MatrixXd read(Eigen::Index first, Eigen::Index count) const;
+
+ private:
+  std::filesystem::path path_;
+  NpyLayout layout_;
+  Eigen::Index rows_ = 0, cols_ = 0;
+};
 
 // The bytes of a version 1.0 .npy file holding `array` in C order, exactly as numpy.save writes
 // them (same header text and padding). The dtype follows the scalar type: double <f8, float <f4,
@@ -287,60 +315,72 @@ constexpr std::string_view npy_descr_for() {
 
 }  // namespace detail
 
-inline NpyArray parse_npy(std::string_view bytes, std::string_view source_name) {
-  const std::string source(source_name);
-  if (bytes.size() < 10 || bytes.substr(0, 6) != detail::kNpyMagic) {
+namespace detail {
+
+// What the header of an .npy file says, checked against the file's size: shape, order, dtype and
+// where the data start. `head` holds at least the magic, the header length and the header;
+// `file_size` is the size of the whole file.
+inline NpyLayout parse_npy_layout(std::string_view head, std::uint64_t file_size, const std::string& source) {
+  if (head.size() < 10 || head.substr(0, 6) != kNpyMagic) {
     throw std::runtime_error(source + ": not an NPY file (bad magic; expected \\x93NUMPY, found " +
-                             detail::quote_for_message(bytes.substr(0, 6)) + ")");
+                             quote_for_message(head.substr(0, 6)) + ")");
   }
-  const auto major = static_cast<unsigned char>(bytes[6]);
-  const auto minor = static_cast<unsigned char>(bytes[7]);
+  const auto major = static_cast<unsigned char>(head[6]);
+  const auto minor = static_cast<unsigned char>(head[7]);
   if ((major != 1 && major != 2 && major != 3) || minor != 0) {
     throw std::runtime_error(source + ": unsupported NPY format version " + std::to_string(major) +
                              "." + std::to_string(minor) + " (supported: 1.0, 2.0, 3.0)");
   }
-  auto byte_at = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])); };
+  auto byte_at = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(head[i])); };
   std::size_t prefix = 10;
   std::size_t header_bytes = byte_at(8) | (byte_at(9) << 8);
   if (major >= 2) {
-    if (bytes.size() < 12) {
+    if (head.size() < 12) {
       throw std::runtime_error(source + ": file ends inside the NPY header length");
     }
     prefix = 12;
     header_bytes |= (byte_at(10) << 16) | (byte_at(11) << 24);
   }
-  if (header_bytes > bytes.size() - prefix) {
+  if (header_bytes > head.size() - prefix) {
     throw std::runtime_error(source + ": header length " + std::to_string(header_bytes) +
-                             " runs past the end of the file (" + std::to_string(bytes.size()) +
+                             " runs past the end of the file (" + std::to_string(file_size) +
                              " bytes)");
   }
   NpyArray array;
-  detail::NpyHeaderParser(bytes.substr(prefix, header_bytes), source).parse(array);
+  NpyHeaderParser(head.substr(prefix, header_bytes), source).parse(array);
 
-  const detail::NpyDtype* dtype = detail::find_npy_dtype(array.dtype);
+  const NpyDtype* dtype = find_npy_dtype(array.dtype);
   if (dtype == nullptr) {
     if (!array.dtype.empty() && array.dtype[0] == '>') {
-      throw std::runtime_error(source + ": big-endian dtype " + detail::quote_for_message(array.dtype) +
+      throw std::runtime_error(source + ": big-endian dtype " + quote_for_message(array.dtype) +
                                " is not supported (save with arr.astype(arr.dtype.newbyteorder('<')))");
     }
-    throw std::runtime_error(source + ": unsupported dtype " + detail::quote_for_message(array.dtype) +
+    throw std::runtime_error(source + ": unsupported dtype " + quote_for_message(array.dtype) +
                              " (supported: <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 |b1)");
   }
-  const std::optional<std::int64_t> needed = detail::npy_byte_count(array.shape, dtype->item_bytes);
+  const std::optional<std::int64_t> needed = npy_byte_count(array.shape, dtype->item_bytes);
   if (!needed) {
-    throw std::runtime_error(source + ": shape " + detail::format_npy_shape(array.shape) +
+    throw std::runtime_error(source + ": shape " + format_npy_shape(array.shape) +
                              " is too large to address");
   }
-  const std::size_t available = bytes.size() - prefix - header_bytes;
+  const std::uint64_t available = file_size - prefix - header_bytes;
   if (static_cast<std::uint64_t>(*needed) != available) {
-    throw std::runtime_error(source + ": header says shape " + detail::format_npy_shape(array.shape) +
+    throw std::runtime_error(source + ": header says shape " + format_npy_shape(array.shape) +
                              " " + array.dtype + " = " + std::to_string(*needed) +
                              " bytes, file has " + std::to_string(available) +
                              (static_cast<std::uint64_t>(*needed) < available ? " (extra data after the array)"
                                                                              : " (truncated file?)"));
   }
-  const auto* first = reinterpret_cast<const std::byte*>(bytes.data() + prefix + header_bytes);
-  array.data.assign(first, first + available);
+  return {std::move(array.shape), array.fortran_order, std::move(array.dtype), prefix + header_bytes, dtype->item_bytes};
+}
+
+}  // namespace detail
+
+inline NpyArray parse_npy(std::string_view bytes, std::string_view source_name) {
+  NpyLayout layout = detail::parse_npy_layout(bytes, bytes.size(), std::string(source_name));
+  NpyArray array{std::move(layout.shape), layout.fortran_order, std::move(layout.dtype), {}};
+  const auto* first = reinterpret_cast<const std::byte*>(bytes.data() + layout.data_offset);
+  array.data.assign(first, first + (bytes.size() - layout.data_offset));
   return array;
 }
 
@@ -402,6 +442,48 @@ inline Eigen::MatrixXd npy_to_matrix(const NpyArray& array, std::string_view sou
 
 inline Eigen::MatrixXd read_npy_matrix(const std::filesystem::path& path) {
   return npy_to_matrix(read_npy(path), path.string());
+}
+
+inline NpyColumnReader::NpyColumnReader(const std::filesystem::path& path) : path_(path) {
+  const std::uint64_t size = detail::file_size_of(path);
+  // The header length sits in bytes 8-9 (version 1) or 8-11 (versions 2 and 3); the header follows.
+  std::string head = detail::read_file_range(path, 0, std::min<std::uint64_t>(size, 12));
+  const auto byte_at = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(head[i])); };
+  std::uint64_t header_end = size;  // a damaged prefix: parse_npy_layout names what is wrong
+  if (head.size() >= 10 && byte_at(6) == 1) header_end = 10 + (byte_at(8) | byte_at(9) << 8);
+  if (head.size() >= 12 && byte_at(6) != 1) header_end = 12 + (byte_at(8) | byte_at(9) << 8 | byte_at(10) << 16 | byte_at(11) << 24);
+  head = detail::read_file_range(path, 0, std::min(size, header_end));
+  layout_ = detail::parse_npy_layout(head, size, path.string());
+  if (layout_.shape.size() > 2 || layout_.shape.empty()) {
+    throw std::runtime_error(path.string() + ": shape " + detail::format_npy_shape(layout_.shape) +
+                             " is not a matrix (responses are samples x targets)");
+  }
+  rows_ = layout_.shape[0];
+  cols_ = layout_.shape.size() == 2 ? layout_.shape[1] : 1;
+}
+
+inline Eigen::MatrixXd NpyColumnReader::read(Eigen::Index first, Eigen::Index count) const {
+  if (first < 0 || count < 1 || first + count > cols_) {
+    throw std::invalid_argument(path_.string() + ": columns " + std::to_string(first) + ".." + std::to_string(first + count - 1) +
+                                " are outside its " + std::to_string(cols_) + " columns");
+  }
+  // The block as an array of its own, (rows, count) in the file's order, converted as read_npy_matrix does.
+  NpyArray block{{rows_, count}, layout_.fortran_order, layout_.dtype, {}};
+  const std::size_t item = layout_.item_bytes;
+  std::string bytes;
+  if (layout_.fortran_order || cols_ == 1) {
+    bytes = detail::read_file_range(path_, layout_.data_offset + static_cast<std::uint64_t>(first * rows_) * item,
+                                    static_cast<std::uint64_t>(count * rows_) * item);
+  } else {
+    bytes.reserve(static_cast<std::size_t>(rows_ * count) * item);
+    detail::FileRanges file(path_);
+    for (Eigen::Index r = 0; r < rows_; ++r) {
+      file.append(layout_.data_offset + static_cast<std::uint64_t>(r * cols_ + first) * item, static_cast<std::uint64_t>(count) * item, bytes);
+    }
+  }
+  const auto* begin = reinterpret_cast<const std::byte*>(bytes.data());
+  block.data.assign(begin, begin + bytes.size());
+  return npy_to_matrix(block, path_.string());
 }
 
 template <class Derived>

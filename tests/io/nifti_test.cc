@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "tests/io/expect_error.hpp"
 #include "tests/testing/data.hpp"
@@ -169,6 +170,64 @@ TEST(Nifti, BadInputsNameTheFileAndTheField) {
   NiftiImage zeros = read_nifti(kGolden / "mask.nii");
   std::fill(zeros.data.begin(), zeros.data.end(), 0.0);
   EXPECT_NE(testing::error_message<std::runtime_error>([&] { nifti_timeseries(run, &zeros, "run.nii"); }).find("the mask is all zeros"),
+            std::string::npos);
+}
+
+// NiftiVolumeReader streams every golden layout (NIfTI-1/2, .nii and .nii.gz, every datatype,
+// scaled or not) volume by volume with the values read_nifti gives, for any span of voxels.
+TEST(NiftiStream, EveryGoldenLayoutVolumeByVolume) {
+  for (const auto& entry : fs::directory_iterator(kGolden)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("n1_", 0) != 0 && name.rfind("n2_", 0) != 0) continue;
+    SCOPED_TRACE(name);
+    const NiftiImage whole = read_nifti(entry.path());
+    const NiftiVolumeReader reader(entry.path());
+    EXPECT_EQ(reader.geometry().dims, whole.dims);
+    EXPECT_EQ(reader.geometry().srow, whole.srow);
+    EXPECT_TRUE(reader.geometry().data.empty());
+    const std::int64_t nv = whole.voxels_per_volume();
+    for (const auto& [first, count] : {std::pair<std::int64_t, std::int64_t>{0, nv}, {5, 7}, {nv - 1, 1}}) {
+      std::int64_t volumes = 0;
+      reader.for_each_volume(first, count, [&](std::int64_t t, const double* v) {
+        EXPECT_EQ(t, volumes++);
+        for (std::int64_t i = 0; i < count; ++i) ASSERT_EQ(v[i], whole.data[static_cast<std::size_t>(t * nv + first + i)]) << t << " " << i;
+      });
+      EXPECT_EQ(volumes, whole.volumes());
+    }
+  }
+}
+
+// The streaming reader's bad inputs: a .nii or .nii.gz that ends inside the data (found when the
+// volume is reached, naming it), a corrupt gzip stream, a bad header, a span off the grid.
+TEST(NiftiStream, BadFilesNameTheFileAndWhere) {
+  const fs::path dir = std::getenv("TEST_TMPDIR");
+  const std::string good = testing::file_text(kGolden / "n1_float32.nii");
+  const auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    return dir / name;
+  };
+  const auto pass = [](const fs::path& p) {
+    return testing::error_message<std::runtime_error>([&] { NiftiVolumeReader(p).for_each_volume(0, 24, [](std::int64_t, const double*) {}); });
+  };
+  // A .nii shorter than its data: refused when opened (its size is known).
+  EXPECT_NE(pass(write("short.nii", good.substr(0, good.size() - 40))).find("short.nii: header says 4 x 3 x 2 x 5 x 4 bytes = 480 bytes after vox_offset 352, file has 440"),
+            std::string::npos);
+  // A .nii.gz whose inflated data end inside volume 3: refused when the pass reaches it.
+  write("short_data.nii.gz", detail::deflate_stream(good.substr(0, 352 + 4 * 24 * 3 + 10), detail::ZlibWrapper::gzip, "test"));
+  EXPECT_NE(pass(dir / "short_data.nii.gz").find("file has 298 (it ends in volume 3)"), std::string::npos) << pass(dir / "short_data.nii.gz");
+  // A gzip stream cut in half, and one with damaged bytes.
+  const std::string gz = testing::file_text(kGolden / "n1_float32.nii.gz");
+  EXPECT_NE(pass(write("cut.nii.gz", gz.substr(0, gz.size() / 2))).find("cut.nii.gz: gzip stream ends early"), std::string::npos)
+      << pass(dir / "cut.nii.gz");
+  std::string corrupt = gz;
+  for (std::size_t i = 20; i < 40; ++i) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
+  EXPECT_NE(pass(write("corrupt.nii.gz", corrupt)).find("corrupt.nii.gz: gzip stream corrupt (zlib: "), std::string::npos)
+      << pass(dir / "corrupt.nii.gz");
+  EXPECT_NE(pass(write("magic.nii", patched(good, 344, std::string("ni1\0", 4)))).find("magic.nii: magic is 'ni1\\x0'"), std::string::npos);
+  EXPECT_NE(pass(dir / "absent.nii").find("absent.nii: cannot open"), std::string::npos);
+  const NiftiVolumeReader reader(kGolden / "n1_float32.nii");
+  EXPECT_NE(testing::error_message<std::invalid_argument>([&] { reader.for_each_volume(20, 5, [](std::int64_t, const double*) {}); })
+                .find("voxels 20..24 are outside its 24 voxels per volume"),
             std::string::npos);
 }
 

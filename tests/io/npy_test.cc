@@ -6,11 +6,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 
 #include "tests/io/expect_error.hpp"
 
@@ -18,6 +20,7 @@ namespace {
 
 using neuroscore::io::format_npy;
 using neuroscore::io::NpyArray;
+using neuroscore::io::NpyColumnReader;
 using neuroscore::io::parse_npy;
 using neuroscore::io::read_npy;
 using neuroscore::io::read_npy_matrix;
@@ -138,6 +141,56 @@ TEST(NpyGolden, EmptyLargeIntegersAndNonFinite) {
   EXPECT_TRUE(std::isnan(nonfinite(0, 0)));
   EXPECT_EQ(nonfinite(1, 0), INFINITY);
   EXPECT_EQ(nonfinite(2, 0), -INFINITY);
+}
+
+// NpyColumnReader reads any block of columns of every golden layout (every dtype, C and Fortran
+// order, versions 1-3, 1-d) as read_npy_matrix's columns.
+TEST(NpyColumns, EveryBlockOfEveryLayoutEqualsTheWholeRead) {
+  std::vector<std::filesystem::path> files;
+  for (const std::string dtype : {"f8", "f4", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"})
+    for (const std::string order : {"c", "f"}) files.push_back(kGolden / (dtype + "_" + order + "_v1.npy"));
+  for (const std::string name : {"f8", "i4"})
+    for (const std::string order : {"c", "f"})
+      for (const std::string version : {"v2", "v3"}) files.push_back(kGolden / (name + "_" + order + "_" + version + ".npy"));
+  for (const auto& path : files) {
+    const Eigen::MatrixXd whole = read_npy_matrix(path);
+    const NpyColumnReader reader(path);
+    ASSERT_EQ(reader.rows(), whole.rows()) << path;
+    ASSERT_EQ(reader.cols(), whole.cols()) << path;
+    for (Eigen::Index first = 0; first < whole.cols(); ++first)
+      for (Eigen::Index count = 1; first + count <= whole.cols(); ++count)
+        EXPECT_EQ(reader.read(first, count), whole.middleCols(first, count)) << path << " " << first << "+" << count;
+  }
+  // A larger C-order matrix, written here: blocks at the edges and in the middle.
+  Eigen::MatrixXd big(37, 101);
+  for (Eigen::Index i = 0; i < big.size(); ++i) big.data()[i] = 0.5 * static_cast<double>(i) - 7.0;
+  const std::filesystem::path path = std::filesystem::path(std::getenv("TEST_TMPDIR")) / "big.npy";
+  write_npy(path, big);
+  const NpyColumnReader reader(path);
+  for (const auto& [first, count] : {std::pair<Eigen::Index, Eigen::Index>{0, 1}, {0, 101}, {100, 1}, {13, 40}, {60, 41}}) {
+    EXPECT_EQ(reader.read(first, count), big.middleCols(first, count)) << first << "+" << count;
+  }
+}
+
+// The column reader checks what parse_npy checks, against the file's size, and its ranges.
+TEST(NpyColumns, BadFilesAndRanges) {
+  const std::filesystem::path dir = std::getenv("TEST_TMPDIR");
+  const auto message = [](const std::filesystem::path& p) {
+    return error_message<std::runtime_error>([&] { NpyColumnReader{p}; });
+  };
+  std::ofstream(dir / "short.npy", std::ios::binary) << npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (10, 3), }", 100);
+  EXPECT_NE(message(dir / "short.npy").find("short.npy: header says shape (10, 3) <f8 = 240 bytes, file has 100 (truncated file?)"),
+            std::string::npos)
+      << message(dir / "short.npy");
+  std::ofstream(dir / "cube.npy", std::ios::binary) << npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2), }", 64);
+  EXPECT_NE(message(dir / "cube.npy").find("cube.npy: shape (2, 2, 2) is not a matrix"), std::string::npos);
+  std::ofstream(dir / "junk.npy", std::ios::binary) << "NUMPY";
+  EXPECT_NE(message(dir / "junk.npy").find("junk.npy: not an NPY file (bad magic"), std::string::npos) << message(dir / "junk.npy");
+  EXPECT_NE(message(dir / "absent.npy").find("absent.npy: cannot open"), std::string::npos);
+  const NpyColumnReader reader(kGolden / "f8_c_v1.npy");
+  EXPECT_NE(error_message<std::invalid_argument>([&] { reader.read(2, 2); }).find("columns 2..3 are outside its 3 columns"),
+            std::string::npos);
+  EXPECT_THROW(reader.read(0, 0), std::invalid_argument);
 }
 
 TEST(NpyErrors, UnsupportedDtypes) {

@@ -1,6 +1,12 @@
 // Shared rule of the neuroscore::io fuzz entry points: only the documented exceptions may escape.
-// Main entry point: neuroscore::fuzz::run_accepting_documented_errors(f).
+// Main entry points: neuroscore::fuzz::run_accepting_documented_errors(f), require, scratch_file.
 #pragma once
+
+#include <unistd.h>
+#include <string_view>
+#include <string>
+#include <fstream>
+#include <filesystem>
 
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +38,16 @@ inline void require(bool condition, const char* what) {
     std::fprintf(stderr, "fuzz property violated: %s\n", what);
     std::abort();
   }
+}
+
+// A fuzz input written to one scratch file per process under TEST_TMPDIR (or /tmp), named with
+// `suffix` (".npy", ".nii"), for readers that take a path; returns the path.
+inline std::filesystem::path scratch_file(std::string_view bytes, const std::string& suffix) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::filesystem::path path =
+      std::filesystem::path(tmp ? tmp : "/tmp") / ("neuroscore_fuzz_" + std::to_string(::getpid()) + suffix);
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return path;
 }
 
 }  // namespace neuroscore::fuzz
