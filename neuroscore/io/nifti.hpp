@@ -213,6 +213,9 @@ inline Layout parse_layout(std::string_view bytes, std::optional<std::uint64_t> 
   layout.slope = slope;
   layout.inter = inter;
   layout.data_bytes = static_cast<std::uint64_t>(total) * static_cast<std::uint64_t>(width);
+  if (layout.offset > std::numeric_limits<std::uint64_t>::max() - layout.data_bytes) {
+    fail("vox_offset " + std::to_string(layout.offset) + " plus " + std::to_string(layout.data_bytes) + " data bytes overflows");
+  }
   return layout;
 }
 
@@ -284,29 +287,34 @@ struct NiftiVolumeReader::Stream {
   // The `n` inflated bytes at `offset` (forward only: offset >= the bytes consumed); fewer when the
   // file ends first.
   std::string take(std::uint64_t offset, std::size_t n) {
-    std::string skip(static_cast<std::size_t>(std::min<std::uint64_t>(offset - at, 1 << 20)), '\0');
-    while (at < offset) {
-      const std::size_t got = read(skip.data(), static_cast<std::size_t>(std::min<std::uint64_t>(offset - at, skip.size())));
-      if (got == 0) return {};
-      at += got;
+    if (offset > at) {
+      // A .nii seeks; a .nii.gz inflates up to `offset` (zlib's gzseek).
+      const z_off_t reached = gzseek(file.get(), static_cast<z_off_t>(offset), SEEK_SET);
+      check(reached < 0);
+      if (reached < 0 || static_cast<std::uint64_t>(reached) != offset) return {};
+      at = offset;
     }
     std::string out(n, '\0');
     out.resize(read(out.data(), n));
     at += out.size();
     return out;
   }
+  // Throws when zlib reports an error (a gzip stream cut short reads to its end and then reports
+  // Z_BUF_ERROR), or when `failed` and zlib says nothing.
+  void check(bool failed) {
+    int code = Z_OK;
+    const char* message = gzerror(file.get(), &code);
+    if (code == Z_BUF_ERROR) throw std::runtime_error(source + ": gzip stream ends early (truncated file?)");
+    if (failed || (code != Z_OK && code != Z_STREAM_END)) {
+      throw std::runtime_error(source + ": gzip stream corrupt (zlib: " + (message ? message : "unknown") + ")");
+    }
+  }
   // Up to `n` bytes; fewer only at the end of the file.
   std::size_t read(char* into, std::size_t n) {
     std::size_t got = 0;
     while (got < n) {
       const int chunk = gzread(file.get(), into + got, static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30)));
-      int code = Z_OK;
-      const char* message = gzerror(file.get(), &code);
-      // A gzip stream cut short reads to its end and then reports Z_BUF_ERROR.
-      if (code == Z_BUF_ERROR) throw std::runtime_error(source + ": gzip stream ends early (truncated file?)");
-      if (chunk < 0 || (code != Z_OK && code != Z_STREAM_END)) {
-        throw std::runtime_error(source + ": gzip stream corrupt (zlib: " + (message ? message : "unknown") + ")");
-      }
+      check(chunk < 0);
       if (chunk == 0) break;
       got += static_cast<std::size_t>(chunk);
     }
@@ -340,8 +348,8 @@ void NiftiVolumeReader::for_each_volume(std::int64_t first, std::int64_t count, 
     const std::uint64_t offset = layout_.offset + (static_cast<std::uint64_t>(t * nv + first)) * width;
     const std::string bytes = stream.take(offset, static_cast<std::size_t>(count) * layout_.width);
     if (bytes.size() < static_cast<std::size_t>(count) * layout_.width) {
-      throw std::runtime_error(layout_.short_data(path_.string(), offset - layout_.offset + bytes.size()) + " (it ends in volume " +
-                               std::to_string(t) + ")");
+      const std::uint64_t have = stream.at > layout_.offset ? stream.at - layout_.offset : 0;
+      throw std::runtime_error(layout_.short_data(path_.string(), have) + " (it ends in volume " + std::to_string(t) + ")");
     }
     for (std::int64_t v = 0; v < count; ++v) values[static_cast<std::size_t>(v)] = layout_.value(bytes, static_cast<std::size_t>(v) * layout_.width);
     visit(t, static_cast<const double*>(values.data()));

@@ -44,7 +44,8 @@ class ResponseColumns {
   // dataspace, the NIfTI header and `mask` (a 3D NIfTI on the run's grid; without one, one pass over
   // the run finds the voxels not constant over time, holding one volume). Errors: as the readers.
   explicit ResponseColumns(const std::string& spec, const std::filesystem::path& mask = {});
-  // A matrix already in memory (formats that are not streamed), with where its columns lie.
+  // A matrix already in memory (formats that are not streamed), with where its columns lie. A read
+  // of every column hands the matrix over (no copy); the object reads nothing after that.
   ResponseColumns(Eigen::MatrixXd all, BrainTargets targets);
 
   Eigen::Index rows() const { return rows_; }
@@ -69,7 +70,14 @@ class ResponseColumns {
 
 inline ResponseColumns::ResponseColumns(Eigen::MatrixXd all, BrainTargets targets)
     : rows_(all.rows()), cols_(all.cols()), targets_(std::move(targets)) {
-  read_ = [m = std::move(all)](Eigen::Index first, Eigen::Index count) -> Eigen::MatrixXd { return m.middleCols(first, count); };
+  // Reading every column at once hands the matrix over instead of copying it (a run read whole
+  // reads it once); after that, reads of it fail.
+  auto held = std::make_shared<Eigen::MatrixXd>(std::move(all));
+  read_ = [held, cols = cols_](Eigen::Index first, Eigen::Index count) -> Eigen::MatrixXd {
+    if (held->cols() != cols) throw std::logic_error("ResponseColumns: the matrix was already handed over by a read of every column");
+    if (first == 0 && count == cols) return std::move(*held);
+    return held->middleCols(first, count);
+  };
 }
 
 inline ResponseColumns::ResponseColumns(const std::string& spec, const std::filesystem::path& mask) {
@@ -95,7 +103,10 @@ inline ResponseColumns::ResponseColumns(const std::string& spec, const std::file
       std::vector<double> first_volume;
       std::vector<char> varies(static_cast<std::size_t>(nv), 0);
       reader->for_each_volume(0, nv, [&](std::int64_t t, const double* v) {
-        if (t == 0) first_volume.assign(v, v + nv);
+        if (t == 0) {
+          first_volume.assign(v, v + nv);
+          return;
+        }
         for (std::int64_t i = 0; i < nv; ++i) varies[static_cast<std::size_t>(i)] |= v[i] != first_volume[static_cast<std::size_t>(i)];
       });
       for (std::int64_t i = 0; i < nv; ++i) {

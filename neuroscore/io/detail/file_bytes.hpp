@@ -72,7 +72,7 @@ class FileRanges {
     }
   }
   // Appends the `count` bytes at `offset` to `out`. Throws std::runtime_error
-  // "PATH: ends at byte N, before the COUNT bytes at OFFSET" for a file shorter than that.
+  // "PATH: ends before the COUNT bytes at offset OFFSET" for a file shorter than that.
   void append(std::uint64_t offset, std::uint64_t count, std::string& out) {
     const std::size_t before = out.size();
     out.resize(before + static_cast<std::size_t>(count));
