@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -410,6 +412,61 @@ FactoredFold<Scalar> factor_fold(const Eigen::Ref<const Eigen::Matrix<Scalar, Ei
   return out;
 }
 
+}  // namespace detail
+
+// The factorizations of X that cross_validated_ridge needs (per outer fold: its inner folds and the
+// refit on all training rows), kept between calls on the same X, folds and options: a run that feeds
+// its targets in blocks (score --memory-budget, MPI ranks) factors X once instead of once per block.
+// It holds about folds x (inner_folds + 1) x (n + p) x p numbers at once (one outer fold's worth
+// without it). The results are the same bit for bit as without it. A cache filled for one X, folds
+// or options is refilled for another (a fingerprint of all three, X's every byte included).
+template <class Scalar>
+struct RidgeFoldCache {
+  std::vector<std::vector<detail::FactoredFold<Scalar>>> inner;
+  std::vector<detail::FactoredFold<Scalar>> refit;
+  std::uint64_t key = 0;  // fingerprint at fill; 0: empty
+};
+
+namespace detail {
+
+// 64-bit fingerprint of X's bytes, the folds and the options that change a factorization: every
+// 64-bit word goes through splitmix64's finalizer (a bijection with full avalanche) before it is
+// folded in, so that no pattern of changes cancels out except by a 2^-64 chance.
+template <class Scalar>
+std::uint64_t fold_cache_key(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& x,
+                             const std::vector<Fold>& folds, const RidgeCvOptions& options, bool inner_cv) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ull;
+  const auto mix = [&h](std::uint64_t v) {
+    std::uint64_t z = h + v + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    h = z ^ (z >> 31);
+  };
+  mix(static_cast<std::uint64_t>(x.rows()));
+  mix(static_cast<std::uint64_t>(x.cols()));
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      std::uint64_t bits = 0;
+      const Scalar v = x(i, j);
+      std::memcpy(&bits, &v, sizeof(Scalar));
+      mix(bits);
+    }
+  }
+  for (const Fold& f : folds) {
+    mix(f.train.size());
+    for (std::size_t i : f.train) mix(i);
+    mix(f.test.size());
+    for (std::size_t i : f.test) mix(i);
+  }
+  mix(static_cast<std::uint64_t>(options.solver));
+  mix(options.standardize ? 1 : 0);
+  mix(inner_cv ? options.inner_folds : 0);
+  mix(options.inner_gap.samples);
+  mix(options.inner_groups.size());
+  for (int g : options.inner_groups) mix(static_cast<std::uint64_t>(static_cast<std::int64_t>(g)));
+  return h == 0 ? 1 : h;
+}
+
 // Targets per GEMM chunk in the alpha loop: the predictions of one chunk stay in cache
 // while they are scored.
 constexpr Eigen::Index kScoreChunk = 512;
@@ -482,7 +539,7 @@ template <class Scalar>
 RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
     const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& x,
     const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
-    const std::vector<Fold>& folds, const RidgeCvOptions& options) {
+    const std::vector<Fold>& folds, const RidgeCvOptions& options, RidgeFoldCache<Scalar>* cache) {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   if (x.rows() != y.rows()) {
     throw std::invalid_argument("cross_validated_ridge: X has " + std::to_string(x.rows()) +
@@ -519,6 +576,9 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
   out.chosen_alpha.resize(static_cast<Eigen::Index>(folds.size()), t);
   out.grid_edge = Eigen::MatrixXi::Zero(static_cast<Eigen::Index>(folds.size()), t);
   RidgeWorkspace<Scalar> ws;
+  const std::uint64_t key = cache != nullptr ? fold_cache_key<Scalar>(x, folds, options, n_alphas > 1) : 0;
+  const bool cached = cache != nullptr && cache->key == key;
+  if (cache != nullptr && !cached) *cache = RidgeFoldCache<Scalar>{};
 
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const Fold& fold = folds[f];
@@ -528,25 +588,35 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
                                   " training samples, fewer than inner_folds = " +
                                   std::to_string(options.inner_folds));
     }
-    // Factor once per fold: every inner fold, and the refit on all training samples.
-    std::vector<FactoredFold<Scalar>> inner;
-    if (n_alphas > 1 && options.inner_groups.empty()) {
-      for (const Fold& in : contiguous_kfold(fold.train.size(), options.inner_folds, options.inner_gap)) {
-        std::vector<std::size_t> train_rows, test_rows;
-        for (std::size_t i : in.train) train_rows.push_back(fold.train[i]);
-        for (std::size_t i : in.test) test_rows.push_back(fold.train[i]);
-        inner.push_back(factor_fold<Scalar>(x, std::move(train_rows), std::move(test_rows), options));
+    // Factor once per fold: every inner fold, and the refit on all training samples (or take
+    // them from the cache, filled by an earlier call on the same X, folds and options).
+    std::vector<FactoredFold<Scalar>> inner_here;
+    FactoredFold<Scalar> refit_here;
+    if (!cached) {
+      if (n_alphas > 1 && options.inner_groups.empty()) {
+        for (const Fold& in : contiguous_kfold(fold.train.size(), options.inner_folds, options.inner_gap)) {
+          std::vector<std::size_t> train_rows, test_rows;
+          for (std::size_t i : in.train) train_rows.push_back(fold.train[i]);
+          for (std::size_t i : in.test) test_rows.push_back(fold.train[i]);
+          inner_here.push_back(factor_fold<Scalar>(x, std::move(train_rows), std::move(test_rows), options));
+        }
+      } else if (n_alphas > 1) {
+        std::vector<Fold> grouped;
+        try {
+          grouped = inner_group_kfold_up_to(fold.train, options.inner_groups, options.inner_folds, options.inner_gap);
+        } catch (const std::invalid_argument& e) {
+          throw std::invalid_argument("cross_validated_ridge: outer fold " + std::to_string(f) + ": " + e.what());
+        }
+        for (Fold& in : grouped) inner_here.push_back(factor_fold<Scalar>(x, std::move(in.train), std::move(in.test), options));
       }
-    } else if (n_alphas > 1) {
-      std::vector<Fold> grouped;
-      try {
-        grouped = inner_group_kfold_up_to(fold.train, options.inner_groups, options.inner_folds, options.inner_gap);
-      } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument("cross_validated_ridge: outer fold " + std::to_string(f) + ": " + e.what());
+      refit_here = factor_fold<Scalar>(x, fold.train, fold.test, options);
+      if (cache != nullptr) {
+        cache->inner.push_back(std::move(inner_here));
+        cache->refit.push_back(std::move(refit_here));
       }
-      for (Fold& in : grouped) inner.push_back(factor_fold<Scalar>(x, std::move(in.train), std::move(in.test), options));
     }
-    const FactoredFold<Scalar> refit = factor_fold<Scalar>(x, fold.train, fold.test, options);
+    const std::vector<FactoredFold<Scalar>>& inner = cache != nullptr ? cache->inner[f] : inner_here;
+    const FactoredFold<Scalar>& refit = cache != nullptr ? cache->refit[f] : refit_here;
 
     // Batch size from the byte budget, for the largest fold of this outer fold.
     Eigen::Index n_train_max = static_cast<Eigen::Index>(refit.train_rows.size());
@@ -634,6 +704,7 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
     out.chosen_alpha.row(static_cast<Eigen::Index>(f)) = chosen.transpose();
     out.dropped_columns.push_back(refit.factor.dropped_columns());
   }
+  if (cache != nullptr) cache->key = key;
   return out;
 }
 
@@ -646,11 +717,13 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
 // batches bounded by options.max_batch_bytes, each batch scored for every alpha.
 // Errors: shape mismatch, non-finite X or Y (naming row and column), empty or negative
 // alphas, bad fold indices, fewer training samples than inner folds, a zero byte budget.
+// With `cache` (RidgeFoldCache), the factorizations are kept for the next call on the same X.
 inline RidgeCvResult cross_validated_ridge(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                            const Eigen::Ref<const Eigen::MatrixXd>& y,
                                            const std::vector<Fold>& folds,
-                                           const RidgeCvOptions& options = {}) {
-  return detail::cross_validated_ridge_impl<double>(x, y, folds, options);
+                                           const RidgeCvOptions& options = {},
+                                           RidgeFoldCache<double>* cache = nullptr) {
+  return detail::cross_validated_ridge_impl<double>(x, y, folds, options, cache);
 }
 
 // The same in single precision: the decompositions run in double, the products over targets
@@ -658,8 +731,9 @@ inline RidgeCvResult cross_validated_ridge(const Eigen::Ref<const Eigen::MatrixX
 inline RidgeCvResultOf<float> cross_validated_ridge(const Eigen::Ref<const Eigen::MatrixXf>& x,
                                                     const Eigen::Ref<const Eigen::MatrixXf>& y,
                                                     const std::vector<Fold>& folds,
-                                                    const RidgeCvOptions& options = {}) {
-  return detail::cross_validated_ridge_impl<float>(x, y, folds, options);
+                                                    const RidgeCvOptions& options = {},
+                                                    RidgeFoldCache<float>* cache = nullptr) {
+  return detail::cross_validated_ridge_impl<float>(x, y, folds, options, cache);
 }
 
 #ifdef NEUROSCORE_EIGEN_INSTANCES
@@ -670,10 +744,10 @@ inline RidgeCvResultOf<float> cross_validated_ridge(const Eigen::Ref<const Eigen
 namespace detail {
 extern template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(
     const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::MatrixXd>&, const std::vector<Fold>&,
-    const RidgeCvOptions&);
+    const RidgeCvOptions&, RidgeFoldCache<double>*);
 extern template RidgeCvResultOf<float> cross_validated_ridge_impl<float>(
     const Eigen::Ref<const Eigen::MatrixXf>&, const Eigen::Ref<const Eigen::MatrixXf>&, const std::vector<Fold>&,
-    const RidgeCvOptions&);
+    const RidgeCvOptions&, RidgeFoldCache<float>*);
 }  // namespace detail
 #endif
 

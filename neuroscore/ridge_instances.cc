@@ -4,8 +4,10 @@
 namespace neuroscore::detail {
 template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
                                                                     const Eigen::Ref<const Eigen::MatrixXd>&,
-                                                                    const std::vector<Fold>&, const RidgeCvOptions&);
+                                                                    const std::vector<Fold>&, const RidgeCvOptions&,
+                                                                    RidgeFoldCache<double>*);
 template RidgeCvResultOf<float> cross_validated_ridge_impl<float>(const Eigen::Ref<const Eigen::MatrixXf>&,
                                                                   const Eigen::Ref<const Eigen::MatrixXf>&,
-                                                                  const std::vector<Fold>&, const RidgeCvOptions&);
+                                                                  const std::vector<Fold>&, const RidgeCvOptions&,
+                                                                  RidgeFoldCache<float>*);
 }  // namespace neuroscore::detail

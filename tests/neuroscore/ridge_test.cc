@@ -507,3 +507,64 @@ TEST(CrossValidatedRidge, GroupedInnerFoldsNeverSplitAGroup) {
     EXPECT_NE(std::string(e.what()).find("trains on 1 group(s)"), std::string::npos) << e.what();
   }
 }
+
+// RidgeFoldCache: blocks of targets fed one call each with the cache give exactly (bit for bit)
+// the results of the same calls without it, in double and float, with contiguous and grouped inner
+// folds; a cache filled on one X (or other folds, or other options) is refilled, never reused.
+TEST(CrossValidatedRidge, FoldCacheAcrossTargetBlocksChangesNoBit) {
+  const Eigen::MatrixXd x = gaussian(180, 12, 31);
+  Eigen::MatrixXd y = gaussian(180, 9, 32);
+  y.leftCols(4) += x.leftCols(4);
+  const std::vector<ns::Fold> folds = ns::contiguous_kfold(180, 4, ns::Gap{3});
+  std::vector<int> groups(180);
+  for (int i = 0; i < 180; ++i) groups[static_cast<std::size_t>(i)] = i / 20;
+  for (const bool grouped : {false, true}) {
+    ns::RidgeCvOptions options;
+    options.alphas = {0.1, 1.0, 10.0, 100.0};
+    options.standardize = true;
+    if (grouped) options.inner_groups = groups;
+    ns::RidgeFoldCache<double> cache;
+    ns::RidgeFoldCache<float> cache_f;
+    const Eigen::MatrixXf xf = x.cast<float>();
+    std::uint64_t first_key = 0;
+    const double* first_basis = nullptr;
+    for (Eigen::Index col0 = 0; col0 < 9; col0 += 4) {
+      const Eigen::Index count = std::min<Eigen::Index>(4, 9 - col0);
+      const Eigen::MatrixXd block = y.middleCols(col0, count);
+      const ns::RidgeCvResult plain = ns::cross_validated_ridge(x, block, folds, options);
+      const ns::RidgeCvResult kept = ns::cross_validated_ridge(x, block, folds, options, &cache);
+      EXPECT_TRUE(plain.predictions == kept.predictions && plain.fold_r == kept.fold_r && plain.chosen_alpha == kept.chosen_alpha);
+      const Eigen::MatrixXf block_f = block.cast<float>();
+      const ns::RidgeCvResultOf<float> plain_f = ns::cross_validated_ridge(xf, block_f, folds, options);
+      const ns::RidgeCvResultOf<float> kept_f = ns::cross_validated_ridge(xf, block_f, folds, options, &cache_f);
+      EXPECT_TRUE(plain_f.predictions == kept_f.predictions && plain_f.fold_r == kept_f.fold_r);
+      // Filled by the first block and used, not refilled, by the others.
+      if (col0 == 0) {
+        first_key = cache.key;
+        first_basis = cache.refit[0].test_inputs.data();
+      }
+      EXPECT_EQ(cache.key, first_key);
+      EXPECT_EQ(cache.refit[0].test_inputs.data(), first_basis);
+    }
+    EXPECT_EQ(cache.refit.size(), folds.size());
+    EXPECT_EQ(cache.inner[0].size(), 5u);
+    const std::uint64_t key = cache.key;
+    // Another X of the same shape (two entries negated: a pattern a plain xor-multiply hash
+    // cancels): refilled, and its results are its own.
+    Eigen::MatrixXd other = x;
+    other(7, 3) = -other(7, 3);
+    other(8, 3) = -other(8, 3);
+    const ns::RidgeCvResult again = ns::cross_validated_ridge(other, y, folds, options, &cache);
+    EXPECT_NE(cache.key, key);
+    EXPECT_TRUE(again.predictions == ns::cross_validated_ridge(other, y, folds, options).predictions);
+    // Other folds, other options: refilled too.
+    const std::uint64_t other_key = cache.key;
+    ns::cross_validated_ridge(other, y, ns::contiguous_kfold(180, 3, ns::Gap{3}), options, &cache);
+    EXPECT_NE(cache.key, other_key);
+    EXPECT_EQ(cache.refit.size(), 3u);
+    const std::uint64_t three_key = cache.key;
+    options.standardize = false;
+    ns::cross_validated_ridge(other, y, ns::contiguous_kfold(180, 3, ns::Gap{3}), options, &cache);
+    EXPECT_NE(cache.key, three_key);
+  }
+}
