@@ -5,6 +5,8 @@
 // Entry points: parse_score_args, run_score, score_main, score_usage.
 #pragma once
 
+#include <sys/resource.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <cctype>
@@ -13,12 +15,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <optional>
 #include <ostream>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks/leaderboard.hpp"
@@ -27,6 +31,7 @@
 #include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "neuroscore/io/response_columns.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/null.hpp"
 #include "neuroscore/ridge.hpp"
@@ -37,7 +42,7 @@ namespace neuroscore::benchmarks {
 inline const char* score_usage() {
   return R"(usage: neuroscore score --features F --responses Y [--groups G | --contiguous K] [options]
 
-Cross-validated ridge (per-target alpha by inner CV over 0.1..1e8, standardized features) from
+Cross-validated ridge (per-target alpha by inner CV over --alphas, standardized features) from
 F (samples x features) to Y (samples x targets); prints per target r, the mean over outer folds
 of the test fold's Pearson r, and for that same r a one-sided p from the refit null (the response
 series block-permuted, every fold refitted with the alpha it chose), its family-wise corrected
@@ -51,9 +56,11 @@ options:
                      voxels, the voxels under --mask (default: every voxel not constant over time);
                      or a GIfTI surface run (.gii): volumes x its non-constant vertices
   --mask M           3D NIfTI brain mask on the run's grid (non-zero = kept); NIfTI responses only
-  --memory-budget B  stream the targets of an HDF5 dataset (--responses FILE.h5:/dataset) in blocks
-                     that fit B bytes (e.g. 2G), with a progress line per block; the results equal
-                     one pass over all targets within 1e-12 (the same null and bootstrap draws)
+  --memory-budget B  read and score the targets in blocks that fit B bytes per process (e.g. 2G),
+                     with a progress line per block (targets done, rate, ETA) and each block's
+                     results appended to OUT.part as it finishes (with --out); .npy, HDF5
+                     (FILE.h5:/dataset) and NIfTI responses; the results equal one pass over all
+                     targets within 1e-12 (the same null and bootstrap draws)
   --groups G         one integer group per sample (stories, passages, runs): group 5-fold CV,
                      and the inner CV that picks alpha holds out whole groups too
   --contiguous K     contiguous K-fold CV (default: 5 folds)
@@ -65,10 +72,18 @@ options:
   --block L          block length in samples for the null and the bootstrap (default 20)
   --bootstrap B      bootstrap resamples (default 1000; 0 = no CIs)
   --seed S           seed of the null and the bootstrap (default 0)
+  --alphas LIST      the ridge's alpha grid, e.g. 0.01,0.1,1,10 (default: 0.1,1,...,1e8, 10 values)
+  --float            fit the ridge in single precision (half the memory per target, about twice
+                     the GEMM rate; r moves by about 1e-5); the null and the CI stay in double
   --out FILE         also write the per-target table as CSV; with NIfTI responses also the maps
                      FILE_r.nii.gz (and FILE_p_fwe.nii.gz with --null) on the run's grid, with its
                      affine (FILE without .csv; voxels outside the mask are NaN); with GIfTI
                      responses FILE_r.func.gii (and FILE_p_fwe.func.gii), one value per vertex
+
+Under MPI (the neuroscore_mpi binary, built when Open MPI is installed), `mpirun -np N
+neuroscore_mpi score ...` gives each rank a contiguous share of the targets, read from the file
+alone (.npy, HDF5, NIfTI); the null's per-draw maxima meet over ranks and rank 0 writes the same
+table and maps as one process (equal within 1e-12).
 
 examples:
   bazel run --config=opt //benchmarks:neuroscore -- score --features X.npy --responses Y.npy --contiguous 5 --gap 4 --delays 1,2,3,4
@@ -86,6 +101,8 @@ struct ScoreRequest {
   std::size_t block = 20;
   std::size_t resamples = 1000;
   std::uint64_t seed = 0;
+  std::vector<double> alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  bool single_precision = false;  // --float: the ridge fit in float
 };
 
 struct ScoreResult {
@@ -134,13 +151,33 @@ inline std::size_t bytes(const std::string& flag, const std::string& v) {
   return count(flag, digits) * unit;
 }
 
+// "0.01,0.1,1": positive finite numbers.
+inline std::vector<double> positive_list(const std::string& flag, const std::string& v) {
+  std::vector<double> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    const std::size_t comma = std::min(v.find(',', start), v.size());
+    const std::string item = v.substr(start, comma - start);
+    std::size_t used = 0;
+    double x = 0;
+    try {
+      x = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || !std::isfinite(x) || x <= 0) {
+      throw std::invalid_argument(flag + " wants positive numbers separated by commas, got '" + item + "' in '" + v + "'");
+    }
+    out.push_back(x);
+    start = comma + 1;
+  }
+  return out;
+}
+
 // .npy, or a delimited text matrix with an optional header line.
 inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   // FILE.h5:/dataset (or .hdf5): an HDF5 dataset.
-  for (const std::string ext : {".h5:", ".hdf5:"}) {
-    const std::size_t at = path.find(ext);
-    if (at != std::string::npos) return io::read_hdf5_matrix(path.substr(0, at + ext.size() - 1), path.substr(at + ext.size()));
-  }
+  if (const auto h5 = io::split_hdf5_spec(path)) return io::read_hdf5_matrix(h5->first, h5->second);
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(std::string(what) + " " + path + ": file not found");
   const std::string ext = std::filesystem::path(path).extension().string();
   if (ext == ".npy") return io::read_npy_matrix(path);
@@ -157,18 +194,19 @@ inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   return io::parse_text_matrix(text, path);
 }
 
-// The response matrix: a NIfTI run under the mask or a GIfTI run (where each target lies goes to
-// `out`), or a matrix file.
-inline Eigen::MatrixXd read_responses(const ScoreRequest& req, ScoreResult& out) {
-  if (!io::is_brain_run_path(req.responses)) {
-    if (!req.mask.empty()) throw std::invalid_argument("--mask " + req.mask + ": a mask needs NIfTI --responses (.nii, .nii.gz)");
-    return read_matrix(req.responses, "--responses");
-  }
-  if (!std::filesystem::is_regular_file(req.responses)) throw std::runtime_error("--responses " + req.responses + ": file not found");
+// The responses: read a block of targets at a time when the format allows it and the request needs
+// it (a memory budget, or a share of the targets under MPI); else read whole.
+inline io::ResponseColumns open_responses(const ScoreRequest& req, bool in_blocks) {
+  const bool nifti = io::is_nifti_path(req.responses);
+  if (!req.mask.empty() && !nifti) throw std::invalid_argument("--mask " + req.mask + ": a mask needs NIfTI --responses (.nii, .nii.gz)");
+  const auto h5 = io::split_hdf5_spec(req.responses);
+  const std::filesystem::path file = h5 ? h5->first : std::filesystem::path(req.responses);
+  if (!std::filesystem::is_regular_file(file)) throw std::runtime_error("--responses " + file.string() + ": file not found");
   if (!req.mask.empty() && !std::filesystem::is_regular_file(req.mask)) throw std::runtime_error("--mask " + req.mask + ": file not found");
+  if (in_blocks && io::streams_targets(req.responses)) return io::ResponseColumns(req.responses, req.mask);
+  if (!io::is_brain_run_path(req.responses)) return io::ResponseColumns(read_matrix(req.responses, "--responses"), {});
   io::BrainRun run = io::read_brain_run(req.responses, req.mask);
-  out.targets = std::move(run.targets);
-  return std::move(run.data);
+  return io::ResponseColumns(std::move(run.data), std::move(run.targets));
 }
 
 }  // namespace detail::score_cmd
@@ -184,6 +222,10 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
       return r;
     }
     if (flag.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument '" + flag + "' (see neuroscore score --help)");
+    if (flag == "--float") {
+      r.single_precision = true;
+      continue;
+    }
     if (i + 1 >= args.size()) throw std::invalid_argument(flag + " needs a value (see neuroscore score --help)");
     const std::string& v = args[++i];
     if (flag == "--features") r.features = v;
@@ -198,6 +240,7 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
     else if (flag == "--out") r.out = v;
     else if (flag == "--mask") r.mask = v;
     else if (flag == "--memory-budget") r.memory_budget = detail::score_cmd::bytes(flag, v);
+    else if (flag == "--alphas") r.alphas = detail::score_cmd::positive_list(flag, v);
     else if (flag == "--delays") {
       std::string cur;
       for (std::size_t k = 0; k <= v.size(); ++k) {
@@ -221,13 +264,64 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
 
 namespace detail::score_cmd {
 
+// A single-precision fit as the double one the null and the bootstrap take.
+inline RidgeCvResult in_double(RidgeCvResultOf<float>&& f) {
+  RidgeCvResult d;
+  d.predictions = f.predictions.cast<double>();
+  d.fold_r = std::move(f.fold_r);
+  d.chosen_alpha = std::move(f.chosen_alpha);
+  d.alphas_at_grid_edge = f.alphas_at_grid_edge;
+  d.degenerate_scores = f.degenerate_scores;
+  d.target_batch_size = f.target_batch_size;
+  d.grid_edge = std::move(f.grid_edge);
+  d.dropped_columns = std::move(f.dropped_columns);
+  return d;
+}
+
+// The ridge fit of each block of targets on the same X, in double or (--float) single precision;
+// with `keep_factorizations`, X's fold factorizations are computed for the first block and kept for
+// the rest.
+class BlockFitter {
+ public:
+  BlockFitter(const Eigen::MatrixXd& x, bool single_precision, bool keep_factorizations)
+      : x_(x), single_(single_precision), keep_(keep_factorizations) {
+    if (single_) xf_ = x.cast<float>();
+  }
+  RidgeCvResult fit(const Eigen::MatrixXd& y, const std::vector<Fold>& folds, const RidgeCvOptions& ridge) {
+    if (!single_) return cross_validated_ridge(x_, y, folds, ridge, keep_ ? &cache_ : nullptr);
+    return in_double(cross_validated_ridge(xf_, Eigen::MatrixXf(y.cast<float>()), folds, ridge, keep_ ? &cache_f_ : nullptr));
+  }
+
+ private:
+  const Eigen::MatrixXd& x_;
+  bool single_, keep_;
+  Eigen::MatrixXf xf_;
+  RidgeFoldCache<double> cache_;
+  RidgeFoldCache<float> cache_f_;
+};
+
+// Peak resident memory of this process so far (getrusage), in MiB.
+inline double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
 // Scores targets [col0, col0 + y.cols()) of the run: the fit, the refit null (p, and the maximum
 // over these targets of every null draw, folded into `null_max`) and the bootstrap CI. Every
 // block re-seeds the null and the bootstrap with req.seed, so blocks draw the same permutations
 // and resamples as one pass over all targets: the results do not depend on the block size beyond
 // the last bits that the matrix products' blocking moves (1e-16 here).
-inline void score_targets(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, const Benchmark& plan, const ScoreRequest& req,
-                          Eigen::Index col0, ScoreResult& out, Eigen::VectorXd& null_max) {
+inline void score_targets(const Eigen::MatrixXd& x, BlockFitter& fitter, const Eigen::MatrixXd& y, const Benchmark& plan,
+                          const ScoreRequest& req, Eigen::Index col0, ScoreResult& out, Eigen::VectorXd& null_max) {
+  if (!y.allFinite()) {
+    for (Eigen::Index j = 0; j < y.cols(); ++j)
+      for (Eigen::Index i = 0; i < y.rows(); ++i)
+        if (!std::isfinite(y(i, j))) {
+          throw std::invalid_argument("--responses " + req.responses + ": target " + std::to_string(col0 + j) + " is " +
+                                      std::to_string(y(i, j)) + " at sample " + std::to_string(i) + " (responses must be finite)");
+        }
+  }
   Benchmark b = plan;
   b.responses = y;
   b.target_subject.clear();
@@ -237,7 +331,7 @@ inline void score_targets(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, co
     b.target_region.push_back("t" + std::to_string(col0 + j));
   }
   validate_benchmark(b);
-  const RidgeCvResult fit = cross_validated_ridge(x, y, b.folds, b.ridge);
+  const RidgeCvResult fit = fitter.fit(y, b.folds, b.ridge);
   out.r.segment(col0, y.cols()) = fit.fold_r.colwise().mean().transpose();
   if (req.permutations > 0) {
     // The null of the printed statistic itself: refit_null_test's statistic is the mean over
@@ -291,30 +385,93 @@ inline void finish_corrections(const Eigen::VectorXd& null_max, ScoreResult& out
 
 }  // namespace detail::score_cmd
 
-inline ScoreResult run_score(const ScoreRequest& req, std::ostream* progress = nullptr) {
+// How the processes of one run share its targets: rank `rank` of `size` scores a contiguous share
+// (ScoreShards::range); the per-draw null maxima meet by an element-wise maximum over ranks and the
+// per-target results by concatenation on rank 0. One process (the default) is rank 0 of 1. The MPI
+// build (benchmarks/neuroscore_mpi_main.cc) fills these with MPI_Allreduce and MPI_Gatherv.
+struct ScoreShards {
+  int rank = 0, size = 1;
+  std::function<void(Eigen::VectorXd&)> max_over_ranks = [](Eigen::VectorXd&) {};
+  std::function<Eigen::VectorXd(const Eigen::VectorXd&)> gather = [](const Eigen::VectorXd& v) { return v; };
+
+  // This rank's targets [first, first + count) of `targets`: the first `targets % size` ranks take
+  // one more.
+  std::pair<Eigen::Index, Eigen::Index> range(Eigen::Index targets) const {
+    const Eigen::Index base = targets / size, extra = targets % size;
+    return {rank * base + std::min<Eigen::Index>(rank, extra), base + (rank < extra ? 1 : 0)};
+  }
+};
+
+namespace detail::score_cmd {
+
+// Targets per block under a memory budget (bytes per process): X and its per-fold decompositions
+// (outer and inner folds, about (n + p) x p each) are fixed; each target in a block costs about 6
+// columns of n doubles (its responses, predictions, the ridge's working columns, a permuted copy,
+// the bootstrap's predictions).
+// Returns the block's targets and sets the ridge's batch bytes to a third of what the block leaves.
+inline Eigen::Index block_under_budget(const ScoreRequest& req, Benchmark& plan, Eigen::Index n, Eigen::Index p, Eigen::Index targets) {
+  const auto rows = static_cast<std::size_t>(n), cols = static_cast<std::size_t>(p);
+  const std::size_t fixed = 8 * (4 * rows * cols + plan.folds.size() * (plan.ridge.inner_folds + 1) * (rows + cols) * cols);
+  const std::size_t per_target = 8 * 6 * rows;
+  if (fixed + per_target > req.memory_budget) {
+    throw std::invalid_argument("--memory-budget " + std::to_string(req.memory_budget) + " bytes is below the fixed cost of " +
+                                std::to_string(fixed + per_target) + " bytes (features and decompositions) plus one target");
+  }
+  plan.ridge.max_batch_bytes = std::max<std::size_t>(per_target, (req.memory_budget - fixed) / 3);
+  return static_cast<Eigen::Index>(std::min<std::size_t>((req.memory_budget - fixed) / per_target, static_cast<std::size_t>(std::max<Eigen::Index>(targets, 1))));
+}
+
+// The per-target results of finished blocks, appended as they finish to OUT.part (OUT.part-K-of-N
+// under MPI), so that a long run shows its results on disk before the end: target,r,p,ci_low,ci_high
+// (p uncorrected; p_fwe and q_fdr need every target and come in OUT at the end). score_main removes
+// them (rank 0, every rank's) once OUT and its maps are written; a run that stops keeps them.
+class PartialResults {
+ public:
+  PartialResults(const std::string& out, const ScoreShards& shards) {
+    if (out.empty()) return;
+    path_ = out + (shards.size == 1 ? ".part" : ".part-" + std::to_string(shards.rank) + "-of-" + std::to_string(shards.size));
+    file_.open(path_);
+    if (!file_) throw std::runtime_error(path_ + ": cannot write");
+    file_ << "target,r,p,ci_low,ci_high\n" << std::setprecision(17);
+  }
+  void append(const ScoreResult& r, Eigen::Index first, Eigen::Index count) {
+    if (path_.empty()) return;
+    for (Eigen::Index j = first; j < first + count; ++j) {
+      file_ << j << ',' << r.r(j) << ',' << r.p(j) << ',' << r.ci_low(j) << ',' << r.ci_high(j) << "\n";
+    }
+    file_.flush();
+    if (!file_) throw std::runtime_error(path_ + ": write failed");
+  }
+  void close() { file_.close(); }
+  // Every shard's partial file of `out`: removed once the complete table is written.
+  static void remove_all(const std::string& out, const ScoreShards& shards) {
+    if (out.empty()) return;
+    if (shards.size == 1) std::filesystem::remove(out + ".part");
+    for (int k = 0; k < shards.size && shards.size > 1; ++k) {
+      std::filesystem::remove(out + ".part-" + std::to_string(k) + "-of-" + std::to_string(shards.size));
+    }
+  }
+
+ private:
+  std::string path_;
+  std::ofstream file_;
+};
+
+}  // namespace detail::score_cmd
+
+// Scores the request. With `shards` (MPI), this process scores its share of the targets and the
+// returned result is complete on rank 0 only (other ranks: r and the rest empty).
+inline ScoreResult run_score(const ScoreRequest& req, std::ostream* progress = nullptr, const ScoreShards& shards = {}) {
   Eigen::MatrixXd x = detail::score_cmd::read_matrix(req.features, "--features");
   ScoreResult out;
-  // --memory-budget: targets stream in column blocks from an HDF5 dataset; else all at once.
-  const std::size_t h5 = std::min(req.responses.find(".h5:"), req.responses.find(".hdf5:"));
-  if (req.memory_budget > 0 && h5 == std::string::npos) {
-    throw std::invalid_argument("--memory-budget streams target blocks from an HDF5 dataset (--responses FILE.h5:/dataset); " +
+  const bool in_blocks = req.memory_budget > 0 || shards.size > 1;
+  if (req.memory_budget > 0 && !io::streams_targets(req.responses)) {
+    throw std::invalid_argument("--memory-budget streams target blocks from .npy, HDF5 (FILE.h5:/dataset) or NIfTI (.nii, .nii.gz) responses; " +
                                 req.responses + " is read whole: drop --memory-budget or convert it");
   }
-  Eigen::MatrixXd y_all;
-  Eigen::Index n = 0, targets = 0;
-  std::string h5_file, h5_dataset;
-  if (req.memory_budget > 0) {
-    const std::size_t colon = req.responses.find(':', h5);
-    h5_file = req.responses.substr(0, colon);
-    h5_dataset = req.responses.substr(colon + 1);
-    const std::vector<std::int64_t> shape = io::hdf5_dataset_shape(h5_file, h5_dataset);
-    n = shape[0];
-    targets = shape[1];
-  } else {
-    y_all = detail::score_cmd::read_responses(req, out);
-    n = y_all.rows();
-    targets = y_all.cols();
-  }
+  const io::ResponseColumns responses = detail::score_cmd::open_responses(req, in_blocks);
+  const Eigen::Index n = responses.rows(), targets = responses.cols();
+  out.targets = responses.targets();
   if (x.rows() != n) {
     throw std::invalid_argument("--features has " + std::to_string(x.rows()) + " rows but --responses has " + std::to_string(n));
   }
@@ -345,7 +502,7 @@ inline ScoreResult run_score(const ScoreRequest& req, std::ostream* progress = n
     plan.folds = contiguous_kfold(static_cast<std::size_t>(n), req.contiguous, Gap{gap});
   }
   plan.block = BlockLength{req.block};
-  plan.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  plan.ridge.alphas = req.alphas;
   plan.ridge.inner_gap = Gap{gap};
   plan.ridge.standardize = true;
   out.samples = n;
@@ -356,34 +513,40 @@ inline ScoreResult run_score(const ScoreRequest& req, std::ostream* progress = n
   out.r = Eigen::VectorXd::Constant(targets, nan);
   out.p = out.p_fwe = out.q_fdr = out.ci_low = out.ci_high = out.r;
   Eigen::VectorXd null_max = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(req.permutations), -std::numeric_limits<double>::infinity());
-  if (req.memory_budget == 0) {
-    detail::score_cmd::score_targets(x, y_all, plan, req, 0, out, null_max);
-  } else {
-    // Budget: X and its per-fold decompositions (outer and inner folds, about (n + p) x p each)
-    // are fixed; each target in a block costs about 6 columns of n doubles (its responses,
-    // predictions, the ridge's working columns, a permuted copy, the bootstrap's predictions).
-    const std::size_t p = static_cast<std::size_t>(x.cols()), rows = static_cast<std::size_t>(n);
-    const std::size_t fixed = 8 * (4 * rows * p + plan.folds.size() * (plan.ridge.inner_folds + 1) * (rows + p) * p);
-    const std::size_t per_target = 8 * 6 * rows;
-    if (fixed + per_target > req.memory_budget) {
-      throw std::invalid_argument("--memory-budget " + std::to_string(req.memory_budget) + " bytes is below the fixed cost of " +
-                                  std::to_string(fixed + per_target) + " bytes (features and decompositions) plus one target");
+
+  const auto [first, count] = shards.range(targets);
+  Eigen::Index block = std::max<Eigen::Index>(count, 1);
+  if (req.memory_budget > 0) block = detail::score_cmd::block_under_budget(req, plan, n, x.cols(), count);
+  detail::score_cmd::PartialResults partial(req.out, shards);
+  // X's fold factorizations are kept between blocks (they are most of a block's fixed cost); one
+  // block needs no cache, and holds one outer fold's factorizations at a time without it.
+  detail::score_cmd::BlockFitter fitter(x, req.single_precision, block < count);
+  const std::string who = shards.size == 1 ? "score: " : "score rank " + std::to_string(shards.rank) + "/" + std::to_string(shards.size) + ": ";
+  const auto start = std::chrono::steady_clock::now();
+  for (Eigen::Index col0 = first; col0 < first + count; col0 += block) {
+    const Eigen::Index cols = std::min(block, first + count - col0);
+    detail::score_cmd::score_targets(x, fitter, responses.read(col0, cols), plan, req, col0, out, null_max);
+    partial.append(out, col0, cols);
+    if (progress && (block < count || shards.size > 1)) {
+      const Eigen::Index done = col0 + cols - first;
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = static_cast<double>(done) / std::max(seconds, 1e-9);
+      *progress << who << done << "/" << count << " targets";
+      if (shards.size > 1) *progress << " (" << first << ".." << first + count - 1 << " of " << targets << ")";
+      *progress << ", " << std::fixed << std::setprecision(1) << rate << " targets/s, ETA " << std::setprecision(0)
+                << static_cast<double>(count - done) / rate << " s (blocks of " << block << ")";
+      if (done == count) *progress << ", " << seconds << " s, peak RSS " << detail::score_cmd::peak_rss_mib() << " MiB";
+      *progress << "\n" << std::defaultfloat << std::flush;
     }
-    const auto block = static_cast<Eigen::Index>(std::min<std::size_t>((req.memory_budget - fixed) / per_target, static_cast<std::size_t>(targets)));
-    plan.ridge.max_batch_bytes = std::max<std::size_t>(per_target, (req.memory_budget - fixed) / 3);
-    const auto start = std::chrono::steady_clock::now();
-    for (Eigen::Index col0 = 0; col0 < targets; col0 += block) {
-      const Eigen::Index count = std::min(block, targets - col0);
-      const Eigen::MatrixXd y = io::read_hdf5_columns(h5_file, h5_dataset, col0, count);
-      detail::score_cmd::score_targets(x, y, plan, req, col0, out, null_max);
-      if (progress) {
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double rate = static_cast<double>(col0 + count) / std::max(seconds, 1e-9);
-        *progress << "score: " << (col0 + count) << "/" << targets << " targets, " << std::fixed << std::setprecision(0) << rate
-                  << " targets/s, ETA " << static_cast<double>(targets - col0 - count) / rate << " s (blocks of " << block << ")\n"
-                  << std::defaultfloat;
-      }
-    }
+  }
+  // Every rank's share meets on rank 0: the null maxima over all targets, then the per-target values.
+  shards.max_over_ranks(null_max);
+  for (Eigen::VectorXd* v : {&out.r, &out.p, &out.ci_low, &out.ci_high}) *v = shards.gather(v->segment(first, count));
+  partial.close();
+  if (shards.rank != 0) {
+    out.p_fwe.resize(0);
+    out.q_fdr.resize(0);
+    return out;
   }
   if (req.permutations > 0) detail::score_cmd::finish_corrections(null_max, out);
   return out;
@@ -395,14 +558,17 @@ inline std::string beside(const std::string& csv, const std::string& suffix) {
   return stem + suffix;
 }
 
-inline int score_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+// `neuroscore score ARGS`; under MPI every rank runs it with its `shards` and rank 0 prints and
+// writes the results.
+inline int score_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const ScoreShards& shards = {}) {
   bool help = false;
   const ScoreRequest req = parse_score_args(args, &help);
   if (help) {
-    out << score_usage();
+    if (shards.rank == 0) out << score_usage();
     return 0;
   }
-  const ScoreResult r = run_score(req, &err);
+  const ScoreResult r = run_score(req, &err, shards);
+  if (shards.rank != 0) return 0;
   const bool nifti = !r.targets.voxels.empty();
   err << "score: fitted " << req.features << " -> " << req.responses << "\n";
   out << "score: " << r.samples << " samples, " << r.features << " features, " << r.r.size() << (nifti ? " voxels" : " targets") << ", "
@@ -441,12 +607,14 @@ inline int score_main(const std::vector<std::string>& args, std::ostream& out, s
     if (nifti) csv << ',' << xyz(j);
     csv << "\n";
   }
+  csv.close();
   if (!csv) throw std::runtime_error(req.out + ": write failed");
   if (nifti) {
     out << "wrote " << req.out << " and " << io::write_brain_map(beside(req.out, "_r"), r.targets, r.r).string();
     if (req.permutations > 0) out << ", " << io::write_brain_map(beside(req.out, "_p_fwe"), r.targets, r.p_fwe).string();
     out << (r.targets.surface() ? " (one value per vertex)\n" : " (the run's grid and affine)\n");
   }
+  detail::score_cmd::PartialResults::remove_all(req.out, shards);
   return 0;
 }
 

@@ -29,6 +29,8 @@ packages=(
   python3-nibabel       # tests: the NIfTI maps neuroscore writes open in nibabel
   libhdf5-dev           # HDF5 datasets (neuroscore/io/hdf5.hpp)
   python3-h5py          # tests: the HDF5 files neuroscore writes open in h5py
+  libopenmpi-dev        # Open MPI: the optional neuroscore_mpi build (targets over ranks)
+  openmpi-bin           # mpirun, for the MPI test (tests/benchmarks:score_mpi_test)
 )
 for arg in "$@"; do
   case "$arg" in

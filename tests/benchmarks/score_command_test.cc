@@ -8,10 +8,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <limits>
 #include <sstream>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neuroscore/align.hpp"
@@ -309,10 +312,47 @@ TEST(ScoreCommand, Hdf5DatasetResponsesMatchNpy) {
   EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(h5).r);
 }
 
-// --memory-budget streams an HDF5 dataset in column blocks: with a budget that forces blocks of a
-// few targets, every number (r, p, p_fwe, q, CI) equals the one-pass run within 1e-12 (the
-// p-values exactly, here), and a progress line is
-// printed per block. A budget below the fixed cost, or a non-HDF5 source, is refused.
+namespace {
+
+// A progress stream that, at every line, counts the rows of the partial results file: what is on
+// disk while the run goes on.
+class PartialRowsAtEachLine : public std::stringbuf {
+ public:
+  explicit PartialRowsAtEachLine(fs::path part) : part_(std::move(part)) {}
+  std::vector<long> rows;
+
+ protected:
+  int sync() override {
+    std::ifstream in(part_);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    rows.push_back(in ? static_cast<long>(std::count(text.begin(), text.end(), '\n')) - 1 : -1);
+    return 0;
+  }
+
+ private:
+  fs::path part_;
+};
+
+// Fortran-order .npy (numpy.asfortranarray): the column-major bytes after a hand-written header.
+void write_fortran_npy(const fs::path& path, const Eigen::MatrixXd& m) {
+  std::string header = "{'descr': '<f8', 'fortran_order': True, 'shape': (" + std::to_string(m.rows()) + ", " + std::to_string(m.cols()) + "), }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  const char len[2] = {static_cast<char>(header.size() & 0xff), static_cast<char>(header.size() >> 8)};
+  out.write(len, 2);
+  out << header;
+  out.write(reinterpret_cast<const char*>(m.data()), static_cast<std::streamsize>(m.size() * sizeof(double)));
+}
+
+}  // namespace
+
+// --memory-budget streams the responses in blocks of targets from every format that can be read in
+// part: .npy in C and Fortran order, an HDF5 dataset, a NIfTI run (.nii and .nii.gz, with and
+// without a mask). With a budget that forces blocks of 5 targets, every number (r, p, p_fwe, q, CI)
+// equals the one-pass run over the file read whole within 1e-12 (the p-values exactly); a progress line is printed per
+// block, and each block's rows are in OUT.part when its line is printed (5, 10, ..., 23). A budget below the fixed cost, or a text file, is refused.
 TEST(ScoreCommand, MemoryBudgetStreamsBlocksWithTheSameResults) {
   std::mt19937_64 rng(13);
   const Eigen::MatrixXd x = normal(100, 3, rng);
@@ -321,31 +361,131 @@ TEST(ScoreCommand, MemoryBudgetStreamsBlocksWithTheSameResults) {
   nb::ScoreRequest one = request(x, y, "stream");
   one.permutations = 50;
   one.resamples = 40;
-  ns::io::write_hdf5_matrix(tmp_dir() / "stream.h5", "/y", y);
-  one.responses = (tmp_dir() / "stream.h5").string() + ":/y";
-  nb::ScoreRequest streamed = one;
+  const fs::path dir = tmp_dir() / "stream";
+  fs::create_directories(dir);
+  ns::io::write_hdf5_matrix(dir / "y.h5", "/y", y);
+  write_fortran_npy(dir / "y_fortran.npy", y);
+  ASSERT_TRUE(ns::io::read_npy_matrix(dir / "y_fortran.npy") == y);
+  // A 4 x 4 x 3 grid: voxels 0..22 hold the 23 targets, the other 25 stay constant (not scored
+  // without a mask); the mask keeps exactly the 23.
+  ns::io::NiftiImage grid;
+  grid.dims = {4, 4, 3};
+  std::vector<std::int64_t> voxels(48);
+  for (std::int64_t v = 0; v < 48; ++v) voxels[static_cast<std::size_t>(v)] = v;
+  Eigen::MatrixXd run = Eigen::MatrixXd::Constant(48, 100, -3.0);
+  run.topRows(23) = y.transpose();
+  ns::io::write_nifti_volumes(dir / "run.nii.gz", grid, voxels, run);
+  ns::io::write_nifti_volumes(dir / "run.nii", grid, voxels, run);
+  Eigen::VectorXd mask = Eigen::VectorXd::Zero(48);
+  mask.head(23).setOnes();
+  ns::io::write_nifti_map(dir / "mask.nii.gz", grid, voxels, mask);
+
   // Fixed cost: 8 * (4 * 100 * 3 + 5 * 6 * 103 * 3) = 83,760 bytes; 4,800 bytes per target.
-  streamed.memory_budget = 83760 + 5 * 4800;
-  std::ostringstream progress;
-  const nb::ScoreResult a = nb::run_score(one);
-  const nb::ScoreResult b = nb::run_score(streamed, &progress);
-  for (const auto& [u, v] : {std::pair{&a.r, &b.r}, {&a.p, &b.p}, {&a.p_fwe, &b.p_fwe}, {&a.q_fdr, &b.q_fdr}, {&a.ci_low, &b.ci_low},
-                             {&a.ci_high, &b.ci_high}}) {
-    // Within 1e-12, not bit for bit: the matrix products' blocking depends on the block width.
-    EXPECT_LE((*u - *v).cwiseAbs().maxCoeff(), 1e-12) << *u << "\n---\n" << *v;
+  const std::size_t budget = 83760 + 5 * 4800;
+  for (const auto& [responses, mask_file] : std::vector<std::pair<fs::path, std::string>>{
+           {one.responses, ""}, {dir / "y_fortran.npy", ""}, {dir / "y.h5:/y", ""}, {dir / "run.nii.gz", ""},
+           {dir / "run.nii", ""}, {dir / "run.nii.gz", (dir / "mask.nii.gz").string()}}) {
+    SCOPED_TRACE(responses.string() + " " + mask_file);
+    nb::ScoreRequest whole = one;
+    whole.responses = responses.string();
+    whole.mask = mask_file;
+    // The reference: the same file read whole (NIfTI stores float32, so its numbers differ from y's).
+    const nb::ScoreResult a = nb::run_score(whole);
+    EXPECT_GT(a.r.head(5).minCoeff(), 0.5);
+    nb::ScoreRequest streamed = whole;
+    streamed.memory_budget = budget;
+    streamed.out = (dir / "out.csv").string();
+    PartialRowsAtEachLine lines(dir / "out.csv.part");
+    std::ostream progress(&lines);
+    const nb::ScoreResult b = nb::run_score(streamed, &progress);
+    for (const auto& [u, v] : {std::pair{&a.r, &b.r}, {&a.p, &b.p}, {&a.p_fwe, &b.p_fwe}, {&a.q_fdr, &b.q_fdr}, {&a.ci_low, &b.ci_low},
+                               {&a.ci_high, &b.ci_high}}) {
+      // Within 1e-12, not bit for bit: the matrix products' blocking depends on the block width.
+      ASSERT_EQ(u->size(), v->size());
+      EXPECT_LE((*u - *v).cwiseAbs().maxCoeff(), 1e-12) << *u << "\n---\n" << *v;
+    }
+    EXPECT_TRUE(a.p == b.p && a.p_fwe == b.p_fwe);
+    EXPECT_EQ(lines.rows, (std::vector<long>{5, 10, 15, 20, 23}));
+    EXPECT_NE(lines.str().find("score: 5/23 targets"), std::string::npos) << lines.str();
+    EXPECT_NE(lines.str().find("score: 23/23 targets"), std::string::npos) << lines.str();
+    EXPECT_NE(lines.str().find("(blocks of 5)"), std::string::npos) << lines.str();
+    // run_score leaves the partial table (nothing is lost before OUT is written); score_main
+    // removes it after writing OUT (tests/benchmarks/score_mpi_test.cc checks that).
+    EXPECT_TRUE(fs::exists(dir / "out.csv.part"));
+    fs::remove(dir / "out.csv.part");
   }
-  EXPECT_NE(progress.str().find("score: 5/23 targets"), std::string::npos) << progress.str();
-  EXPECT_NE(progress.str().find("score: 23/23 targets"), std::string::npos) << progress.str();
-  EXPECT_NE(progress.str().find("(blocks of 5)"), std::string::npos) << progress.str();
-  EXPECT_TRUE(a.p == b.p && a.p_fwe == b.p_fwe);
-  streamed.memory_budget = 1000;
-  EXPECT_THROW(nb::run_score(streamed), std::invalid_argument);
-  nb::ScoreRequest npy = request(x, y, "stream_npy");
-  npy.memory_budget = 1 << 30;
+  nb::ScoreRequest small = one;
+  small.memory_budget = 1000;
+  EXPECT_THROW(nb::run_score(small), std::invalid_argument);
+  nb::ScoreRequest text = one;
+  text.responses = (dir / "y.csv").string();
+  std::ofstream(text.responses) << "1,2\n3,4\n";
+  text.memory_budget = 1 << 30;
   try {
-    nb::run_score(npy);
+    nb::run_score(text);
     ADD_FAILURE() << "no error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("--memory-budget streams target blocks from an HDF5 dataset"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("--memory-budget streams target blocks from .npy, HDF5 (FILE.h5:/dataset) or NIfTI"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// --alphas sets the grid (the chosen alpha per target is one of its values); --float fits the ridge
+// in single precision: r within 1e-4 of the double fit, the same alpha for (nearly) every target,
+// and the refit null and the CI still computed (in double, from the float fit's alphas and
+// predictions). Bad lists are refused with the flag and the item.
+TEST(ScoreCommand, AlphaGridAndSinglePrecision) {
+  bool help = false;
+  const nb::ScoreRequest parsed = nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy", "--alphas", "0.5,2,1e3", "--float"}, &help);
+  EXPECT_EQ(parsed.alphas, (std::vector<double>{0.5, 2.0, 1000.0}));
+  EXPECT_TRUE(parsed.single_precision);
+  for (const std::string bad : {"", "1,,2", "0", "-1", "1,x", "nan", "1e400"}) {
+    try {
+      nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy", "--alphas", bad}, &help);
+      ADD_FAILURE() << "accepted --alphas '" << bad << "'";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("--alphas wants positive numbers separated by commas"), std::string::npos) << e.what();
+    }
+  }
+
+  std::mt19937_64 rng(17);
+  const Eigen::MatrixXd x = normal(400, 20, rng);
+  Eigen::MatrixXd y = ar1(400, 30, 0.3, rng);
+  y.leftCols(10) += x.leftCols(10) * 0.4;
+  nb::ScoreRequest d = request(x, y, "float");
+  d.alphas = {1.0, 10.0, 100.0, 1000.0};
+  d.permutations = 99;
+  d.resamples = 50;
+  nb::ScoreRequest f = d;
+  f.single_precision = true;
+  const nb::ScoreResult rd = nb::run_score(d), rf = nb::run_score(f);
+  EXPECT_LE((rd.r - rf.r).cwiseAbs().maxCoeff(), 1e-4);
+  EXPECT_GT((rd.r - rf.r).cwiseAbs().maxCoeff(), 0.0);  // the fit really ran in float
+  EXPECT_LE((rd.ci_low - rf.ci_low).cwiseAbs().maxCoeff(), 1e-3);
+  EXPECT_LE((rd.p - rf.p).cwiseAbs().maxCoeff(), 0.05);
+  EXPECT_LT(rf.p.head(10).maxCoeff(), 0.02);
+  EXPECT_TRUE(rf.p_fwe.allFinite() && rf.q_fdr.allFinite());
+}
+
+// A non-finite response is named by its target in the whole file, also when it arrives in a later
+// block of a streamed run (the ridge alone would name its column within the block).
+TEST(ScoreCommand, NonFiniteResponseNamesTheTarget) {
+  std::mt19937_64 rng(19);
+  const Eigen::MatrixXd x = normal(100, 3, rng);
+  Eigen::MatrixXd y = ar1(100, 23, 0.3, rng);
+  y(3, 17) = std::numeric_limits<double>::quiet_NaN();
+  nb::ScoreRequest req = request(x, y, "nan");
+  req.permutations = 0;
+  req.resamples = 0;
+  for (const std::size_t budget : {std::size_t{0}, std::size_t{83760 + 5 * 4800}}) {
+    req.memory_budget = budget;
+    try {
+      nb::run_score(req);
+      ADD_FAILURE() << "no error";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("y_nan.npy: target 17 is nan at sample 3 (responses must be finite)"), std::string::npos)
+          << e.what();
+    }
   }
 }
