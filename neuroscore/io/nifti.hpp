@@ -1,6 +1,7 @@
 // NIfTI-1 and NIfTI-2 images (.nii, and .nii.gz through zlib): a checked reader, a 4D run as a
 // time x voxels matrix under a brain mask, and a writer of 3D maps with the input's geometry.
-// Entry points: read_nifti, parse_nifti, nifti_timeseries, write_nifti_volumes, write_nifti_map, gunzip.
+// Entry points: read_nifti, parse_nifti, NiftiVolumeReader, nifti_timeseries, mask_voxels, VaryingVoxels, write_nifti_volumes,
+// write_nifti_map, gunzip.
 #pragma once
 
 #include <Eigen/Core>
@@ -112,6 +113,13 @@ inline std::string gunzip(std::string_view compressed, std::string_view source) 
 
 namespace detail::nifti {
 
+// "64 x 64 x 30 x 200": an image's dimensions for messages.
+inline std::string shape_text(const NiftiImage& image) {
+  std::string s;
+  for (std::int64_t d : image.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
+  return s;
+}
+
 // The header of an image and where its voxels lie: `head` holds at least the header (348 or 540
 // bytes) and `file_size` is the size of the whole (inflated) image when known; errors as
 // parse_nifti, except a data section shorter than the dimensions need, which the caller checks
@@ -125,13 +133,8 @@ struct Layout {
   std::uint64_t data_bytes = 0;  // what the dimensions need after `offset`
 
   double value(std::string_view bytes, std::size_t at) const { return slope * voxel(bytes, at, image.datatype, swap) + inter; }
-  std::string shape() const {
-    std::string s;
-    for (std::int64_t d : image.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
-    return s;
-  }
   std::string short_data(const std::string& source, std::uint64_t have) const {
-    return source + ": header says " + shape() + " x " + std::to_string(width) + " bytes = " + std::to_string(data_bytes) +
+    return source + ": header says " + shape_text(image) + " x " + std::to_string(width) + " bytes = " + std::to_string(data_bytes) +
            " bytes after vox_offset " + std::to_string(offset) + ", file has " + std::to_string(have);
   }
 };
@@ -246,8 +249,9 @@ inline NiftiImage read_nifti(const std::filesystem::path& path) {
 }
 
 // A .nii or .nii.gz image read one volume at a time, for runs too large to hold: opening reads the
-// header only; every pass (for_each_volume) streams the file once from the start (zlib inflates a
-// .nii.gz as it goes, and reads a .nii as it is), keeping one volume's span of voxels in memory.
+// header only; every pass (for_each_volume) goes through the file once from the start (a .nii
+// seeks to each volume's span; zlib inflates a .nii.gz as it goes), keeping one volume's span of
+// voxels in memory.
 // Errors: as parse_nifti; a file that ends before the dimensions say, a damaged gzip stream.
 class NiftiVolumeReader {
  public:
@@ -327,11 +331,11 @@ inline NiftiVolumeReader::NiftiVolumeReader(const std::filesystem::path& path) :
   Stream stream(path);
   std::string head(540, '\0');
   head.resize(stream.read(head.data(), head.size()));
-  const bool gzip = gzdirect(stream.file.get()) == 0;
-  layout_ = detail::nifti::parse_layout(head, gzip ? std::nullopt : std::optional<std::uint64_t>(detail::file_size_of(path)), path.string());
-  if (!gzip && detail::file_size_of(path) - layout_.offset < layout_.data_bytes) {
-    throw std::runtime_error(layout_.short_data(path.string(), detail::file_size_of(path) - layout_.offset));
-  }
+  // A .nii's size is known (its data are checked now); a .nii.gz's is not (checked as it streams).
+  const std::optional<std::uint64_t> size =
+      gzdirect(stream.file.get()) == 0 ? std::nullopt : std::optional<std::uint64_t>(detail::file_size_of(path));
+  layout_ = detail::nifti::parse_layout(head, size, path.string());
+  if (size && *size - layout_.offset < layout_.data_bytes) throw std::runtime_error(layout_.short_data(path.string(), *size - layout_.offset));
 }
 
 template <class Visit>
@@ -356,24 +360,54 @@ void NiftiVolumeReader::for_each_volume(std::int64_t first, std::int64_t count, 
   }
 }
 
-// The voxels (x + nx * (y + ny * z)) where `mask` is non-zero, in order. Error: a mask that is not
-// one volume on the grid of `image`, named with both shapes.
+// The voxels (x + nx * (y + ny * z)) where `mask` is non-zero, in order. Errors: a mask that is not
+// one volume on the grid of `image`, named with both shapes; a mask of zeros ("SOURCE: no voxel
+// kept").
 inline std::vector<std::int64_t> mask_voxels(const NiftiImage& image, const NiftiImage& mask, const std::string& source,
                                              const std::string& mask_source) {
-  const auto shape = [](const NiftiImage& i) {
-    std::string s;
-    for (std::int64_t d : i.dims) s += (s.empty() ? "" : " x ") + std::to_string(d);
-    return s;
-  };
   if (mask.dim(0) != image.dim(0) || mask.dim(1) != image.dim(1) || mask.dim(2) != image.dim(2) || mask.volumes() != 1) {
-    throw std::runtime_error(mask_source + ": mask is " + shape(mask) + ", the image " + source + " is " + shape(image) +
-                             " (the mask must be one volume on the image's grid)");
+    throw std::runtime_error(mask_source + ": mask is " + detail::nifti::shape_text(mask) + ", the image " + source + " is " +
+                             detail::nifti::shape_text(image) + " (the mask must be one volume on the image's grid)");
   }
   std::vector<std::int64_t> keep;
   for (std::int64_t v = 0; v < image.voxels_per_volume(); ++v) {
     if (mask.data[static_cast<std::size_t>(v)] != 0.0) keep.push_back(v);
   }
+  if (keep.empty()) throw std::runtime_error(source + ": no voxel kept (the mask is all zeros)");
   return keep;
+}
+
+// The voxels of a run that are not constant over time (outside the brain the scanner writes
+// constants), from its volumes fed in order: a voxel is kept when a later volume differs from
+// volume 0 (a NaN in a later volume differs, and is refused as non-finite when read).
+class VaryingVoxels {
+ public:
+  explicit VaryingVoxels(std::int64_t voxels_per_volume) : varies_(static_cast<std::size_t>(voxels_per_volume), 0) {}
+  void add(std::int64_t t, const double* volume) {
+    if (t == 0) {
+      first_.assign(volume, volume + varies_.size());
+      return;
+    }
+    for (std::size_t i = 0; i < varies_.size(); ++i) varies_[i] |= volume[i] != first_[i];
+  }
+  // The kept voxels in order. Error: none ("SOURCE: no voxel kept").
+  std::vector<std::int64_t> voxels(const std::string& source) const {
+    std::vector<std::int64_t> keep;
+    for (std::size_t i = 0; i < varies_.size(); ++i) {
+      if (varies_[i]) keep.push_back(static_cast<std::int64_t>(i));
+    }
+    if (keep.empty()) throw std::runtime_error(source + ": no voxel kept (every voxel is constant over time)");
+    return keep;
+  }
+
+ private:
+  std::vector<char> varies_;
+  std::vector<double> first_;
+};
+
+// A run has at most 4 dimensions (x, y, z, time); error naming the count.
+inline void require_run_dims(const NiftiImage& image, const std::string& source) {
+  if (image.dims.size() > 4) throw std::runtime_error(source + ": " + std::to_string(image.dims.size()) + " dimensions; a run has at most 4 (x, y, z, time)");
 }
 
 // A 4D run (nx x ny x nz x nt; a 3D image is one volume) as volumes x voxels. With a mask (a
@@ -384,23 +418,16 @@ inline std::vector<std::int64_t> mask_voxels(const NiftiImage& image, const Nift
 inline NiftiTimeseries nifti_timeseries(const NiftiImage& image, const NiftiImage* mask, std::string_view source = "image",
                                         std::string_view mask_source = "mask") {
   const std::string src(source);
-  if (image.dims.size() > 4) throw std::runtime_error(src + ": " + std::to_string(image.dims.size()) + " dimensions; a run has at most 4 (x, y, z, time)");
+  require_run_dims(image, src);
   const std::int64_t nv = image.voxels_per_volume(), nt = image.volumes();
   std::vector<std::int64_t> keep;
   if (mask != nullptr) {
     keep = mask_voxels(image, *mask, src, std::string(mask_source));
   } else {
-    for (std::int64_t v = 0; v < nv; ++v) {
-      const double first = image.data[static_cast<std::size_t>(v)];
-      for (std::int64_t t = 1; t < nt; ++t) {
-        if (image.data[static_cast<std::size_t>(t * nv + v)] != first) {
-          keep.push_back(v);
-          break;
-        }
-      }
-    }
+    VaryingVoxels varying(nv);
+    for (std::int64_t t = 0; t < nt; ++t) varying.add(t, image.data.data() + t * nv);
+    keep = varying.voxels(src);
   }
-  if (keep.empty()) throw std::runtime_error(src + ": no voxel kept (" + (mask ? "the mask is all zeros" : "every voxel is constant over time") + ")");
   NiftiTimeseries out;
   out.data.resize(nt, static_cast<Eigen::Index>(keep.size()));
   for (std::size_t k = 0; k < keep.size(); ++k) {

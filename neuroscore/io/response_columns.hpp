@@ -94,25 +94,13 @@ inline ResponseColumns::ResponseColumns(const std::string& spec, const std::file
   } else if (is_nifti_path(spec)) {
     auto reader = std::make_shared<NiftiVolumeReader>(spec);
     const NiftiImage& grid = reader->geometry();
-    if (grid.dims.size() > 4) throw std::runtime_error(spec + ": " + std::to_string(grid.dims.size()) + " dimensions; a run has at most 4 (x, y, z, time)");
-    const std::int64_t nv = grid.voxels_per_volume();
+    require_run_dims(grid, spec);
     if (!mask.empty()) {
       targets_.voxels = mask_voxels(grid, read_nifti(mask), spec, mask.string());
-      if (targets_.voxels.empty()) throw std::runtime_error(spec + ": no voxel kept (the mask is all zeros)");
     } else {
-      std::vector<double> first_volume;
-      std::vector<char> varies(static_cast<std::size_t>(nv), 0);
-      reader->for_each_volume(0, nv, [&](std::int64_t t, const double* v) {
-        if (t == 0) {
-          first_volume.assign(v, v + nv);
-          return;
-        }
-        for (std::int64_t i = 0; i < nv; ++i) varies[static_cast<std::size_t>(i)] |= v[i] != first_volume[static_cast<std::size_t>(i)];
-      });
-      for (std::int64_t i = 0; i < nv; ++i) {
-        if (varies[static_cast<std::size_t>(i)]) targets_.voxels.push_back(i);
-      }
-      if (targets_.voxels.empty()) throw std::runtime_error(spec + ": no voxel kept (every voxel is constant over time)");
+      VaryingVoxels varying(grid.voxels_per_volume());
+      reader->for_each_volume(0, grid.voxels_per_volume(), [&](std::int64_t t, const double* v) { varying.add(t, v); });
+      targets_.voxels = varying.voxels(spec);
     }
     targets_.geometry = grid;
     rows_ = grid.volumes();
