@@ -1,14 +1,16 @@
 // benchmarks/gemm_peak.hpp: the machine's measured GEMM rate, the yardstick of the ridge
-// benchmarks. Entry points: eigen_gemm(n, c, a, b) and blas_gemm(...) for float and double.
+// benchmarks. Entry points: eigen_gemm(n, c, a, b) and blas_gemm(...) for float and double;
+// peak_rss_mib() comes with it from peak_rss.hpp.
 #pragma once
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
-#include <sys/resource.h>
 
 #include <Eigen/Core>
 #include <chrono>
 #include <cstdint>
+
+#include "benchmarks/peak_rss.hpp"
 
 namespace neuroscore::benchmarks {
 
@@ -56,14 +58,6 @@ inline void blas_gemm(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b, Eigen:
               static_cast<int>(b.cols()), static_cast<int>(a.cols()), 1.0f, a.data(),
               static_cast<int>(a.rows()), b.data(), static_cast<int>(b.rows()), 0.0f, c.data(),
               static_cast<int>(c.rows()));
-}
-
-// Peak resident set size of this process so far, in MiB (getrusage: a high-water mark over
-// the whole process, so run one benchmark per process to attribute it).
-inline double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
 }  // namespace neuroscore::benchmarks

@@ -5,8 +5,6 @@
 // Entry points: parse_score_args, run_score, score_main, score_usage.
 #pragma once
 
-#include <sys/resource.h>
-
 #include <Eigen/Core>
 #include <algorithm>
 #include <cctype>
@@ -26,6 +24,7 @@
 #include <vector>
 
 #include "benchmarks/leaderboard.hpp"
+#include "benchmarks/peak_rss.hpp"
 #include "neuroscore/align.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/io/brain_run.hpp"
@@ -143,8 +142,8 @@ inline std::size_t count(const std::string& flag, const std::string& v) {
 inline std::size_t bytes(const std::string& flag, const std::string& v) {
   std::string digits = v;
   std::size_t unit = 1;
-  if (!v.empty() && std::string("KMG").find(static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())))) != std::string::npos) {
-    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())));
+  const char u = v.empty() ? '\0' : static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())));
+  if (u == 'K' || u == 'M' || u == 'G') {
     unit = u == 'K' ? 1024 : u == 'M' ? 1024 * 1024 : std::size_t{1} << 30;
     digits.pop_back();
   }
@@ -300,13 +299,6 @@ class BlockFitter {
   RidgeFoldCache<float> cache_f_;
 };
 
-// Peak resident memory of this process so far (getrusage), in MiB.
-inline double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
-}
-
 // Scores targets [col0, col0 + y.cols()) of the run: the fit, the refit null (p, and the maximum
 // over these targets of every null draw, folded into `null_max`) and the bootstrap CI. Every
 // block re-seeds the null and the bootstrap with req.seed, so blocks draw the same permutations
@@ -427,9 +419,13 @@ inline Eigen::Index block_under_budget(const ScoreRequest& req, Benchmark& plan,
 // them (rank 0, every rank's) once OUT and its maps are written; a run that stops keeps them.
 class PartialResults {
  public:
+  // OUT.part (one process) or OUT.part-K-of-N (rank K of N).
+  static std::string path_of(const std::string& out, int rank, int size) {
+    return out + (size == 1 ? ".part" : ".part-" + std::to_string(rank) + "-of-" + std::to_string(size));
+  }
   PartialResults(const std::string& out, const ScoreShards& shards) {
     if (out.empty()) return;
-    path_ = out + (shards.size == 1 ? ".part" : ".part-" + std::to_string(shards.rank) + "-of-" + std::to_string(shards.size));
+    path_ = path_of(out, shards.rank, shards.size);
     file_.open(path_);
     if (!file_) throw std::runtime_error(path_ + ": cannot write");
     file_ << "target,r,p,ci_low,ci_high\n" << std::setprecision(17);
@@ -446,10 +442,7 @@ class PartialResults {
   // Every shard's partial file of `out`: removed once the complete table is written.
   static void remove_all(const std::string& out, const ScoreShards& shards) {
     if (out.empty()) return;
-    if (shards.size == 1) std::filesystem::remove(out + ".part");
-    for (int k = 0; k < shards.size && shards.size > 1; ++k) {
-      std::filesystem::remove(out + ".part-" + std::to_string(k) + "-of-" + std::to_string(shards.size));
-    }
+    for (int k = 0; k < shards.size; ++k) std::filesystem::remove(path_of(out, k, shards.size));
   }
 
  private:
@@ -535,7 +528,7 @@ inline ScoreResult run_score(const ScoreRequest& req, std::ostream* progress = n
       if (shards.size > 1) *progress << " (" << first << ".." << first + count - 1 << " of " << targets << ")";
       *progress << ", " << std::fixed << std::setprecision(1) << rate << " targets/s, ETA " << std::setprecision(0)
                 << static_cast<double>(count - done) / rate << " s (blocks of " << block << ")";
-      if (done == count) *progress << ", " << seconds << " s, peak RSS " << detail::score_cmd::peak_rss_mib() << " MiB";
+      if (done == count) *progress << ", " << seconds << " s, peak RSS " << peak_rss_mib() << " MiB";
       *progress << "\n" << std::defaultfloat << std::flush;
     }
   }

@@ -33,8 +33,6 @@ int rank() {
   return r;
 }
 
-nb::ScoreShards mpi_shards() { return nb::mpi_score_shards(); }
-
 fs::path dir() {
   const char* t = std::getenv("TEST_TMPDIR");
   return fs::path(t ? t : "/tmp") / "score_mpi";
@@ -87,7 +85,7 @@ nb::ScoreRequest request(const std::string& responses) {
 // matrix products' blocking depends on how many targets a process holds), and the p-values and
 // the corrections exactly (counts of null draws).
 void expect_same_as_one_process(const nb::ScoreRequest& req) {
-  const nb::ScoreResult shared = nb::run_score(req, nullptr, mpi_shards());
+  const nb::ScoreResult shared = nb::run_score(req, nullptr, nb::mpi_score_shards());
   if (rank() != 0) {
     EXPECT_EQ(shared.r.size(), 0);
     return;
@@ -140,7 +138,7 @@ TEST(ScoreMpi, RankZeroWritesTheSameTable) {
   shared.insert(shared.end(), {"--out", (dir() / "shared.csv").string()});
   one.insert(one.end(), {"--out", (dir() / "one.csv").string()});
   std::ostringstream out, err;
-  ASSERT_EQ(nb::score_main(shared, out, err, mpi_shards()), 0);
+  ASSERT_EQ(nb::score_main(shared, out, err, nb::mpi_score_shards()), 0);
   MPI_Barrier(MPI_COMM_WORLD);
   if (rank() != 0) {
     EXPECT_EQ(out.str(), "");
