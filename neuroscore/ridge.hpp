@@ -490,7 +490,47 @@ struct RidgeWorkspace {
     return sizeof(Scalar) * static_cast<std::size_t>(n_train + rank + n_test + 1) +
            sizeof(double) * static_cast<std::size_t>(n_alphas + 2 * n_test + 2);
   }
+
+  // Sizes the buffers for folds of at most these shapes and returns the targets per batch under
+  // the byte budget (at least 1, at most all t).
+  Eigen::Index size_for(Eigen::Index n_train_max, Eigen::Index rank_max, Eigen::Index n_test_max, Eigen::Index n_alphas,
+                        Eigen::Index t, std::size_t max_batch_bytes) {
+    const std::size_t per_target = bytes_per_target(n_train_max, rank_max, n_test_max, n_alphas);
+    const Eigen::Index batch = std::max<Eigen::Index>(
+        1, std::min<Eigen::Index>(std::max<Eigen::Index>(t, 1), static_cast<Eigen::Index>(max_batch_bytes / per_target)));
+    y_train.resize(n_train_max, batch);
+    projected.resize(rank_max, batch);
+    y_test.resize(n_test_max, batch);
+    scaled_inputs.resize(n_test_max, rank_max);
+    predicted.resize(n_test_max, std::min(batch, kScoreChunk));
+    sst.resize(batch);
+    constant.assign(static_cast<std::size_t>(batch), false);
+    return batch;
+  }
 };
+
+// The grid of options.alphas, ascending without duplicates. Errors: no alphas, an alpha that is
+// negative or not finite, a zero byte budget.
+inline std::vector<double> alpha_grid(const RidgeCvOptions& options, const char* who) {
+  if (options.alphas.empty()) throw std::invalid_argument(std::string(who) + ": no alphas");
+  for (double a : options.alphas) {
+    if (!(a >= 0.0) || !std::isfinite(a)) {
+      throw std::invalid_argument(std::string(who) + ": alpha " + std::to_string(a) +
+                                  " is not a finite non-negative number");
+    }
+  }
+  if (options.max_batch_bytes == 0) throw std::invalid_argument(std::string(who) + ": max_batch_bytes is 0");
+  std::vector<double> alphas = options.alphas;
+  std::sort(alphas.begin(), alphas.end());
+  alphas.erase(std::unique(alphas.begin(), alphas.end()), alphas.end());
+  return alphas;
+}
+
+// -1 where alpha is the grid's smallest, +1 its largest, 0 inside or for a one-alpha grid.
+inline int grid_edge_of(double alpha, const std::vector<double>& alphas) {
+  if (alphas.size() < 2) return 0;
+  return alpha == alphas.front() ? -1 : alpha == alphas.back() ? 1 : 0;
+}
 
 // Inner CV for targets [col0, col0 + count): adds each alpha's R^2 on each inner fold to
 // r2_sum(alpha, col0 + c).
@@ -535,6 +575,46 @@ void score_alphas(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, E
   }
 }
 
+// Mean over `inner` of each alpha's R^2 on the fold's test rows: alphas x targets, the targets in
+// batches of `batch` (ws sized for them by RidgeWorkspace::size_for).
+template <class Scalar>
+Eigen::MatrixXd mean_inner_r2(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
+                              const std::vector<FactoredFold<Scalar>>& inner, const std::vector<double>& alphas,
+                              Eigen::Index batch, RidgeWorkspace<Scalar>& ws) {
+  const Eigen::Index t = y.cols();
+  Eigen::MatrixXd r2 = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(alphas.size()), t);
+  for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
+    score_alphas<Scalar>(y, inner, alphas, col0, std::min(batch, t - col0), ws, r2);
+  }
+  r2 /= static_cast<double>(inner.size());
+  return r2;
+}
+
+// The alpha of best mean R^2 (r2: alphas x targets, the grid ascending), per target or one for
+// all targets by the mean over targets. Ties go to the larger alpha.
+inline Eigen::VectorXd choose_alphas(const Eigen::MatrixXd& r2, const std::vector<double>& alphas, bool per_target) {
+  const Eigen::Index n_alphas = r2.rows();
+  const Eigen::Index t = r2.cols();
+  Eigen::VectorXd chosen(t);
+  if (per_target) {
+    for (Eigen::Index j = 0; j < t; ++j) {
+      Eigen::Index best = 0;
+      for (Eigen::Index a = 1; a < n_alphas; ++a) {
+        if (r2(a, j) >= r2(best, j)) best = a;
+      }
+      chosen(j) = alphas[static_cast<std::size_t>(best)];
+    }
+  } else {
+    const Eigen::VectorXd mean = r2.rowwise().mean();
+    Eigen::Index best = 0;
+    for (Eigen::Index a = 1; a < n_alphas; ++a) {
+      if (mean(a) >= mean(best)) best = a;
+    }
+    chosen.setConstant(alphas[static_cast<std::size_t>(best)]);
+  }
+  return chosen;
+}
+
 template <class Scalar>
 RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
     const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& x,
@@ -547,16 +627,7 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
   }
   require_finite(x, "X");
   require_finite(y, "Y");
-  if (options.alphas.empty()) throw std::invalid_argument("cross_validated_ridge: no alphas");
-  for (double a : options.alphas) {
-    if (!(a >= 0.0) || !std::isfinite(a)) {
-      throw std::invalid_argument("cross_validated_ridge: alpha " + std::to_string(a) +
-                                  " is not a finite non-negative number");
-    }
-  }
-  if (options.max_batch_bytes == 0) {
-    throw std::invalid_argument("cross_validated_ridge: max_batch_bytes is 0");
-  }
+  std::vector<double> alphas = alpha_grid(options, "cross_validated_ridge");
   const auto n = static_cast<std::size_t>(x.rows());
   validate_folds(folds, n);
   if (!options.inner_groups.empty() && options.inner_groups.size() != static_cast<std::size_t>(n)) {
@@ -564,9 +635,6 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
                                 " labels for " + std::to_string(n) + " samples");
   }
 
-  std::vector<double> alphas = options.alphas;
-  std::sort(alphas.begin(), alphas.end());
-  alphas.erase(std::unique(alphas.begin(), alphas.end()), alphas.end());
   const auto n_alphas = static_cast<Eigen::Index>(alphas.size());
 
   const Eigen::Index t = y.cols();
@@ -626,48 +694,17 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
       n_test_max = std::max(n_test_max, static_cast<Eigen::Index>(in.test_rows.size()));
       rank_max = std::max(rank_max, in.factor.rank());
     }
-    const std::size_t per_target =
-        RidgeWorkspace<Scalar>::bytes_per_target(n_train_max, rank_max, n_test_max, n_alphas);
-    const Eigen::Index batch = std::max<Eigen::Index>(
-        1, std::min<Eigen::Index>(std::max<Eigen::Index>(t, 1),
-                                  static_cast<Eigen::Index>(options.max_batch_bytes / per_target)));
+    const Eigen::Index batch = ws.size_for(n_train_max, rank_max, n_test_max, n_alphas, t, options.max_batch_bytes);
     out.target_batch_size = std::max(out.target_batch_size, batch);
-    ws.y_train.resize(n_train_max, batch);
-    ws.projected.resize(rank_max, batch);
-    ws.y_test.resize(n_test_max, batch);
-    ws.scaled_inputs.resize(n_test_max, rank_max);
-    ws.predicted.resize(n_test_max, std::min(batch, kScoreChunk));
-    ws.sst.resize(batch);
-    ws.constant.assign(static_cast<std::size_t>(batch), false);
 
     // Alpha selection on the training samples only: mean inner-fold R^2, alphas x targets.
     Eigen::VectorXd chosen(t);
     if (n_alphas == 1) {
       chosen.setConstant(alphas[0]);
     } else {
-      Eigen::MatrixXd r2 = Eigen::MatrixXd::Zero(n_alphas, t);
-      for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
-        score_alphas<Scalar>(y, inner, alphas, col0, std::min(batch, t - col0), ws, r2);
-      }
-      r2 /= static_cast<double>(inner.size());
-      if (options.per_target_alpha) {
-        for (Eigen::Index j = 0; j < t; ++j) {
-          Eigen::Index best = 0;
-          for (Eigen::Index a = 1; a < n_alphas; ++a) {
-            if (r2(a, j) >= r2(best, j)) best = a;  // ties go to the larger alpha
-          }
-          chosen(j) = alphas[static_cast<std::size_t>(best)];
-        }
-      } else {
-        const Eigen::VectorXd mean = r2.rowwise().mean();
-        Eigen::Index best = 0;
-        for (Eigen::Index a = 1; a < n_alphas; ++a) {
-          if (mean(a) >= mean(best)) best = a;
-        }
-        chosen.setConstant(alphas[static_cast<std::size_t>(best)]);
-      }
+      chosen = choose_alphas(mean_inner_r2<Scalar>(y, inner, alphas, batch, ws), alphas, options.per_target_alpha);
       for (Eigen::Index j = 0; j < t; ++j) {
-        const int edge = chosen(j) == alphas.front() ? -1 : chosen(j) == alphas.back() ? 1 : 0;
+        const int edge = grid_edge_of(chosen(j), alphas);
         out.grid_edge(static_cast<Eigen::Index>(f), j) = edge;
         if (edge != 0) ++out.alphas_at_grid_edge;
       }
@@ -736,6 +773,120 @@ inline RidgeCvResultOf<float> cross_validated_ridge(const Eigen::Ref<const Eigen
   return detail::cross_validated_ridge_impl<float>(x, y, folds, options, cache);
 }
 
+// One model on all rows: the result of fit_ridge. Scores and alphas are double whatever the Scalar.
+template <class Scalar>
+struct RidgeFitOf {
+  // Features x targets, in the units of the original features (standardization folded in);
+  // predictions are intercept + X coef.
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> coef;
+  Eigen::Matrix<Scalar, 1, Eigen::Dynamic> intercept;  // per target: mean(y) - mean(X) coef
+  std::vector<double> alphas;                           // the grid: ascending, duplicates removed
+  Eigen::VectorXd best_alpha;                           // per target
+  // Alphas x targets: the mean over the cv folds of each alpha's R^2 on the fold's test rows
+  // (empty, 0 x targets, for a one-alpha grid, which needs no cv).
+  Eigen::MatrixXd cv_r2;
+  Eigen::VectorXi grid_edge;                 // per target, as RidgeCvResultOf::grid_edge
+  std::vector<Eigen::Index> dropped_columns;  // columns without spread on all rows: coefficient 0
+};
+
+using RidgeFit = RidgeFitOf<double>;
+
+namespace detail {
+
+template <class Scalar>
+RidgeFitOf<Scalar> fit_ridge_impl(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& x,
+                                  const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
+                                  const std::vector<Fold>& cv, const RidgeCvOptions& options) {
+  if (x.rows() != y.rows()) {
+    throw std::invalid_argument("fit_ridge: X has " + std::to_string(x.rows()) + " samples but Y has " +
+                                std::to_string(y.rows()));
+  }
+  require_finite(x, "X");
+  require_finite(y, "Y");
+  RidgeFitOf<Scalar> out;
+  out.alphas = alpha_grid(options, "fit_ridge");
+  const auto n_alphas = static_cast<Eigen::Index>(out.alphas.size());
+  const Eigen::Index t = y.cols();
+  const auto n = static_cast<std::size_t>(x.rows());
+  if (n < 2) throw std::invalid_argument("fit_ridge: needs at least 2 samples, got " + std::to_string(n));
+  if (n_alphas > 1) {
+    if (cv.empty()) {
+      throw std::invalid_argument("fit_ridge: no cv folds to choose among " + std::to_string(n_alphas) + " alphas");
+    }
+    try {
+      validate_folds(cv, n);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("fit_ridge: cv ") + e.what());
+    }
+    for (std::size_t f = 0; f < cv.size(); ++f) {
+      if (cv[f].train.empty()) throw std::invalid_argument("fit_ridge: cv fold " + std::to_string(f) + " has no training samples");
+    }
+  }
+  RidgeWorkspace<Scalar> ws;
+  std::vector<FactoredFold<Scalar>> folds;
+  FactoredFold<Scalar> all = factor_fold<Scalar>(x, iota(n), {}, options);
+  Eigen::Index n_train_max = static_cast<Eigen::Index>(n), n_test_max = 0, rank_max = all.factor.rank();
+  if (n_alphas > 1) {
+    for (const Fold& f : cv) {
+      folds.push_back(factor_fold<Scalar>(x, f.train, f.test, options));
+      n_test_max = std::max(n_test_max, static_cast<Eigen::Index>(f.test.size()));
+      rank_max = std::max(rank_max, folds.back().factor.rank());
+    }
+  }
+  const Eigen::Index batch = ws.size_for(n_train_max, rank_max, n_test_max, n_alphas, t, options.max_batch_bytes);
+  if (n_alphas == 1) {
+    out.best_alpha = Eigen::VectorXd::Constant(t, out.alphas[0]);
+    out.cv_r2.resize(0, t);
+  } else {
+    out.cv_r2 = mean_inner_r2<Scalar>(y, folds, out.alphas, batch, ws);
+    out.best_alpha = choose_alphas(out.cv_r2, out.alphas, options.per_target_alpha);
+  }
+  out.grid_edge.resize(t);
+  for (Eigen::Index j = 0; j < t; ++j) out.grid_edge(j) = grid_edge_of(out.best_alpha(j), out.alphas);
+
+  // W = F diag(1/(l + alpha_j)) B' Yc per target j, in batches of targets.
+  const RidgeDecomposition<Scalar>& factor = all.factor;
+  const Eigen::Index rank = factor.rank();
+  const Eigen::ArrayXd eigenvalues = factor.eigenvalues().array();
+  out.coef.resize(x.cols(), t);
+  out.intercept.resize(t);
+  for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
+    const Eigen::Index count = std::min(batch, t - col0);
+    gathered_means<Scalar>(y, all.train_rows, col0, count, ws.mean);
+    gather_centred<Scalar>(y, all.train_rows, col0, ws.mean, ws.y_train.topLeftCorner(static_cast<Eigen::Index>(n), count));
+    ws.projected.topLeftCorner(rank, count).noalias() =
+        factor.sample_basis().transpose() * ws.y_train.topLeftCorner(static_cast<Eigen::Index>(n), count);
+    for (Eigen::Index c = 0; c < count; ++c) {
+      ws.projected.col(c).head(rank).array() /= (eigenvalues + out.best_alpha(col0 + c)).template cast<Scalar>();
+    }
+    out.coef.middleCols(col0, count).noalias() = factor.feature_map() * ws.projected.topLeftCorner(rank, count);
+    out.intercept.segment(col0, count).noalias() = ws.mean - factor.x_mean() * out.coef.middleCols(col0, count);
+  }
+  out.dropped_columns = factor.dropped_columns();
+  return out;
+}
+
+}  // namespace detail
+
+// Ridge on all rows of X and Y, the alpha chosen from options.alphas by the mean R^2 over the
+// folds `cv` (per target, or one for all with options.per_target_alpha = false; ties go to the
+// larger alpha), exactly as cross_validated_ridge chooses it on an outer training set: the
+// scikit-learn/himalaya RidgeCV.fit. `cv` is not read for a one-alpha grid. options.inner_folds,
+// inner_gap and inner_groups belong to the nested cross_validated_ridge and are not read here: the
+// folds are `cv`.
+// Errors: shape mismatch, non-finite X or Y, bad alphas, fewer than 2 samples, cv folds naming
+// rows outside X or without training or test rows.
+inline RidgeFit fit_ridge(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::MatrixXd>& y,
+                          const std::vector<Fold>& cv, const RidgeCvOptions& options = {}) {
+  return detail::fit_ridge_impl<double>(x, y, cv, options);
+}
+
+// The same in single precision (decompositions in double, products over targets in float).
+inline RidgeFitOf<float> fit_ridge(const Eigen::Ref<const Eigen::MatrixXf>& x, const Eigen::Ref<const Eigen::MatrixXf>& y,
+                                   const std::vector<Fold>& cv, const RidgeCvOptions& options = {}) {
+  return detail::fit_ridge_impl<float>(x, y, cv, options);
+}
+
 #ifdef NEUROSCORE_EIGEN_INSTANCES
 // Compiled once, in ridge_instances.cc, instead of in every translation unit that includes this
 // header (detail/eigen_instances.hpp says why; the numbers are the same either way). The two
@@ -748,6 +899,12 @@ extern template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(
 extern template RidgeCvResultOf<float> cross_validated_ridge_impl<float>(
     const Eigen::Ref<const Eigen::MatrixXf>&, const Eigen::Ref<const Eigen::MatrixXf>&, const std::vector<Fold>&,
     const RidgeCvOptions&, RidgeFoldCache<float>*);
+extern template RidgeFitOf<double> fit_ridge_impl<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                          const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                          const std::vector<Fold>&, const RidgeCvOptions&);
+extern template RidgeFitOf<float> fit_ridge_impl<float>(const Eigen::Ref<const Eigen::MatrixXf>&,
+                                                        const Eigen::Ref<const Eigen::MatrixXf>&,
+                                                        const std::vector<Fold>&, const RidgeCvOptions&);
 }  // namespace detail
 #endif
 

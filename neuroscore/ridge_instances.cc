@@ -10,4 +10,10 @@ template RidgeCvResultOf<float> cross_validated_ridge_impl<float>(const Eigen::R
                                                                   const Eigen::Ref<const Eigen::MatrixXf>&,
                                                                   const std::vector<Fold>&, const RidgeCvOptions&,
                                                                   RidgeFoldCache<float>*);
+template RidgeFitOf<double> fit_ridge_impl<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                                   const Eigen::Ref<const Eigen::MatrixXd>&, const std::vector<Fold>&,
+                                                   const RidgeCvOptions&);
+template RidgeFitOf<float> fit_ridge_impl<float>(const Eigen::Ref<const Eigen::MatrixXf>&,
+                                                 const Eigen::Ref<const Eigen::MatrixXf>&, const std::vector<Fold>&,
+                                                 const RidgeCvOptions&);
 }  // namespace neuroscore::detail

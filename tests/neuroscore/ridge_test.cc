@@ -568,3 +568,141 @@ TEST(CrossValidatedRidge, FoldCacheAcrossTargetBlocksChangesNoBit) {
     EXPECT_NE(cache.key, three_key);
   }
 }
+
+// ---- fit_ridge: one model on all rows, alpha by cv ----
+
+namespace {
+
+// R^2 of one alpha on one cv fold, from the textbook solve on the fold's training rows.
+double direct_fold_r2(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const ns::Fold& fold, double alpha) {
+  Eigen::MatrixXd x_tr(fold.train.size(), x.cols()), x_te(fold.test.size(), x.cols());
+  Eigen::VectorXd y_tr(fold.train.size()), y_te(fold.test.size());
+  for (std::size_t i = 0; i < fold.train.size(); ++i) {
+    x_tr.row(i) = x.row(fold.train[i]);
+    y_tr(i) = y(fold.train[i]);
+  }
+  for (std::size_t i = 0; i < fold.test.size(); ++i) {
+    x_te.row(i) = x.row(fold.test[i]);
+    y_te(i) = y(fold.test[i]);
+  }
+  const Eigen::VectorXd w = direct_ridge(x_tr, y_tr, alpha);
+  const Eigen::VectorXd pred =
+      ((x_te.rowwise() - x_tr.colwise().mean()) * w).array() + y_tr.mean();
+  return 1.0 - (y_te - pred).squaredNorm() / (y_te.array() - y_te.mean()).square().sum();
+}
+
+}  // namespace
+
+// The cv table against the textbook solve per fold and alpha (1e-10: both are double solves of
+// well-conditioned 30-column systems), the choice as its argmax, and the coefficients as the
+// textbook solve on all rows at each target's alpha (normal equations, 1e-10 relative).
+TEST(FitRidge, CvTableChoiceAndCoefficientsMatchTheTextbookSolve) {
+  const Eigen::Index n = 240, p = 30;
+  const Eigen::MatrixXd x = gaussian(n, p, 31);
+  Eigen::MatrixXd y = x * gaussian(p, 4, 32);
+  y += gaussian(n, 4, 33) * 3.0;
+  y.col(3) = gaussian(n, 1, 34);  // noise only: wants the largest alpha
+  const std::vector<ns::Fold> cv = ns::contiguous_kfold(n, 5, ns::Gap{3});
+  ns::RidgeCvOptions options;
+  options.alphas = {1e3, 0.1, 10.0, 1e5, 1.0, 100.0};
+  const ns::RidgeFit fit = ns::fit_ridge(x, y, cv, options);
+  ASSERT_EQ(fit.alphas, (std::vector<double>{0.1, 1.0, 10.0, 100.0, 1e3, 1e5}));
+  ASSERT_EQ(fit.cv_r2.rows(), 6);
+  for (Eigen::Index j = 0; j < 4; ++j) {
+    Eigen::Index best = 0;
+    for (Eigen::Index a = 0; a < 6; ++a) {
+      double mean = 0.0;
+      for (const ns::Fold& f : cv) mean += direct_fold_r2(x, y.col(j), f, fit.alphas[a]) / 5.0;
+      EXPECT_NEAR(fit.cv_r2(a, j), mean, 1e-10) << "alpha " << fit.alphas[a] << " target " << j;
+      if (fit.cv_r2(a, j) >= fit.cv_r2(best, j)) best = a;
+    }
+    EXPECT_EQ(fit.best_alpha(j), fit.alphas[best]);
+    const Eigen::VectorXd w = direct_ridge(x, y.col(j), fit.best_alpha(j));
+    EXPECT_LT((fit.coef.col(j) - w).norm(), 1e-10 * w.norm());
+    EXPECT_NEAR(fit.intercept(j), y.col(j).mean() - x.colwise().mean().dot(w), 1e-10);
+  }
+  EXPECT_EQ(fit.best_alpha(3), 1e5);
+  EXPECT_EQ(fit.grid_edge(3), 1);
+  EXPECT_LT(fit.best_alpha(0), 1e5);
+}
+
+// fit_ridge on an outer training set with the inner folds cross_validated_ridge builds there
+// chooses the alpha that cross_validated_ridge chose for that fold: one selection rule.
+TEST(FitRidge, ChoosesAsCrossValidatedRidgeDoesOnAnOuterTrainingSet) {
+  const Eigen::Index n = 300, p = 20;
+  const Eigen::MatrixXd x = gaussian(n, p, 41);
+  const Eigen::MatrixXd y = x * gaussian(p, 6, 42) + 4.0 * gaussian(n, 6, 43);
+  const std::vector<ns::Fold> outer = ns::contiguous_kfold(n, 4);
+  ns::RidgeCvOptions options;
+  options.alphas = {0.01, 1.0, 100.0, 1e4};
+  options.inner_gap = ns::Gap{2};
+  const ns::RidgeCvResult nested = ns::cross_validated_ridge(x, y, outer, options);
+  for (std::size_t f = 0; f < outer.size(); ++f) {
+    const Eigen::MatrixXd x_tr = ns::detail::take_rows(x, outer[f].train);
+    const Eigen::MatrixXd y_tr = ns::detail::take_rows(y, outer[f].train);
+    const ns::RidgeFit fit = ns::fit_ridge(x_tr, y_tr, ns::contiguous_kfold(x_tr.rows(), 5, ns::Gap{2}), options);
+    EXPECT_EQ(fit.best_alpha.transpose(), nested.chosen_alpha.row(f)) << "outer fold " << f;
+  }
+}
+
+TEST(FitRidge, SharedAlphaStandardizeFloatAndOneAlpha) {
+  const Eigen::Index n = 200, p = 12;
+  Eigen::MatrixXd x = gaussian(n, p, 51);
+  x.col(2) *= 1000.0;
+  x.col(5).setConstant(3.0);  // no spread: dropped, coefficient 0
+  const Eigen::MatrixXd y = x.leftCols(4) * gaussian(4, 5, 52) + gaussian(n, 5, 53);
+  const auto cv = ns::contiguous_kfold(n, 5);
+  ns::RidgeCvOptions options;
+  options.alphas = {0.1, 10.0, 1000.0};
+  options.per_target_alpha = false;
+  options.standardize = true;
+  const ns::RidgeFit fit = ns::fit_ridge(x, y, cv, options);
+  EXPECT_TRUE((fit.best_alpha.array() == fit.best_alpha(0)).all());
+  EXPECT_EQ(fit.dropped_columns, (std::vector<Eigen::Index>{5}));
+  EXPECT_TRUE((fit.coef.row(5).array() == 0.0).all());
+  // Standardized ridge = ridge on z-scored columns, coefficients mapped back to raw units.
+  Eigen::MatrixXd z = x;
+  const Eigen::RowVectorXd sd = ((x.rowwise() - x.colwise().mean()).colwise().squaredNorm() / n).cwiseSqrt();
+  for (Eigen::Index j = 0; j < p; ++j) z.col(j) = j == 5 ? Eigen::VectorXd::Zero(n) : Eigen::VectorXd(x.col(j) / sd(j));
+  const Eigen::MatrixXd w = direct_ridge(z, y, fit.best_alpha(0));
+  for (Eigen::Index j = 0; j < p; ++j) {
+    if (j == 5) continue;
+    EXPECT_LT((fit.coef.row(j) * sd(j) - w.row(j)).norm(), 1e-9 * w.norm()) << "column " << j;
+  }
+  // Float: the same choice here, coefficients to single-precision accuracy.
+  const ns::RidgeFitOf<float> fit_f = ns::fit_ridge(x.cast<float>().eval(), y.cast<float>().eval(), cv, options);
+  EXPECT_EQ(fit_f.best_alpha, fit.best_alpha);
+  EXPECT_LT((fit_f.coef.cast<double>() - fit.coef).norm(), 1e-4 * fit.coef.norm());
+  // One alpha: no cv at all (an empty fold list is fine), cv_r2 has no rows.
+  options.alphas = {10.0};
+  const ns::RidgeFit one = ns::fit_ridge(x, y, {}, options);
+  EXPECT_EQ(one.cv_r2.rows(), 0);
+  EXPECT_TRUE((one.best_alpha.array() == 10.0).all());
+  EXPECT_EQ(one.grid_edge, Eigen::VectorXi::Zero(5));
+}
+
+TEST(FitRidge, BadInputGivesClearErrors) {
+  const Eigen::MatrixXd x = gaussian(50, 4, 61);
+  const Eigen::MatrixXd y = gaussian(50, 2, 62);
+  const auto cv = ns::contiguous_kfold(50, 5);
+  const auto message = [](auto&& f) {
+    try {
+      f();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message([&] { ns::fit_ridge(x, gaussian(49, 2, 1), cv); }), "fit_ridge: X has 50 samples but Y has 49");
+  Eigen::MatrixXd bad = y;
+  bad(7, 1) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_NE(message([&] { ns::fit_ridge(x, bad, cv); }).find("Y"), std::string::npos);
+  ns::RidgeCvOptions options;
+  options.alphas = {1.0, -2.0};
+  EXPECT_EQ(message([&] { ns::fit_ridge(x, y, cv, options); }),
+            "fit_ridge: alpha -2.000000 is not a finite non-negative number");
+  std::vector<ns::Fold> outside = cv;
+  outside[1].test.push_back(50);
+  EXPECT_EQ(message([&] { ns::fit_ridge(x, y, outside); }), "fit_ridge: cv fold 1 names sample 50 but there are 50");
+  EXPECT_EQ(message([&] { ns::fit_ridge(x, y, {}); }), "fit_ridge: no cv folds to choose among 6 alphas");
+}
