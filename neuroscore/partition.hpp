@@ -298,85 +298,202 @@ inline Eigen::MatrixXd scaled_bands(const std::vector<Eigen::MatrixXd>& bands, c
 
 }  // namespace detail::partitioning
 
-// Errors: no bands, bands or Y with different sample counts, non-finite values, bad alphas,
-// zero candidates, non-positive concentrations, bad folds.
-inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
-                                      const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
-                                      const BandedRidgeOptions& options = {}) {
-  if (bands.empty()) throw std::invalid_argument("banded_ridge: no bands");
+namespace detail::partitioning {
+
+// The checks banded_ridge and fit_banded_ridge share. Returns the alpha grid, ascending, no duplicates.
+inline std::vector<double> check_banded(const std::vector<Eigen::MatrixXd>& bands, const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                        const BandedRidgeOptions& options, const char* who) {
+  const std::string w = who;
+  if (bands.empty()) throw std::invalid_argument(w + ": no bands");
   for (std::size_t b = 0; b < bands.size(); ++b) {
     if (bands[b].rows() != y.rows()) {
-      throw std::invalid_argument("banded_ridge: band " + std::to_string(b) + " has " +
-                                  std::to_string(bands[b].rows()) + " samples but Y has " + std::to_string(y.rows()));
+      throw std::invalid_argument(w + ": band " + std::to_string(b) + " has " + std::to_string(bands[b].rows()) +
+                                  " samples but Y has " + std::to_string(y.rows()));
     }
     detail::require_finite(bands[b], "band " + std::to_string(b));
   }
   detail::require_finite(y, "Y");
   if (options.alphas.empty() || options.candidates == 0 || options.concentrations.empty()) {
-    throw std::invalid_argument("banded_ridge: needs alphas, candidates > 0 and concentrations");
+    throw std::invalid_argument(w + ": needs alphas, candidates > 0 and concentrations");
   }
   for (double a : options.alphas) {
-    if (!(a >= 0.0) || !std::isfinite(a)) throw std::invalid_argument("banded_ridge: bad alpha " + std::to_string(a));
+    if (!(a >= 0.0) || !std::isfinite(a)) throw std::invalid_argument(w + ": bad alpha " + std::to_string(a));
   }
   for (double c : options.concentrations) {
-    if (!(c > 0.0)) throw std::invalid_argument("banded_ridge: concentration must be > 0");
-  }
-  if (folds.empty()) throw std::invalid_argument("banded_ridge: no folds");
-  if (!options.inner_groups.empty() && options.inner_groups.size() != static_cast<std::size_t>(y.rows())) {
-    throw std::invalid_argument("banded_ridge: inner_groups has " + std::to_string(options.inner_groups.size()) +
-                                " labels for " + std::to_string(y.rows()) + " samples");
-  }
-  for (std::size_t f = 0; f < folds.size(); ++f) {
-    if (folds[f].test.empty()) throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " has no test samples");
-    for (const auto* part : {&folds[f].train, &folds[f].test}) {
-      for (std::size_t i : *part) {
-        if (i >= static_cast<std::size_t>(y.rows())) {
-          throw std::invalid_argument("banded_ridge: fold " + std::to_string(f) + " names sample " +
-                                      std::to_string(i) + " but Y has " + std::to_string(y.rows()));
-        }
-      }
-    }
+    if (!(c > 0.0)) throw std::invalid_argument(w + ": concentration must be > 0");
   }
   std::vector<double> alphas = options.alphas;
   std::sort(alphas.begin(), alphas.end());
   alphas.erase(std::unique(alphas.begin(), alphas.end()), alphas.end());
+  return alphas;
+}
 
+// Folds name rows of Y and test something. (Training rows may be empty only where a caller
+// checks it: banded_ridge needs inner_folds of them.)
+inline void check_banded_folds(const std::vector<Fold>& folds, Eigen::Index rows, const std::string& who) {
+  if (folds.empty()) throw std::invalid_argument(who + ": no folds");
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    if (folds[f].test.empty()) throw std::invalid_argument(who + ": fold " + std::to_string(f) + " has no test samples");
+    for (const auto* part : {&folds[f].train, &folds[f].test}) {
+      for (std::size_t i : *part) {
+        if (i >= static_cast<std::size_t>(rows)) {
+          throw std::invalid_argument(who + ": fold " + std::to_string(f) + " names sample " + std::to_string(i) +
+                                      " but Y has " + std::to_string(rows));
+        }
+      }
+    }
+  }
+}
+
+// The band-weight search over (candidate gamma, alpha) that banded_ridge runs on each outer training
+// set and fit_banded_ridge on all rows: the candidates, the bands scaled by each, and the column rule.
+class BandSearch {
+ public:
+  BandSearch(const std::vector<Eigen::MatrixXd>& bands, const BandedRidgeOptions& options, std::vector<double> alphas)
+      : bands_(bands), options_(options), alphas_(std::move(alphas)) {
+    const auto n_bands = static_cast<Eigen::Index>(bands.size());
+    const auto n_cand = static_cast<Eigen::Index>(options.candidates);
+    std::mt19937_64 rng(options.seed.value);
+    candidate_weights_.resize(n_cand, n_bands);
+    candidate_weights_.row(0).setConstant(1.0 / static_cast<double>(n_bands));
+    for (Eigen::Index c = 1; c < n_cand; ++c) {
+      const double conc = options.concentrations[static_cast<std::size_t>(c - 1) % options.concentrations.size()];
+      candidate_weights_.row(c) = dirichlet_sample(n_bands, conc, rng).transpose();
+    }
+    scaled_.reserve(options.candidates);
+    for (Eigen::Index c = 0; c < n_cand; ++c) scaled_.push_back(scaled_bands(bands, candidate_weights_.row(c).transpose()));
+    unscaled_ = scaled_bands(bands, Eigen::VectorXd::Ones(n_bands));
+  }
+
+  const Eigen::MatrixXd& candidate_weights() const { return candidate_weights_; }
+  const std::vector<double>& alphas() const { return alphas_; }
+  const Eigen::MatrixXd& unscaled() const { return unscaled_; }
+
+  // Per training set: 1 / training sd (standardize) or 1 per kept column, 0 per dropped one
+  // (ridge.hpp's column rule on the unweighted bands, so the weights never decide a drop).
+  Eigen::RowVectorXd column_factors(const std::vector<std::size_t>& train) const {
+    const Eigen::MatrixXd raw = detail::rows_of(unscaled_, train);
+    const Eigen::MatrixXd centred = raw.rowwise() - raw.colwise().mean();
+    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options_.standardize);
+    Eigen::RowVectorXd factors = columns.scale.cwiseInverse();
+    for (Eigen::Index j : columns.dropped) factors(j) = 0.0;
+    return factors;
+  }
+
+  // Rows of candidate c's scaled bands, times the column factors.
+  Eigen::MatrixXd prepared(Eigen::Index c, const std::vector<std::size_t>& rows, const Eigen::RowVectorXd& factors) const {
+    Eigen::MatrixXd x = detail::rows_of(scaled_[static_cast<std::size_t>(c)], rows);
+    x.array().rowwise() *= factors.array();
+    return x;
+  }
+
+  struct Choice {
+    Eigen::VectorXd best_score;  // per target: mean inner R^2 at the chosen (candidate, alpha)
+    Eigen::VectorXi best_cand;
+    Eigen::VectorXd best_alpha;
+  };
+
+  // Best mean R^2 over the folds (inner_train[k], inner_test[k]) per target, over (candidate, alpha).
+  Choice search(const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<std::vector<std::size_t>>& inner_train,
+                const std::vector<std::vector<std::size_t>>& inner_test) const {
+    const Eigen::Index t = y.cols();
+    std::vector<Eigen::RowVectorXd> inner_factors;
+    for (const auto& train : inner_train) inner_factors.push_back(column_factors(train));
+    Choice out{Eigen::VectorXd::Constant(t, -std::numeric_limits<double>::infinity()), Eigen::VectorXi::Zero(t),
+               Eigen::VectorXd::Constant(t, alphas_.back())};
+    for (Eigen::Index c = 0; c < candidate_weights_.rows(); ++c) {
+      Eigen::MatrixXd score = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(alphas_.size()), t);
+      for (std::size_t k = 0; k < inner_train.size(); ++k) {
+        const Eigen::MatrixXd x_tr = prepared(c, inner_train[k], inner_factors[k]);
+        const Eigen::MatrixXd y_tr = detail::rows_of(y, inner_train[k]);
+        const Eigen::MatrixXd y_te = detail::rows_of(y, inner_test[k]);
+        const EigenPath path(x_tr);
+        const Eigen::MatrixXd z = path.project_targets(y_tr);
+        const Eigen::MatrixXd inputs = path.project_inputs(prepared(c, inner_test[k], inner_factors[k]));
+        const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
+        const Eigen::MatrixXd y_te_c = y_te.rowwise() - y_te.colwise().mean();
+        const Eigen::RowVectorXd sst = y_te_c.colwise().squaredNorm();
+        for (std::size_t a = 0; a < alphas_.size(); ++a) {
+          Eigen::MatrixXd pred = inputs * (path.filter(alphas_[a]).asDiagonal() * z);
+          pred.rowwise() += y_mean;
+          const Eigen::RowVectorXd sse = (y_te - pred).colwise().squaredNorm();
+          for (Eigen::Index j = 0; j < t; ++j) {
+            score(static_cast<Eigen::Index>(a), j) += sst(j) > 0.0 ? 1.0 - sse(j) / sst(j) : 0.0;
+          }
+        }
+      }
+      score /= static_cast<double>(inner_train.size());
+      for (Eigen::Index j = 0; j < t; ++j) {
+        for (Eigen::Index a = static_cast<Eigen::Index>(alphas_.size()) - 1; a >= 0; --a) {  // larger alpha first
+          if (score(a, j) > out.best_score(j)) {
+            out.best_score(j) = score(a, j);
+            out.best_cand(j) = static_cast<int>(c);
+            out.best_alpha(j) = alphas_[static_cast<std::size_t>(a)];
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // Refit on `train` per chosen candidate: calls visit(j, c, x_tr_mean, w) for every target j, with
+  // w the coefficients (prepared columns) of its candidate c and alpha, x_tr_mean the training mean
+  // of the prepared columns, and factors the column factors of `train`.
+  template <class Visit>
+  void refit(const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<std::size_t>& train, const Choice& choice,
+             const Eigen::RowVectorXd& factors, Visit&& visit) const {
+    const Eigen::MatrixXd y_tr = detail::rows_of(y, train);
+    for (Eigen::Index c = 0; c < candidate_weights_.rows(); ++c) {
+      std::vector<Eigen::Index> members;
+      for (Eigen::Index j = 0; j < y.cols(); ++j) {
+        if (choice.best_cand(j) == c) members.push_back(j);
+      }
+      if (members.empty()) continue;
+      const Eigen::MatrixXd x_tr = prepared(c, train, factors);
+      const EigenPath path(x_tr);
+      Eigen::MatrixXd y_sub(y_tr.rows(), static_cast<Eigen::Index>(members.size()));
+      for (std::size_t m = 0; m < members.size(); ++m) y_sub.col(static_cast<Eigen::Index>(m)) = y_tr.col(members[m]);
+      const Eigen::MatrixXd z = path.project_targets(y_sub);
+      const Eigen::RowVectorXd x_mean = x_tr.colwise().mean();
+      for (std::size_t m = 0; m < members.size(); ++m) {
+        const Eigen::Index j = members[m];
+        visit(j, c, x_mean, path.coefficients(z.col(static_cast<Eigen::Index>(m)), choice.best_alpha(j)));
+      }
+    }
+  }
+
+ private:
+  const std::vector<Eigen::MatrixXd>& bands_;
+  const BandedRidgeOptions& options_;
+  std::vector<double> alphas_;
+  Eigen::MatrixXd candidate_weights_;       // candidates x bands
+  std::vector<Eigen::MatrixXd> scaled_;     // per candidate: all samples, scaled columns
+  Eigen::MatrixXd unscaled_;
+};
+
+}  // namespace detail::partitioning
+
+// Errors: no bands, bands or Y with different sample counts, non-finite values, bad alphas,
+// zero candidates, non-positive concentrations, bad folds.
+inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
+                                      const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<Fold>& folds,
+                                      const BandedRidgeOptions& options = {}) {
+  const detail::partitioning::BandSearch search(bands, options,
+                                                detail::partitioning::check_banded(bands, y, options, "banded_ridge"));
+  detail::partitioning::check_banded_folds(folds, y.rows(), "banded_ridge");
+  if (!options.inner_groups.empty() && options.inner_groups.size() != static_cast<std::size_t>(y.rows())) {
+    throw std::invalid_argument("banded_ridge: inner_groups has " + std::to_string(options.inner_groups.size()) +
+                                " labels for " + std::to_string(y.rows()) + " samples");
+  }
   const auto n_bands = static_cast<Eigen::Index>(bands.size());
   const Eigen::Index t = y.cols();
-  const auto n_cand = static_cast<Eigen::Index>(options.candidates);
   BandedRidgeResult out;
   out.seed = options.seed;
-  std::mt19937_64 rng(options.seed.value);
-  out.candidate_weights.resize(n_cand, n_bands);
-  out.candidate_weights.row(0).setConstant(1.0 / static_cast<double>(n_bands));
-  for (Eigen::Index c = 1; c < n_cand; ++c) {
-    const double conc = options.concentrations[static_cast<std::size_t>(c - 1) % options.concentrations.size()];
-    out.candidate_weights.row(c) = dirichlet_sample(n_bands, conc, rng).transpose();
-  }
+  out.candidate_weights = search.candidate_weights();
   out.predictions = Eigen::MatrixXd::Constant(y.rows(), t, std::numeric_limits<double>::quiet_NaN());
   out.band_predictions.assign(bands.size(), Eigen::MatrixXd::Constant(y.rows(), t, std::numeric_limits<double>::quiet_NaN()));
   out.fold_r.resize(static_cast<Eigen::Index>(folds.size()), t);
   out.chosen_alpha.resize(static_cast<Eigen::Index>(folds.size()), t);
-
-  std::vector<Eigen::MatrixXd> scaled;  // per candidate: all samples, scaled columns
-  scaled.reserve(options.candidates);
-  for (Eigen::Index c = 0; c < n_cand; ++c) scaled.push_back(detail::partitioning::scaled_bands(bands, out.candidate_weights.row(c).transpose()));
-  const Eigen::MatrixXd unscaled = detail::partitioning::scaled_bands(bands, Eigen::VectorXd::Ones(n_bands));
-  // Per training set: 1 / training sd (standardize) or 1 per kept column, 0 per dropped one
-  // (ridge.hpp's column rule on the unweighted bands, so the weights never decide a drop).
-  const auto column_factors = [&](const std::vector<std::size_t>& train) -> Eigen::RowVectorXd {
-    const Eigen::MatrixXd raw = detail::rows_of(unscaled, train);
-    const Eigen::MatrixXd centred = raw.rowwise() - raw.colwise().mean();
-    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options.standardize);
-    Eigen::RowVectorXd factors = columns.scale.cwiseInverse();
-    for (Eigen::Index j : columns.dropped) factors(j) = 0.0;
-    return factors;
-  };
-  const auto prepared = [&](Eigen::Index c, const std::vector<std::size_t>& rows, const Eigen::RowVectorXd& factors) {
-    Eigen::MatrixXd x = detail::rows_of(scaled[static_cast<std::size_t>(c)], rows);
-    x.array().rowwise() *= factors.array();
-    return x;
-  };
 
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const Fold& fold = folds[f];
@@ -402,79 +519,33 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
         throw std::invalid_argument("banded_ridge: outer fold " + std::to_string(f) + ": " + e.what());
       }
     }
-    std::vector<Eigen::RowVectorXd> inner_factors;
-    for (const auto& train : inner_train) inner_factors.push_back(column_factors(train));
-    // Best mean inner R^2 per target over (candidate, alpha).
-    Eigen::VectorXd best_score = Eigen::VectorXd::Constant(t, -std::numeric_limits<double>::infinity());
-    Eigen::VectorXi best_cand = Eigen::VectorXi::Zero(t);
-    Eigen::VectorXd best_alpha = Eigen::VectorXd::Constant(t, alphas.back());
-    for (Eigen::Index c = 0; c < n_cand; ++c) {
-      Eigen::MatrixXd score = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(alphas.size()), t);
-      for (std::size_t k = 0; k < inner_train.size(); ++k) {
-        const Eigen::MatrixXd x_tr = prepared(c, inner_train[k], inner_factors[k]);
-        const Eigen::MatrixXd y_tr = detail::rows_of(y, inner_train[k]);
-        const Eigen::MatrixXd y_te = detail::rows_of(y, inner_test[k]);
-        const detail::partitioning::EigenPath path(x_tr);
-        const Eigen::MatrixXd z = path.project_targets(y_tr);
-        const Eigen::MatrixXd inputs = path.project_inputs(prepared(c, inner_test[k], inner_factors[k]));
-        const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
-        const Eigen::MatrixXd y_te_c = y_te.rowwise() - y_te.colwise().mean();
-        const Eigen::RowVectorXd sst = y_te_c.colwise().squaredNorm();
-        for (std::size_t a = 0; a < alphas.size(); ++a) {
-          Eigen::MatrixXd pred = inputs * (path.filter(alphas[a]).asDiagonal() * z);
-          pred.rowwise() += y_mean;
-          const Eigen::RowVectorXd sse = (y_te - pred).colwise().squaredNorm();
-          for (Eigen::Index j = 0; j < t; ++j) {
-            score(static_cast<Eigen::Index>(a), j) += sst(j) > 0.0 ? 1.0 - sse(j) / sst(j) : 0.0;
-          }
-        }
-      }
-      score /= static_cast<double>(inner_train.size());
-      for (Eigen::Index j = 0; j < t; ++j) {
-        for (Eigen::Index a = static_cast<Eigen::Index>(alphas.size()) - 1; a >= 0; --a) {  // larger alpha first
-          if (score(a, j) > best_score(j)) {
-            best_score(j) = score(a, j);
-            best_cand(j) = static_cast<int>(c);
-            best_alpha(j) = alphas[static_cast<std::size_t>(a)];
-          }
-        }
-      }
-    }
-    // Refit per chosen candidate on the whole outer training set.
+    const detail::partitioning::BandSearch::Choice choice = search.search(y, inner_train, inner_test);
+    // Refit per chosen candidate on the whole outer training set, predict the test block.
     Eigen::MatrixXd weights(n_bands, t);
-    const Eigen::MatrixXd y_tr = detail::rows_of(y, fold.train);
-    const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
+    const Eigen::RowVectorXd y_mean = detail::rows_of(y, fold.train).colwise().mean();
     const auto n_te = static_cast<Eigen::Index>(fold.test.size());
-    const Eigen::RowVectorXd outer_factors = column_factors(fold.train);
+    const Eigen::RowVectorXd outer_factors = search.column_factors(fold.train);
     Eigen::MatrixXd pred(n_te, t);
     std::vector<Eigen::MatrixXd> band_pred(bands.size(), Eigen::MatrixXd(n_te, t));
-    for (Eigen::Index c = 0; c < n_cand; ++c) {
-      std::vector<Eigen::Index> members;
-      for (Eigen::Index j = 0; j < t; ++j) {
-        if (best_cand(j) == c) members.push_back(j);
-      }
-      if (members.empty()) continue;
-      const Eigen::MatrixXd x_tr = prepared(c, fold.train, outer_factors);
-      const detail::partitioning::EigenPath path(x_tr);
-      Eigen::MatrixXd y_sub(y_tr.rows(), static_cast<Eigen::Index>(members.size()));
-      for (std::size_t m = 0; m < members.size(); ++m) y_sub.col(static_cast<Eigen::Index>(m)) = y_tr.col(members[m]);
-      const Eigen::MatrixXd z = path.project_targets(y_sub);
-      const Eigen::MatrixXd x_te_c = prepared(c, fold.test, outer_factors).rowwise() - x_tr.colwise().mean();
-      for (std::size_t m = 0; m < members.size(); ++m) {
-        const Eigen::Index j = members[m];
-        const Eigen::VectorXd w = path.coefficients(z.col(static_cast<Eigen::Index>(m)), best_alpha(j));
-        Eigen::Index at = 0;
-        pred.col(j).setConstant(y_mean(j));
-        for (std::size_t b = 0; b < bands.size(); ++b) {
-          const Eigen::Index pb = bands[b].cols();
-          band_pred[b].col(j) = x_te_c.middleCols(at, pb) * w.segment(at, pb);
-          pred.col(j) += band_pred[b].col(j);
-          at += pb;
-        }
-        weights.col(j) = out.candidate_weights.row(c).transpose();
-        out.chosen_alpha(static_cast<Eigen::Index>(f), j) = best_alpha(j);
-      }
-    }
+    Eigen::Index x_te_cand = -1;
+    Eigen::MatrixXd x_te_c;
+    search.refit(y, fold.train, choice, outer_factors,
+                 [&](Eigen::Index j, Eigen::Index c, const Eigen::RowVectorXd& x_mean, const Eigen::VectorXd& w) {
+                   if (c != x_te_cand) {
+                     x_te_c = search.prepared(c, fold.test, outer_factors).rowwise() - x_mean;
+                     x_te_cand = c;
+                   }
+                   Eigen::Index at = 0;
+                   pred.col(j).setConstant(y_mean(j));
+                   for (std::size_t b = 0; b < bands.size(); ++b) {
+                     const Eigen::Index pb = bands[b].cols();
+                     band_pred[b].col(j) = x_te_c.middleCols(at, pb) * w.segment(at, pb);
+                     pred.col(j) += band_pred[b].col(j);
+                     at += pb;
+                   }
+                   weights.col(j) = search.candidate_weights().row(c).transpose();
+                   out.chosen_alpha(static_cast<Eigen::Index>(f), j) = choice.best_alpha(j);
+                 });
     out.chosen_weights.push_back(weights);
     const Eigen::MatrixXd observed = detail::rows_of(y, fold.test);
     out.fold_r.row(static_cast<Eigen::Index>(f)) = pearson_r(observed, pred).value.transpose();
@@ -484,6 +555,71 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
       for (std::size_t b = 0; b < bands.size(); ++b) out.band_predictions[b].row(row) = band_pred[b].row(static_cast<Eigen::Index>(i));
     }
   }
+  return out;
+}
+
+// One banded model on all rows: the result of fit_banded_ridge.
+struct BandedRidgeFit {
+  // Features (the bands' columns, band after band) x targets, in the units of the original
+  // columns (band weight and standardization folded in): predictions are intercept + [X_1 .. X_B] coef.
+  Eigen::MatrixXd coef;
+  Eigen::RowVectorXd intercept;       // per target: mean(y) - mean(X) coef
+  Eigen::MatrixXd band_weights;       // bands x targets: the chosen gamma (sums to 1 per target)
+  Eigen::VectorXd best_alpha;         // per target
+  Eigen::VectorXd cv_r2;              // per target: mean R^2 over the cv folds at the chosen (gamma, alpha)
+  Eigen::MatrixXd candidate_weights;  // candidates x bands, the searched gammas
+  std::vector<double> alphas;         // the grid, ascending
+  Seed seed;
+};
+
+// Banded ridge on all rows, (gamma, alpha) chosen per target by the mean R^2 over the folds `cv`,
+// exactly as banded_ridge chooses them on an outer training set (the same candidates for the same
+// seed): the BandedRidgeCV.fit of himalaya and of neuroscore's Python module.
+// options.inner_folds, inner_gap and inner_groups belong to the nested banded_ridge and are not read:
+// the folds are `cv`.
+// Errors: as banded_ridge, and cv folds without training rows.
+inline BandedRidgeFit fit_banded_ridge(const std::vector<Eigen::MatrixXd>& bands, const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                       const std::vector<Fold>& cv, const BandedRidgeOptions& options = {}) {
+  const detail::partitioning::BandSearch search(bands, options,
+                                                detail::partitioning::check_banded(bands, y, options, "fit_banded_ridge"));
+  detail::partitioning::check_banded_folds(cv, y.rows(), "fit_banded_ridge: cv");
+  std::vector<std::vector<std::size_t>> cv_train, cv_test;
+  for (std::size_t f = 0; f < cv.size(); ++f) {
+    if (cv[f].train.empty()) {
+      throw std::invalid_argument("fit_banded_ridge: cv fold " + std::to_string(f) + " has no training samples");
+    }
+    cv_train.push_back(cv[f].train);
+    cv_test.push_back(cv[f].test);
+  }
+  const Eigen::Index t = y.cols();
+  const detail::partitioning::BandSearch::Choice choice = search.search(y, cv_train, cv_test);
+  BandedRidgeFit out;
+  out.alphas = search.alphas();
+  out.seed = options.seed;
+  out.candidate_weights = search.candidate_weights();
+  out.best_alpha = choice.best_alpha;
+  out.cv_r2 = choice.best_score;
+  out.band_weights.resize(static_cast<Eigen::Index>(bands.size()), t);
+  out.coef.resize(search.unscaled().cols(), t);
+  out.intercept.resize(t);
+  const std::vector<std::size_t> all = detail::iota(static_cast<std::size_t>(y.rows()));
+  const Eigen::RowVectorXd factors = search.column_factors(all);
+  const Eigen::RowVectorXd y_mean = y.colwise().mean();
+  const Eigen::RowVectorXd x_mean = search.unscaled().colwise().mean();
+  // Prepared column k is raw column k times s_k = sqrt(gamma_band(k)) * factor_k, so
+  // y_mean + (X s - mean(X s)) w = intercept + X (s .* w).
+  search.refit(y, all, choice, factors, [&](Eigen::Index j, Eigen::Index c, const Eigen::RowVectorXd&, const Eigen::VectorXd& w) {
+    const Eigen::VectorXd gamma = search.candidate_weights().row(c).transpose();
+    Eigen::Index at = 0;
+    for (std::size_t b = 0; b < bands.size(); ++b) {
+      const Eigen::Index pb = bands[b].cols();
+      out.coef.col(j).segment(at, pb) =
+          std::sqrt(gamma(static_cast<Eigen::Index>(b))) * factors.segment(at, pb).transpose().cwiseProduct(w.segment(at, pb));
+      at += pb;
+    }
+    out.band_weights.col(j) = gamma;
+    out.intercept(j) = y_mean(j) - x_mean.dot(out.coef.col(j));
+  });
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -311,4 +312,109 @@ TEST(BandedRidge, RejectsBadInput) {
   ns::BandedRidgeOptions opt;
   opt.candidates = 0;
   EXPECT_THROW(ns::banded_ridge(data.bands, data.y, folds, opt), std::invalid_argument);
+}
+
+// ---- fit_banded_ridge: one banded model on all rows ----
+
+namespace {
+
+Eigen::MatrixXd hstack_all(const std::vector<Eigen::MatrixXd>& bands) {
+  Eigen::Index p = 0;
+  for (const auto& b : bands) p += b.cols();
+  Eigen::MatrixXd x(bands[0].rows(), p);
+  Eigen::Index at = 0;
+  for (const auto& b : bands) {
+    x.middleCols(at, b.cols()) = b;
+    at += b.cols();
+  }
+  return x;
+}
+
+}  // namespace
+
+// The coefficients against the textbook solve: for each target, with its chosen gamma and alpha,
+// w solves (Xs'Xs + alpha I) w = Xs'yc for Xs the centred columns times s = sqrt(gamma_band), and
+// coef = s .* w (1e-8 relative: Gram eigendecomposition against an LDLT solve).
+TEST(FitBandedRidge, CoefficientsSolveTheScaledRidgeOfTheChosenWeights) {
+  const ScaledBands data = scaled_bands();
+  ns::BandedRidgeOptions opt;
+  opt.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4};
+  opt.candidates = 6;
+  opt.seed = ns::Seed{9};
+  const auto cv = ns::contiguous_kfold(300, 5, ns::Gap{2});
+  const ns::BandedRidgeFit fit = ns::fit_banded_ridge(data.bands, data.y, cv, opt);
+  const Eigen::MatrixXd x = hstack_all(data.bands);
+  ASSERT_EQ(fit.coef.rows(), x.cols());
+  ASSERT_EQ(fit.band_weights.rows(), 2);
+  const Eigen::Index p0 = data.bands[0].cols();
+  for (Eigen::Index j = 0; j < data.y.cols(); ++j) {
+    EXPECT_NEAR(fit.band_weights.col(j).sum(), 1.0, 1e-12);
+    Eigen::VectorXd s(x.cols());
+    s.head(p0).setConstant(std::sqrt(fit.band_weights(0, j)));
+    s.tail(x.cols() - p0).setConstant(std::sqrt(fit.band_weights(1, j)));
+    const Eigen::MatrixXd xs = x * s.asDiagonal();
+    const Eigen::MatrixXd xc = xs.rowwise() - xs.colwise().mean();
+    const Eigen::VectorXd yc = data.y.col(j).array() - data.y.col(j).mean();
+    const Eigen::MatrixXd gram = xc.transpose() * xc + fit.best_alpha(j) * Eigen::MatrixXd::Identity(x.cols(), x.cols());
+    const Eigen::VectorXd w = gram.ldlt().solve(xc.transpose() * yc);
+    const Eigen::VectorXd coef = s.cwiseProduct(w);
+    EXPECT_LT((fit.coef.col(j) - coef).norm(), 1e-8 * coef.norm()) << "target " << j;
+    EXPECT_NEAR(fit.intercept(j), data.y.col(j).mean() - x.colwise().mean().dot(coef), 1e-8);
+  }
+  // B carries nothing here: most targets put most weight on A.
+  EXPECT_GT((fit.band_weights.row(0).array() > 0.5).count(), data.y.cols() / 2);
+}
+
+// On an outer training set with banded_ridge's own inner folds, the same (gamma, alpha) choice as
+// banded_ridge made for that fold; with one band and one candidate, fit_ridge's model.
+TEST(FitBandedRidge, ChoosesAsBandedRidgeAndOneBandIsFitRidge) {
+  const ScaledBands data = scaled_bands();
+  ns::BandedRidgeOptions opt;
+  opt.alphas = {1.0, 10.0, 100.0, 1000.0};
+  opt.candidates = 5;
+  opt.inner_folds = 4;
+  const auto outer = ns::contiguous_kfold(300, 3);
+  const ns::BandedRidgeResult nested = ns::banded_ridge(data.bands, data.y, outer, opt);
+  for (std::size_t f = 0; f < outer.size(); ++f) {
+    std::vector<Eigen::MatrixXd> bands_tr;
+    for (const auto& b : data.bands) bands_tr.push_back(ns::detail::rows_of(b, outer[f].train));
+    const Eigen::MatrixXd y_tr = ns::detail::rows_of(data.y, outer[f].train);
+    const ns::BandedRidgeFit fit = ns::fit_banded_ridge(bands_tr, y_tr, ns::contiguous_kfold(y_tr.rows(), 4), opt);
+    EXPECT_EQ(fit.best_alpha.transpose(), nested.chosen_alpha.row(f)) << "outer fold " << f;
+    EXPECT_EQ(fit.band_weights, nested.chosen_weights[f]) << "outer fold " << f;
+  }
+  opt.candidates = 1;
+  const auto cv = ns::contiguous_kfold(300, 5);
+  const ns::BandedRidgeFit one = ns::fit_banded_ridge({data.bands[0]}, data.y, cv, opt);
+  ns::RidgeCvOptions ridge_opt;
+  ridge_opt.alphas = opt.alphas;
+  const ns::RidgeFit plain = ns::fit_ridge(data.bands[0], data.y, cv, ridge_opt);
+  EXPECT_EQ(one.best_alpha, plain.best_alpha);
+  EXPECT_LT((one.coef - plain.coef).norm(), 1e-8 * plain.coef.norm());
+  EXPECT_LT((one.intercept - plain.intercept).norm(), 1e-8 * plain.intercept.norm());
+  for (Eigen::Index j = 0; j < data.y.cols(); ++j) {
+    const Eigen::Index a = std::find(plain.alphas.begin(), plain.alphas.end(), plain.best_alpha(j)) - plain.alphas.begin();
+    EXPECT_NEAR(one.cv_r2(j), plain.cv_r2(a, j), 1e-10);
+  }
+}
+
+TEST(FitBandedRidge, BadInputGivesClearErrors) {
+  const ScaledBands data = scaled_bands();
+  const auto cv = ns::contiguous_kfold(300, 5);
+  const auto message = [](auto&& f) {
+    try {
+      f();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message([&] { ns::fit_banded_ridge({}, data.y, cv); }), "fit_banded_ridge: no bands");
+  EXPECT_EQ(message([&] { ns::fit_banded_ridge({data.bands[0].topRows(10)}, data.y, cv); }),
+            "fit_banded_ridge: band 0 has 10 samples but Y has 300");
+  EXPECT_EQ(message([&] { ns::fit_banded_ridge(data.bands, data.y, {}); }), "fit_banded_ridge: cv: no folds");
+  std::vector<ns::Fold> bad = cv;
+  bad[2].train.clear();
+  EXPECT_EQ(message([&] { ns::fit_banded_ridge(data.bands, data.y, bad); }),
+            "fit_banded_ridge: cv fold 2 has no training samples");
 }
