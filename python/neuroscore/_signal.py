@@ -1,0 +1,2 @@
+"""Ceilings, variance partitioning, FIR delays, Lanczos resampling."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""Statistics: scores, nulls, FWER/FDR, bootstrap CIs (filled in by stats bindings)."""
+__all__ = []
