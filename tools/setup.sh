@@ -2,8 +2,9 @@
 # Installs exactly the Debian 12 packages neuroscore needs. Idempotent: when everything is
 # present it only checks (well under a second) and installs nothing.
 #   tools/setup.sh           build, test and run
-#   tools/setup.sh --golden  also python3-numpy/scipy/sklearn/statsmodels/torch, for the scripts that
-#                            regenerate golden test values (tests never need them)
+#   tools/setup.sh --golden  also python3-statsmodels/torch, for the scripts that regenerate
+#                            golden test values (numpy, scipy and sklearn are always installed: the
+#                            Python bindings' tests use them)
 #   tools/setup.sh --fuzz    also clang and its libFuzzer runtime, for tools/fuzz.sh
 set -euo pipefail
 
@@ -31,10 +32,16 @@ packages=(
   python3-h5py          # tests: the HDF5 files neuroscore writes open in h5py
   libopenmpi-dev        # Open MPI: the optional neuroscore_mpi build (targets over ranks)
   openmpi-bin           # mpirun, for the MPI test (tests/benchmarks:score_mpi_test)
+  python3-dev           # the Python bindings (//python:neuroscore): Python's C API headers
+  pybind11-dev          # pybind11 2.10, header-only
+  python3-numpy         # the bindings' arrays
+  python3-pytest        # bazel test //python/...
+  python3-sklearn       # tests: neuroscore's estimators and splitters inside scikit-learn
+  python3-scipy         # tests: independent reference values for the bindings
 )
 for arg in "$@"; do
   case "$arg" in
-    --golden) packages+=(python3 python3-numpy python3-scipy python3-sklearn python3-statsmodels python3-torch) ;;
+    --golden) packages+=(python3 python3-statsmodels python3-torch) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "setup.sh: unknown option '$arg' (use --golden or --fuzz)" >&2; exit 2 ;;
   esac
