@@ -1,9 +1,10 @@
 """Argument checks shared by every wrapper: dtypes, dimensions, the float32/float64 choice.
 
 Copies (the list python/README.md keeps): an array that is already float32/float64 is never
-converted here; integers and booleans become float64 (a copy); lists become arrays (a copy).
-The C++ side then views Fortran-ordered (column-major) arrays in place and copies any other
-layout once into column-major order (python/src/convert.hpp), counted by input_copies().
+converted here; integers, booleans and a float32 array that must meet a float64 one become
+float64 in Fortran (column-major) order (one copy, which the C++ side then views); lists become
+arrays (a copy). The C++ side views Fortran-ordered arrays in place and copies any other layout
+once into column-major order (python/src/convert.hpp), counted by input_copies().
 """
 import numpy as np
 
@@ -20,27 +21,30 @@ def real_array(a, name, ndims=(2,)):
         want = " or ".join(f"{d}-D" for d in ndims)
         raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
     if arr.dtype != np.float32 and arr.dtype != np.float64:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(np.float64, order="F")
     return arr
+
+
+def as_float64(arr):
+    """arr itself when float64, else one Fortran-ordered float64 copy (which C++ then views)."""
+    return arr if arr.dtype == np.float64 else arr.astype(np.float64, order="F")
 
 
 def common_float(*arrays):
     """The arrays in one dtype: float32 when every one is float32, else float64."""
     if all(a.dtype == np.float32 for a in arrays):
         return arrays
-    return tuple(a if a.dtype == np.float64 else a.astype(np.float64) for a in arrays)
+    return tuple(as_float64(a) for a in arrays)
 
 
 def float64_vector(a, name):
     """A 1-D float64 array (p-values, times, weights)."""
-    arr = real_array(a, name, ndims=(1,))
-    return arr if arr.dtype == np.float64 else arr.astype(np.float64)
+    return as_float64(real_array(a, name, ndims=(1,)))
 
 
 def float64_matrix(a, name, ndims=(2,)):
     """A float64 array of the given dimensions (statistics run in double)."""
-    arr = real_array(a, name, ndims=ndims)
-    return arr if arr.dtype == np.float64 else arr.astype(np.float64)
+    return as_float64(real_array(a, name, ndims=ndims))
 
 
 def matrices(seq, name):

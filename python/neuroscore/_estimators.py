@@ -5,7 +5,7 @@ import inspect
 import numpy as np
 
 from . import _neuroscore
-from ._arrays import common_float, real_array, seed_of
+from ._arrays import as_float64, common_float, real_array, seed_of
 from ._results import result
 from ._splitters import ContiguousKFold, folds_of
 
@@ -192,8 +192,8 @@ class BandedRidgeCV(_Estimator):
 
     def fit(self, X, Y, cv_groups=None):
         """Fit on all rows; cv_groups as in RidgeCV.fit."""
-        X = real_array(X, "X").astype(np.float64, copy=False)
-        Y = real_array(Y, "Y", ndims=(1, 2)).astype(np.float64, copy=False)
+        X = as_float64(real_array(X, "X"))
+        Y = as_float64(real_array(Y, "Y", ndims=(1, 2)))
         if self.groups is None:
             raise ValueError("BandedRidgeCV needs groups: one band label per feature column of X")
         labels = np.asarray(self.groups)
