@@ -124,6 +124,14 @@ inline py::array to_numpy(std::vector<double> v) {
   return to_numpy(Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()))));
 }
 
+// Flags (std::vector<bool> has no data()): a new bool array.
+inline py::array to_numpy(const std::vector<bool>& v) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
+  auto w = out.mutable_unchecked<1>();
+  for (std::size_t i = 0; i < v.size(); ++i) w(static_cast<py::ssize_t>(i)) = v[i];
+  return out;
+}
+
 inline py::array to_numpy_indices(const std::vector<std::size_t>& v) {
   py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.size()));
   auto w = out.mutable_unchecked<1>();

@@ -45,13 +45,6 @@ std::vector<Eigen::MatrixXd> matrices_from(const py::handle& obj, const std::str
   return out;
 }
 
-py::array to_numpy_bools(const std::vector<bool>& v) {
-  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
-  auto w = out.mutable_unchecked<1>();
-  for (std::size_t i = 0; i < v.size(); ++i) w(static_cast<py::ssize_t>(i)) = v[i];
-  return out;
-}
-
 Metric metric_from(const std::string& s) {
   if (s == "r2") return Metric::r2;
   if (s == "r2_oos") return Metric::r2_oos;
@@ -83,7 +76,7 @@ py::dict schoppe_dict(SchoppeCeiling&& c) {
   d["signal_power"] = to_numpy(std::move(c.signal_power));
   d["response_power"] = to_numpy(std::move(c.response_power));
   d["cc_max"] = to_numpy(std::move(c.cc_max));
-  d["no_signal"] = to_numpy_bools(c.no_signal);
+  d["no_signal"] = to_numpy(c.no_signal);
   d["trials"] = c.trials;
   return d;
 }
@@ -275,7 +268,7 @@ void bind_ceilings(py::module_& m) {
         py::dict d;
         d["unclipped"] = to_numpy(std::move(n.unclipped));
         d["clipped"] = to_numpy(std::move(n.clipped));
-        d["invalid_ceiling"] = to_numpy_bools(n.invalid_ceiling);
+        d["invalid_ceiling"] = to_numpy(n.invalid_ceiling);
         d["unit"] = unit_name(n.unit);
         return d;
       },
@@ -319,7 +312,7 @@ void bind_partition(py::module_& m) {
         }
         py::dict d;
         d["percent"] = to_numpy(std::move(omega.percent));
-        d["undefined"] = to_numpy_bools(omega.undefined);
+        d["undefined"] = to_numpy(omega.undefined);
         d["partition"] = partition_dict(std::move(omega.partition));
         return d;
       },

@@ -69,13 +69,6 @@ const char* unit_name(UnitKind k) {
   return k == UnitKind::contiguous_block ? "contiguous_block" : k == UnitKind::group ? "group" : "subject";
 }
 
-py::array bools_to_numpy(const std::vector<bool>& v) {
-  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
-  auto w = out.mutable_unchecked<1>();
-  for (std::size_t i = 0; i < v.size(); ++i) w(static_cast<py::ssize_t>(i)) = v[i];
-  return out;
-}
-
 py::dict permutation_dict(PermutationTest&& t) {
   py::dict d;
   d["observed"] = to_numpy(std::move(t.observed));
@@ -89,7 +82,7 @@ py::dict permutation_dict(PermutationTest&& t) {
   d["method"] = null_method_name(t.method);
   d["block"] = t.block.samples;
   d["exhaustive"] = t.exhaustive;
-  d["degenerate"] = bools_to_numpy(t.degenerate);
+  d["degenerate"] = to_numpy(t.degenerate);
   return d;
 }
 
@@ -185,7 +178,7 @@ py::dict pearson_r_py(const py::handle& observed_obj, const py::handle& predicte
   }
   py::dict d;
   d["value"] = to_numpy(std::move(s.value));
-  d["degenerate"] = bools_to_numpy(s.degenerate);
+  d["degenerate"] = to_numpy(s.degenerate);
   return d;
 }
 
@@ -332,7 +325,7 @@ py::dict block_bootstrap_r_py(const py::handle& observed_obj, const py::handle& 
   d["jackknife"] = to_numpy(std::move(jackknife));
   d["bias_correction"] = to_numpy(std::move(bias));
   d["acceleration"] = to_numpy(std::move(acceleration));
-  d["degenerate"] = bools_to_numpy(original.degenerate);
+  d["degenerate"] = to_numpy(original.degenerate);
   return d;
 }
 

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/io/expect_error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -401,14 +403,7 @@ TEST(FitBandedRidge, ChoosesAsBandedRidgeAndOneBandIsFitRidge) {
 TEST(FitBandedRidge, BadInputGivesClearErrors) {
   const ScaledBands data = scaled_bands();
   const auto cv = ns::contiguous_kfold(300, 5);
-  const auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  const auto message = [](auto&& f) { return ns::testing::error_message<std::invalid_argument>(f); };
   EXPECT_EQ(message([&] { ns::fit_banded_ridge({}, data.y, cv); }), "fit_banded_ridge: no bands");
   EXPECT_EQ(message([&] { ns::fit_banded_ridge({data.bands[0].topRows(10)}, data.y, cv); }),
             "fit_banded_ridge: band 0 has 10 samples but Y has 300");

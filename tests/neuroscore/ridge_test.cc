@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/io/expect_error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -685,14 +687,7 @@ TEST(FitRidge, BadInputGivesClearErrors) {
   const Eigen::MatrixXd x = gaussian(50, 4, 61);
   const Eigen::MatrixXd y = gaussian(50, 2, 62);
   const auto cv = ns::contiguous_kfold(50, 5);
-  const auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  const auto message = [](auto&& f) { return ns::testing::error_message<std::invalid_argument>(f); };
   EXPECT_EQ(message([&] { ns::fit_ridge(x, gaussian(49, 2, 1), cv); }), "fit_ridge: X has 50 samples but Y has 49");
   Eigen::MatrixXd bad = y;
   bad(7, 1) = std::numeric_limits<double>::quiet_NaN();
