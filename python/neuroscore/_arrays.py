@@ -55,6 +55,14 @@ def matrices(seq, name):
     return [float64_matrix(m, f"{name}[{i}]") for i, m in enumerate(items)]
 
 
+def count(value, name, minimum=0):
+    """An integer >= minimum (not a bool, not a float), else ValueError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        want = "a non-negative integer" if minimum == 0 else f"an integer >= {minimum}"
+        raise ValueError(f"{name} must be {want}, got {value!r}")
+    return int(value)
+
+
 def seed_of(seed):
     """A seed is a non-negative integer below 2**64 (the C++ side takes uint64)."""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):

@@ -18,7 +18,7 @@ the GIL released. Everything runs in float64.
 import numpy as np
 
 from . import _neuroscore
-from ._arrays import float64_matrix, float64_vector, matrices, seed_of
+from ._arrays import float64_matrix, float64_vector, matrices, seed_of, count as _count
 from ._estimators import DEFAULT_ALPHAS, _alphas
 from ._results import result
 from ._splitters import folds_of
@@ -47,12 +47,6 @@ def _choice(value, name, choices):
         valid = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {valid}, got {value!r}")
     return value
-
-
-def _count(value, name, minimum=0):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _trials(trials, name):

@@ -6,6 +6,7 @@ get_n_splits(), so scikit-learn's cross_val_score, GridSearchCV and himalaya acc
 import numpy as np
 
 from . import _neuroscore
+from ._arrays import count as _count
 
 __all__ = ["ContiguousKFold", "GroupKFold", "LeaveOneGroupOut"]
 
@@ -14,12 +15,6 @@ def _n_samples(X):
     if X is None:
         raise ValueError("split() needs X (or anything with len()) to know the number of samples")
     return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
-def _count(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    return int(value)
 
 
 class _Splitter:

@@ -14,7 +14,7 @@ j of `observed`; a 1-D pair is one target, and per-target results keep their tar
 import numpy as np
 
 from . import _neuroscore
-from ._arrays import float64_matrix, float64_vector, seed_of
+from ._arrays import float64_matrix, float64_vector, seed_of, count as _count
 from ._results import result
 from ._splitters import folds_of
 
@@ -26,13 +26,6 @@ __all__ = [
 ]
 
 _DEFAULT_BATCH_BYTES = 256 << 20
-
-
-def _count(value, name):
-    """A non-negative integer (0 is passed on: the C++ side names why it is not allowed)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    return int(value)
 
 
 def _level(value, name):
