@@ -85,6 +85,15 @@ def _alphas(alphas):
     return [float(v) for v in a]
 
 
+def _set_per_target(estimator, attributes, vector):
+    """Sets the fitted attributes; for a 1-D y (one target) without the target axis, as
+    scikit-learn: (F, T) -> (F,), (A, T) -> (A,), (T,) -> a Python number."""
+    for name, value in attributes.items():
+        if vector and value is not None:
+            value = value[..., 0] if value.ndim == 2 else value[0].item()
+        setattr(estimator, name, value)
+
+
 def _fit_arrays(X, Y):
     X = real_array(X, "X")
     Y = real_array(Y, "Y", ndims=(1, 2))
@@ -116,6 +125,8 @@ class RidgeCV(_Estimator):
       grid_edge_: (T,) -1 / +1 where the chosen alpha is the grid's smallest / largest.
       dropped_columns_: feature columns without spread (coefficient 0).
       n_features_in_.
+    For a 1-D y every per-target attribute loses its target axis: coef_ (F,),
+    cv_scores_per_alpha_ (A,), and intercept_, best_alphas_, cv_scores_, grid_edge_ are numbers.
 
     fit() releases the GIL; float32 X and Y fit in single precision (decompositions in double),
     anything else in float64.
@@ -138,16 +149,14 @@ class RidgeCV(_Estimator):
         folds = folds_of(self.cv, X, Y, cv_groups) if len(set(alphas)) > 1 else []
         d = _neuroscore.fit_ridge(X, Y, folds, alphas, bool(self.alpha_per_target), str(self.solver),
                                   bool(self.standardize), int(self.max_batch_bytes))
-        vector = Y.ndim == 1
-        self.coef_ = d["coef"][:, 0] if vector else d["coef"]
-        self.intercept_ = float(d["intercept"][0]) if vector else d["intercept"]
-        self.alphas_ = d["alphas"]
-        self.best_alphas_ = d["best_alpha"]
         single = d["cv_r2"].shape[0] == 0
-        self.cv_scores_per_alpha_ = None if single else d["cv_r2"]
-        self.cv_scores_ = None if single else d["cv_r2"][
-            np.searchsorted(self.alphas_, self.best_alphas_), np.arange(d["cv_r2"].shape[1])]
-        self.grid_edge_ = d["grid_edge"]
+        cv_scores = None if single else d["cv_r2"][
+            np.searchsorted(d["alphas"], d["best_alpha"]), np.arange(d["cv_r2"].shape[1])]
+        per_target = {"coef_": d["coef"], "intercept_": d["intercept"], "best_alphas_": d["best_alpha"],
+                      "cv_scores_": cv_scores, "cv_scores_per_alpha_": None if single else d["cv_r2"],
+                      "grid_edge_": d["grid_edge"]}
+        _set_per_target(self, per_target, Y.ndim == 1)
+        self.alphas_ = d["alphas"]
         self.dropped_columns_ = list(d["dropped_columns"])
         self.n_features_in_ = X.shape[1]
         return self
@@ -171,11 +180,12 @@ class BandedRidgeCV(_Estimator):
       n_candidates, concentrations, seed: the band-weight search.
 
     Attributes after fit
-      coef_: (F, T) in X's column order and original units (weights folded in); (F,) for 1-D y.
-      intercept_: (T,) or a float.  band_weights_: (B, T) chosen gamma per target.
+      coef_: (F, T) in X's column order and original units (weights folded in).
+      intercept_: (T,).  band_weights_: (B, T) chosen gamma per target.
       best_alphas_: (T,).  cv_scores_: (T,) mean cv R^2 at the choice.
       band_labels_: the label of each band.  candidate_weights_: (n_candidates, B).
       alphas_, n_features_in_.
+    For a 1-D y the per-target attributes lose their target axis, as RidgeCV's.
 
     fit() releases the GIL and runs in float64 (float32 input is widened, a copy).
     """
@@ -206,12 +216,9 @@ class BandedRidgeCV(_Estimator):
         d = _neuroscore.fit_banded_ridge(X, Y, labels, folds, _alphas(self.alphas), int(self.n_candidates),
                                          [float(c) for c in self.concentrations], seed_of(self.seed),
                                          bool(self.standardize))
-        vector = Y.ndim == 1
-        self.coef_ = d["coef"][:, 0] if vector else d["coef"]
-        self.intercept_ = float(d["intercept"][0]) if vector else d["intercept"]
-        self.band_weights_ = d["band_weights"]
-        self.best_alphas_ = d["best_alpha"]
-        self.cv_scores_ = d["cv_r2"]
+        per_target = {"coef_": d["coef"], "intercept_": d["intercept"], "band_weights_": d["band_weights"],
+                      "best_alphas_": d["best_alpha"], "cv_scores_": d["cv_r2"]}
+        _set_per_target(self, per_target, Y.ndim == 1)
         self.band_labels_ = list(d["band_labels"])
         self.candidate_weights_ = d["candidate_weights"]
         self.alphas_ = d["alphas"]
