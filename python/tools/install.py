@@ -34,8 +34,12 @@ def main():
     for name in names:
         shutil.copyfile(os.path.realpath(os.path.join(source, name)), os.path.join(target, name))
     print(f"install: neuroscore ({len(names)} files) -> {target}")
-    if os.path.realpath(target_root) not in map(os.path.realpath, sys.path):
-        print(f"install: {target_root} is not on this interpreter's path; use PYTHONPATH={target_root}")
+    # The user site-packages joins sys.path when an interpreter starts and the folder exists, so a
+    # first install there is on the path of every interpreter started from now on.
+    on_path = os.path.realpath(target_root) in map(os.path.realpath, sys.path)
+    user_site = site.ENABLE_USER_SITE and os.path.realpath(target_root) == os.path.realpath(site.getusersitepackages())
+    if not on_path and not user_site:
+        print(f"install: {target_root} is not on /usr/bin/python3's path; use PYTHONPATH={target_root}")
 
 
 if __name__ == "__main__":
