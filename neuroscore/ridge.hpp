@@ -575,6 +575,26 @@ void score_alphas(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, E
   }
 }
 
+// The refit of targets [col0, col0 + count) on `fold`'s training rows, up to the feature map: ws.mean
+// holds their training means and ws.projected(0:rank, 0:count) = diag(1/(l + alpha_j)) B' Yc, each
+// target j filtered by its own alpha(col0 + j). Coefficients are then F times that; predictions of
+// the fold's test rows, its test_inputs times that, plus ws.mean.
+template <class Scalar>
+void filtered_projection(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
+                         const FactoredFold<Scalar>& fold, const Eigen::VectorXd& alpha, Eigen::Index col0,
+                         Eigen::Index count, RidgeWorkspace<Scalar>& ws) {
+  const auto n_train = static_cast<Eigen::Index>(fold.train_rows.size());
+  const Eigen::Index rank = fold.factor.rank();
+  const Eigen::ArrayXd eigenvalues = fold.factor.eigenvalues().array();
+  gathered_means<Scalar>(y, fold.train_rows, col0, count, ws.mean);
+  gather_centred<Scalar>(y, fold.train_rows, col0, ws.mean, ws.y_train.topLeftCorner(n_train, count));
+  ws.projected.topLeftCorner(rank, count).noalias() =
+      fold.factor.sample_basis().transpose() * ws.y_train.topLeftCorner(n_train, count);
+  for (Eigen::Index c = 0; c < count; ++c) {
+    ws.projected.col(c).head(rank).array() /= (eigenvalues + alpha(col0 + c)).template cast<Scalar>();
+  }
+}
+
 // Mean over `inner` of each alpha's R^2 on the fold's test rows: alphas x targets, the targets in
 // batches of `batch` (ws sized for them by RidgeWorkspace::size_for).
 template <class Scalar>
@@ -713,19 +733,11 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
     // Refit on all training samples with one decomposition: each target's B'Yc is scaled by
     // its own filter 1/(l + alpha_j), then one product predicts every target of the batch
     // (no grouping by alpha is needed: the per-target scaling is O(rank) per target).
-    const auto n_train = static_cast<Eigen::Index>(refit.train_rows.size());
     const auto n_test = static_cast<Eigen::Index>(refit.test_rows.size());
     const Eigen::Index rank = refit.factor.rank();
-    const Eigen::ArrayXd eigenvalues = refit.factor.eigenvalues().array();
     for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
       const Eigen::Index count = std::min(batch, t - col0);
-      gathered_means<Scalar>(y, refit.train_rows, col0, count, ws.mean);
-      gather_centred<Scalar>(y, refit.train_rows, col0, ws.mean, ws.y_train.topLeftCorner(n_train, count));
-      ws.projected.topLeftCorner(rank, count).noalias() =
-          refit.factor.sample_basis().transpose() * ws.y_train.topLeftCorner(n_train, count);
-      for (Eigen::Index c = 0; c < count; ++c) {
-        ws.projected.col(c).head(rank).array() /= (eigenvalues + chosen(col0 + c)).template cast<Scalar>();
-      }
+      filtered_projection<Scalar>(y, refit, chosen, col0, count, ws);
       auto predicted = ws.y_test.topLeftCorner(n_test, count);
       predicted.noalias() = refit.test_inputs * ws.projected.topLeftCorner(rank, count);
       predicted.rowwise() += ws.mean;
@@ -847,18 +859,11 @@ RidgeFitOf<Scalar> fit_ridge_impl(const Eigen::Ref<const Eigen::Matrix<Scalar, E
   // W = F diag(1/(l + alpha_j)) B' Yc per target j, in batches of targets.
   const RidgeDecomposition<Scalar>& factor = all.factor;
   const Eigen::Index rank = factor.rank();
-  const Eigen::ArrayXd eigenvalues = factor.eigenvalues().array();
   out.coef.resize(x.cols(), t);
   out.intercept.resize(t);
   for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
     const Eigen::Index count = std::min(batch, t - col0);
-    gathered_means<Scalar>(y, all.train_rows, col0, count, ws.mean);
-    gather_centred<Scalar>(y, all.train_rows, col0, ws.mean, ws.y_train.topLeftCorner(static_cast<Eigen::Index>(n), count));
-    ws.projected.topLeftCorner(rank, count).noalias() =
-        factor.sample_basis().transpose() * ws.y_train.topLeftCorner(static_cast<Eigen::Index>(n), count);
-    for (Eigen::Index c = 0; c < count; ++c) {
-      ws.projected.col(c).head(rank).array() /= (eigenvalues + out.best_alpha(col0 + c)).template cast<Scalar>();
-    }
+    filtered_projection<Scalar>(y, all, out.best_alpha, col0, count, ws);
     out.coef.middleCols(col0, count).noalias() = factor.feature_map() * ws.projected.topLeftCorner(rank, count);
     out.intercept.segment(col0, count).noalias() = ws.mean - factor.x_mean() * out.coef.middleCols(col0, count);
   }
