@@ -28,6 +28,18 @@ inline std::atomic<std::uint64_t>& input_copies() {
   return count;
 }
 
+// obj itself as a numpy array of Scalar's dtype, else the caller's error naming it.
+template <class Scalar>
+py::array array_of(const py::handle& obj, const std::string& name) {
+  if (!py::isinstance<py::array>(obj)) throw std::invalid_argument(name + " is not a numpy array");
+  auto given = py::reinterpret_borrow<py::array>(obj);
+  if (!given.dtype().is(py::dtype::of<Scalar>())) {
+    throw std::invalid_argument(name + " has dtype " + std::string(py::str(given.dtype())) + ", expected " +
+                                std::string(py::str(py::dtype::of<Scalar>())));
+  }
+  return given;
+}
+
 // The dtype checks (real numbers only, float32 and float64 kept, integers and bools widened to
 // float64) are made in Python before the call (neuroscore/_arrays.py); here an array arrives as
 // float32 or float64 and only its layout decides:
@@ -39,13 +51,8 @@ class MatrixArg {
  public:
   using Map = Eigen::Map<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>;
 
-  MatrixArg(const py::handle& obj, const std::string& name, bool vector_is_column = false) : name_(name) {
-    if (!py::isinstance<py::array>(obj)) throw std::invalid_argument(name + " is not a numpy array");
-    const auto given = py::reinterpret_borrow<py::array>(obj);
-    if (!given.dtype().is(py::dtype::of<Scalar>())) {
-      throw std::invalid_argument(name + " has dtype " + std::string(py::str(given.dtype())) + ", expected " +
-                                  std::string(py::str(py::dtype::of<Scalar>())));
-    }
+  MatrixArg(const py::handle& obj, const std::string& name, bool vector_is_column = false) {
+    const py::array given = array_of<Scalar>(obj, name);
     if (given.ndim() == 1 && vector_is_column) {
       rows_ = given.shape(0);
       cols_ = 1;
@@ -66,7 +73,6 @@ class MatrixArg {
   Eigen::Index cols() const { return cols_; }
 
  private:
-  std::string name_;
   py::array_t<Scalar, py::array::f_style | py::array::forcecast> array_;
   Eigen::Index rows_ = 0, cols_ = 0;
 };
@@ -77,11 +83,7 @@ class VectorArg {
   using Map = Eigen::Map<const Eigen::VectorXd>;
 
   VectorArg(const py::handle& obj, const std::string& name) {
-    if (!py::isinstance<py::array>(obj)) throw std::invalid_argument(name + " is not a numpy array");
-    const auto given = py::reinterpret_borrow<py::array>(obj);
-    if (!given.dtype().is(py::dtype::of<double>())) {
-      throw std::invalid_argument(name + " has dtype " + std::string(py::str(given.dtype())) + ", expected float64");
-    }
+    const py::array given = array_of<double>(obj, name);
     if (given.ndim() != 1) {
       throw std::invalid_argument(name + " must be a 1-D array, got " + std::to_string(given.ndim()) + "-D");
     }

@@ -20,11 +20,7 @@ std::vector<Eigen::MatrixXd> matrices_from(const py::handle& obj, const std::str
   std::vector<Eigen::MatrixXd> out;
   for (const py::handle item : py::reinterpret_borrow<py::iterable>(obj)) {
     const std::string which = name + "[" + std::to_string(out.size()) + "]";
-    if (!py::isinstance<py::array>(item)) throw std::invalid_argument(which + " is not a numpy array");
-    const auto given = py::reinterpret_borrow<py::array>(item);
-    if (!given.dtype().is(py::dtype::of<double>())) {
-      throw std::invalid_argument(which + " has dtype " + std::string(py::str(given.dtype())) + ", expected float64");
-    }
+    const py::array given = array_of<double>(item, which);
     if (given.ndim() != 2) {
       throw std::invalid_argument(which + " must be a 2-D array, got " + std::to_string(given.ndim()) + "-D");
     }

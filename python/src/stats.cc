@@ -69,6 +69,17 @@ const char* unit_name(UnitKind k) {
   return k == UnitKind::contiguous_block ? "contiguous_block" : k == UnitKind::group ? "group" : "subject";
 }
 
+// The options every permutation null shares (null.hpp's three option structs).
+template <class Options>
+Options null_options(std::size_t permutations, const std::string& tail, bool keep_null, std::size_t max_batch_bytes) {
+  Options o;
+  o.permutations = permutations;
+  o.tail = tail_from(tail);
+  o.keep_null = keep_null;
+  o.max_batch_bytes = max_batch_bytes;
+  return o;
+}
+
 py::dict permutation_dict(PermutationTest&& t) {
   py::dict d;
   d["observed"] = to_numpy(std::move(t.observed));
@@ -187,13 +198,9 @@ py::dict block_permutation_py(const py::handle& observed_obj, const py::handle& 
                               const std::string& kernel, std::size_t max_batch_bytes) {
   const MatrixArg<double> observed(observed_obj, "observed", true);
   const MatrixArg<double> predicted(predicted_obj, "predicted", true);
-  BlockPermutationOptions o;
+  auto o = null_options<BlockPermutationOptions>(permutations, tail, keep_null, max_batch_bytes);
   o.block = BlockLength{block};
-  o.permutations = permutations;
-  o.tail = tail_from(tail);
-  o.keep_null = keep_null;
   o.kernel = kernel_from(kernel);
-  o.max_batch_bytes = max_batch_bytes;
   PermutationTest t;
   {
     py::gil_scoped_release release;
@@ -207,12 +214,8 @@ py::dict circular_shift_py(const py::handle& observed_obj, const py::handle& pre
                            std::size_t max_batch_bytes) {
   const MatrixArg<double> observed(observed_obj, "observed", true);
   const MatrixArg<double> predicted(predicted_obj, "predicted", true);
-  CircularShiftOptions o;
+  auto o = null_options<CircularShiftOptions>(permutations, tail, keep_null, max_batch_bytes);
   o.min_shift = BlockLength{min_shift};
-  o.permutations = permutations;
-  o.tail = tail_from(tail);
-  o.keep_null = keep_null;
-  o.max_batch_bytes = max_batch_bytes;
   PermutationTest t;
   {
     py::gil_scoped_release release;
@@ -245,12 +248,8 @@ py::dict refit_null_py(const py::handle& x_obj, const py::handle& y_obj, const p
   }
   RidgeCvOptions ridge;
   ridge.standardize = standardize;
-  RefitNullOptions o;
+  auto o = null_options<RefitNullOptions>(permutations, tail, keep_null, max_batch_bytes);
   o.block = BlockLength{block};
-  o.permutations = permutations;
-  o.tail = tail_from(tail);
-  o.keep_null = keep_null;
-  o.max_batch_bytes = max_batch_bytes;
   PermutationTest t;
   {
     py::gil_scoped_release release;
