@@ -298,6 +298,28 @@ def test_refit_null_test_against_sklearn_ridge_refits():
     np.testing.assert_array_equal(same.p_value, (1 + (res.null >= res.observed).sum(axis=0)) / 7)
 
 
+@pytest.mark.parametrize("standardize", [False, True])
+def test_refit_null_observed_is_the_cv_score_with_degenerate_columns(standardize):
+    # A constant, a near-constant (~1e-40, as OASM controls make) and a duplicated column:
+    # cross_validated_ridge drops the first two on every training set; the refit null must refit
+    # the same model, so its observed statistic is the CV score (to 1e-10: same factorization).
+    rng = np.random.default_rng(27)
+    n = 160
+    X = np.empty((n, 7))
+    X[:, :4] = rng.standard_normal((n, 4))
+    X[:, 4] = 2.5
+    X[:, 5] = 1e-40 * rng.standard_normal(n)
+    X[:, 6] = X[:, 0]
+    W = rng.standard_normal((7, 5))
+    W[5] *= 1e40
+    Y = X @ W + 2.0 * rng.standard_normal((n, 5))
+    fit = ns.cross_validated_ridge(X, Y, cv=ns.ContiguousKFold(4, gap=3), alphas=[0.01, 1.0, 100.0],
+                                   inner_folds=3, standardize=standardize)
+    res = ns.refit_null_test(X, Y, ns.ContiguousKFold(4, gap=3), fit, standardize=standardize, block=10,
+                             permutations=10, seed=3)
+    np.testing.assert_allclose(res.observed, fit.mean_r, rtol=0, atol=1e-10)
+
+
 def test_refit_null_test_rejects_alphas_that_do_not_fit():
     X, Y = _ridge_problem()
     with pytest.raises(ValueError, match=r"chosen_alpha is 3 x 3 but there are 4 x 3"):
