@@ -486,32 +486,39 @@ struct RefitNullOptions {
 // 12% of targets below 0.05). Permuting the series once keeps it, and (X, PY) has the law of
 // (X, Y) under the null of block-exchangeable targets independent of X.
 //
-// Factor once per fold: with the thin SVD of the centred training X, X = U S V', the fit is
-// W = V diag(s / (s^2 + alpha)) U'Y, and permuting the rows of Y only changes U'(PY) =
-// (P'U)'Y; the decomposition (RidgePath) and the projected test inputs are computed once per
-// fold and serve every permutation and every target batch.
-// ridge_options.standardize divides X by its training sd first, as cross_validated_ridge.
+// Factor once per fold, with cross_validated_ridge's own factorization and refit
+// (detail::factor_fold, detail::refit_test_scores): the same RidgeDecomposition of each fold's
+// training X (ridge_options.solver and .standardize; constant and near-constant columns dropped
+// by the same rule), the same filtered projection of the training targets, the same predictions
+// and the same Pearson r of the test block. Permuting the rows of Y only changes which rows of Y
+// are gathered as the training and test targets, so the decomposition and the projected test
+// inputs serve every permutation and every target batch, and the observed statistic (no
+// permutation) is the cross-validated score, fit.mean_r(), up to the GEMMs' blocking.
+// Float X and Y run as cross_validated_ridge's float path (decompositions in double, products
+// over targets in float, r in double).
 // Errors: shape mismatches (X, Y, folds, chosen_alpha), non-finite values, fewer than 2
 // blocks in the series, 0 permutations, a test block of fewer than 2 samples.
-inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXd>& x,
-                                       const Eigen::Ref<const Eigen::MatrixXd>& y,
-                                       const std::vector<Fold>& folds, const RidgeCvResult& fit,
-                                       const RidgeCvOptions& ridge_options, Seed seed,
-                                       const RefitNullOptions& options = {}) {
+namespace detail {
+
+template <class Scalar>
+PermutationTest refit_null_test_impl(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& x,
+                                     const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
+                                     const std::vector<Fold>& folds, const Eigen::MatrixXd& chosen_alpha,
+                                     const RidgeCvOptions& ridge_options, Seed seed, const RefitNullOptions& options) {
   const char* who = "refit_null_test";
   if (x.rows() != y.rows()) {
     throw std::invalid_argument(std::string(who) + ": X has " + std::to_string(x.rows()) +
                                 " samples but Y has " + std::to_string(y.rows()));
   }
-  detail::require_finite(x, "refit_null_test: X");
-  detail::require_finite(y, "refit_null_test: Y");
+  require_finite(x, "refit_null_test: X");
+  require_finite(y, "refit_null_test: Y");
   if (folds.empty()) throw std::invalid_argument(std::string(who) + ": no folds");
   const auto k = static_cast<Eigen::Index>(folds.size());
   const Eigen::Index t = y.cols();
-  if (fit.chosen_alpha.rows() != k || fit.chosen_alpha.cols() != t) {
+  if (chosen_alpha.rows() != k || chosen_alpha.cols() != t) {
     throw std::invalid_argument(std::string(who) + ": fit.chosen_alpha is " +
-                                detail::shape_string(fit.chosen_alpha.rows(), fit.chosen_alpha.cols()) +
-                                " but there are " + detail::shape_string(k, t) + " (folds x targets)");
+                                shape_string(chosen_alpha.rows(), chosen_alpha.cols()) +
+                                " but there are " + shape_string(k, t) + " (folds x targets)");
   }
   if (options.permutations == 0) throw std::invalid_argument(std::string(who) + ": 0 permutations");
   const std::size_t l = options.block.samples;
@@ -529,34 +536,20 @@ inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXd>& 
                                   std::to_string(folds[f].test.size()) + " samples (< 2)");
     }
   }
-  detail::check_permutation_args(who, y.rows(), l, options.permutations);
+  check_permutation_args(who, y.rows(), l, options.permutations);
 
-  // Per fold: decomposition and projected test inputs.
-  struct FoldState {
-    RidgePath path;
-    Eigen::MatrixXd test_inputs;  // (X_test - mean) V
-  };
-  std::vector<FoldState> state;
-  state.reserve(folds.size());
+  // Per fold: the decomposition and the projected test inputs, as cross_validated_ridge's refit.
+  std::vector<FactoredFold<Scalar>> factored;
+  factored.reserve(folds.size());
+  Eigen::Index n_train_max = 0, n_test_max = 0, rank_max = 0;
   for (const Fold& fold : folds) {
-    Eigen::MatrixXd x_train = detail::take_rows(x, fold.train);
-    Eigen::MatrixXd x_test = detail::take_rows(x, fold.test);
-    if (ridge_options.standardize) {
-      const Eigen::RowVectorXd mean = x_train.colwise().mean();
-      for (Eigen::Index j = 0; j < x.cols(); ++j) {
-        const double sd = std::sqrt((x_train.col(j).array() - mean(j)).square().sum() /
-                                    static_cast<double>(x_train.rows()));
-        const double max_abs = x_train.col(j).cwiseAbs().maxCoeff();
-        if (sd > 64.0 * std::numeric_limits<double>::epsilon() * max_abs) {
-          x_train.col(j) /= sd;
-          x_test.col(j) /= sd;
-        }
-      }
-    }
-    FoldState s{RidgePath(x_train), Eigen::MatrixXd()};
-    s.test_inputs = s.path.project_inputs(x_test);
-    state.push_back(std::move(s));
+    factored.push_back(factor_fold<Scalar>(x, fold.train, fold.test, ridge_options));
+    n_train_max = std::max(n_train_max, static_cast<Eigen::Index>(fold.train.size()));
+    n_test_max = std::max(n_test_max, static_cast<Eigen::Index>(fold.test.size()));
+    rank_max = std::max(rank_max, factored.back().factor.rank());
   }
+  std::vector<Eigen::VectorXd> alpha_of_fold;  // per fold: the chosen alpha of every target
+  for (Eigen::Index f = 0; f < k; ++f) alpha_of_fold.push_back(chosen_alpha.row(f).transpose());
 
   const std::size_t big_n = options.permutations;
   // One block permutation of the series per draw; the identity for the observed value.
@@ -577,56 +570,30 @@ inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXd>& 
   if (options.keep_null) out.null.resize(static_cast<Eigen::Index>(big_n), t);
   else out.null.resize(0, t);
 
-  std::size_t max_train = 0, max_test = 0;
-  for (const Fold& fold : folds) {
-    max_train = std::max(max_train, fold.train.size());
-    max_test = std::max(max_test, fold.test.size());
-  }
-  const std::size_t bytes_per_target =
-      sizeof(double) * (3 * max_train + 3 * max_test + 2 * static_cast<std::size_t>(x.cols()) + big_n + 2);
-  const Eigen::Index width = detail::batch_width(bytes_per_target, options.max_batch_bytes, t);
+  // Targets per batch: the refit's working buffers plus this test's null rows and scored test blocks.
+  const std::size_t bytes_per_target = RidgeWorkspace<Scalar>::bytes_per_target(n_train_max, rank_max, n_test_max, 1) +
+                                       sizeof(double) * (big_n + 2 * static_cast<std::size_t>(n_test_max));
+  const Eigen::Index width = batch_width(bytes_per_target, options.max_batch_bytes, t);
+  RidgeWorkspace<Scalar> ws;
+  ws.size_for(n_train_max, rank_max, n_test_max, 1, width, std::numeric_limits<std::size_t>::max());
 
   // Mean over folds of per-fold r for targets [c0, c0 + w) of the series permuted by `perm`
   // (row i of the permuted series is row perm[i] of Y), into `score`.
-  Eigen::MatrixXd y_train, y_test, z_test, predicted;
-  std::vector<bool> constant;
+  std::vector<std::size_t> train_rows, test_rows;
   auto score_batch = [&](const std::vector<std::size_t>& perm, Eigen::Index c0, Eigen::Index w,
                          Eigen::Ref<Eigen::RowVectorXd> score, bool record_degenerate) {
     score.setZero();
     for (std::size_t f = 0; f < folds.size(); ++f) {
-      const Fold& fold = folds[f];
-      const FoldState& s = state[f];
-      const auto n_train = static_cast<Eigen::Index>(fold.train.size());
-      const auto n_test_rows = static_cast<Eigen::Index>(fold.test.size());
-      y_train.resize(n_train, w);
-      y_test.resize(n_test_rows, w);
-      for (Eigen::Index c = 0; c < w; ++c) {
-        const double* src = y.col(c0 + c).data();
-        double* dst = y_train.col(c).data();
-        for (Eigen::Index i = 0; i < n_train; ++i) dst[i] = src[perm[fold.train[static_cast<std::size_t>(i)]]];
-        double* dst_test = y_test.col(c).data();
-        for (Eigen::Index i = 0; i < n_test_rows; ++i) dst_test[i] = src[perm[fold.test[static_cast<std::size_t>(i)]]];
-      }
-      constant.assign(static_cast<std::size_t>(w), false);
-      detail::standardize_columns(y_test, 0, w, z_test, constant);  // sd with 1/n_test
-      Eigen::MatrixXd projected = s.path.project_targets(y_train);  // rank x w: U'(PY - mean)
-      for (Eigen::Index c = 0; c < w; ++c) {
-        projected.col(c).array() *= s.path.filter(fit.chosen_alpha(static_cast<Eigen::Index>(f), c0 + c)).array();
-      }
-      predicted.resize(s.test_inputs.rows(), w);
-      predicted.noalias() = s.test_inputs * projected;  // the training mean does not change r
-      const auto n_test = static_cast<double>(s.test_inputs.rows());
-      for (Eigen::Index c = 0; c < w; ++c) {
-        if (constant[static_cast<std::size_t>(c)]) {
-          if (record_degenerate) out.degenerate[static_cast<std::size_t>(c0 + c)] = true;
-          continue;
+      train_rows.resize(folds[f].train.size());
+      test_rows.resize(folds[f].test.size());
+      for (std::size_t i = 0; i < train_rows.size(); ++i) train_rows[i] = perm[folds[f].train[i]];
+      for (std::size_t i = 0; i < test_rows.size(); ++i) test_rows[i] = perm[folds[f].test[i]];
+      const TargetScores r = refit_test_scores<Scalar>(y, factored[f], train_rows, test_rows, alpha_of_fold[f], c0, w, ws);
+      score += r.value.transpose();
+      if (record_degenerate) {
+        for (Eigen::Index c = 0; c < w; ++c) {
+          if (r.degenerate[static_cast<std::size_t>(c)]) out.degenerate[static_cast<std::size_t>(c0 + c)] = true;
         }
-        const auto col = predicted.col(c);
-        const double mean = col.mean();
-        const double ss = (col.array() - mean).square().sum();
-        const double scale = std::max(col.cwiseAbs().maxCoeff(), 1e-300);
-        if (detail::is_constant(ss, scale, s.test_inputs.rows()) || !(ss > 0.0)) continue;  // r = 0
-        score(c) += z_test.col(c).dot(col) / std::sqrt(n_test * ss);
       }
     }
     score /= static_cast<double>(folds.size());
@@ -638,14 +605,14 @@ inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXd>& 
     score_batch(identity, c0, w, obs, true);
     out.observed.segment(c0, w) = obs.transpose();
   }
-  detail::NullAccumulator acc(out.observed, big_n, options.tail);
+  NullAccumulator acc(out.observed, big_n, options.tail);
   Eigen::MatrixXd r(static_cast<Eigen::Index>(big_n), width);
+  Eigen::RowVectorXd row(width);
   for (Eigen::Index c0 = 0; c0 < t; c0 += width) {
     const Eigen::Index w = std::min(width, t - c0);
     for (std::size_t b = 0; b < big_n; ++b) {
-      Eigen::RowVectorXd row(w);
-      score_batch(perms[b], c0, w, row, false);
-      r.row(static_cast<Eigen::Index>(b)).head(w) = row;
+      score_batch(perms[b], c0, w, row.head(w), false);
+      r.row(static_cast<Eigen::Index>(b)).head(w) = row.head(w);
     }
     const auto rb = r.leftCols(w);
     acc.add(rb, 0, c0);
@@ -653,6 +620,25 @@ inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXd>& 
   }
   acc.finish(out);
   return out;
+}
+
+}  // namespace detail
+
+inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                                       const Eigen::Ref<const Eigen::MatrixXd>& y,
+                                       const std::vector<Fold>& folds, const RidgeCvResult& fit,
+                                       const RidgeCvOptions& ridge_options, Seed seed,
+                                       const RefitNullOptions& options = {}) {
+  return detail::refit_null_test_impl<double>(x, y, folds, fit.chosen_alpha, ridge_options, seed, options);
+}
+
+// The same on float X and Y (the fit of cross_validated_ridge's float overload).
+inline PermutationTest refit_null_test(const Eigen::Ref<const Eigen::MatrixXf>& x,
+                                       const Eigen::Ref<const Eigen::MatrixXf>& y,
+                                       const std::vector<Fold>& folds, const RidgeCvResultOf<float>& fit,
+                                       const RidgeCvOptions& ridge_options, Seed seed,
+                                       const RefitNullOptions& options = {}) {
+  return detail::refit_null_test_impl<float>(x, y, folds, fit.chosen_alpha, ridge_options, seed, options);
 }
 
 // ---- False discovery rate ----

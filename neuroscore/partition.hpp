@@ -228,61 +228,22 @@ struct BandedRidgeResult {
 
 namespace detail::partitioning {
 
-// The multi-alpha ridge path of one training set from one symmetric eigendecomposition
-// (primal Xc'Xc = V diag(l) V' when p <= n, dual Xc Xc' = Q diag(l) Q' otherwise):
-//   W(alpha) = F diag(1 / (l + alpha)) B' Yc,  primal F = V, B = Xc V;  dual F = Xc' Q, B = Q
-// (Hastie, Tibshirani & Friedman, ESL 2nd ed., eq. 3.47; Saunders et al. 1998 for the dual).
-// Eigenvalues at or below max(n, p) eps l_max are dropped. Cheaper than the thin SVD of
-// RidgePath by a constant factor, which matters because the band search factors
-// candidates x inner folds training sets.
-struct EigenPath {
-  Eigen::RowVectorXd x_mean;
-  Eigen::VectorXd eigenvalues;
-  Eigen::MatrixXd feature_map;  // F: p x r
-  Eigen::MatrixXd basis;        // B: n x r
-
-  explicit EigenPath(const Eigen::Ref<const Eigen::MatrixXd>& x_train) : x_mean(x_train.colwise().mean()) {
-    const Eigen::MatrixXd xc = x_train.rowwise() - x_mean;
-    const Eigen::Index n = xc.rows();
-    const Eigen::Index p = xc.cols();
-    const bool dual = p > n;
-    Eigen::MatrixXd gram(dual ? n : p, dual ? n : p);
-    if (dual) {
-      gram.noalias() = xc * xc.transpose();
-    } else {
-      gram.noalias() = xc.transpose() * xc;
-    }
-    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
-    if (eig.info() != Eigen::Success) throw std::runtime_error("banded_ridge: eigendecomposition failed");
-    const Eigen::VectorXd& l = eig.eigenvalues();  // ascending
-    const double l_max = l.size() ? l(l.size() - 1) : 0.0;
-    const double cutoff = static_cast<double>(std::max(n, p)) * std::numeric_limits<double>::epsilon() * l_max;
-    Eigen::Index rank = 0;
-    while (rank < l.size() && l(l.size() - 1 - rank) > cutoff) ++rank;
-    eigenvalues = l.tail(rank);
-    const Eigen::MatrixXd vectors = eig.eigenvectors().rightCols(rank);
-    if (dual) {
-      basis = vectors;
-      feature_map.noalias() = xc.transpose() * vectors;
-    } else {
-      feature_map = vectors;
-      basis.noalias() = xc * vectors;
-    }
-  }
-  // B' (Y - mean Y): r x targets.
-  Eigen::MatrixXd project_targets(const Eigen::Ref<const Eigen::MatrixXd>& y_train) const {
-    return basis.transpose() * (y_train.rowwise() - y_train.colwise().mean());
-  }
-  // (X - x_mean) F: samples x r.
-  Eigen::MatrixXd project_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x) const {
-    return (x.rowwise() - x_mean) * feature_map;
-  }
-  Eigen::VectorXd filter(double alpha) const { return (eigenvalues.array() + alpha).inverse().matrix(); }
-  // Coefficients (p x 1) of one target from its projected column.
-  Eigen::VectorXd coefficients(const Eigen::Ref<const Eigen::VectorXd>& projected, double alpha) const {
-    return feature_map * filter(alpha).cwiseProduct(projected);
-  }
-};
+// Every training set of the band search is factored by ridge.hpp's RidgeDecomposition (the
+// library's one ridge factorization): W(alpha) = F diag(1 / (l + alpha)) B' Yc. These three read it.
+// B' (Y - mean Y): rank x targets.
+inline Eigen::MatrixXd projected_targets(const RidgeDecomposition<double>& path, const Eigen::Ref<const Eigen::MatrixXd>& y_train) {
+  Eigen::MatrixXd out(path.rank(), y_train.cols());
+  path.project_centred_targets(y_train.rowwise() - y_train.colwise().mean(), out);
+  return out;
+}
+inline Eigen::VectorXd ridge_filter(const RidgeDecomposition<double>& path, double alpha) {
+  return (path.eigenvalues().array() + alpha).inverse().matrix();
+}
+// Coefficients (p x 1) of one target from its projected column.
+inline Eigen::VectorXd ridge_coefficients(const RidgeDecomposition<double>& path, const Eigen::Ref<const Eigen::VectorXd>& projected,
+                                          double alpha) {
+  return path.feature_map() * ridge_filter(path, alpha).cwiseProduct(projected);
+}
 
 inline Eigen::MatrixXd scaled_bands(const std::vector<Eigen::MatrixXd>& bands, const Eigen::VectorXd& gamma) {
   Eigen::Index p = 0;
@@ -407,14 +368,14 @@ class BandSearch {
         const Eigen::MatrixXd x_tr = prepared(c, inner_train[k], inner_factors[k]);
         const Eigen::MatrixXd y_tr = detail::rows_of(y, inner_train[k]);
         const Eigen::MatrixXd y_te = detail::rows_of(y, inner_test[k]);
-        const EigenPath path(x_tr);
-        const Eigen::MatrixXd z = path.project_targets(y_tr);
+        const RidgeDecomposition<double> path(x_tr);
+        const Eigen::MatrixXd z = projected_targets(path, y_tr);
         const Eigen::MatrixXd inputs = path.project_inputs(prepared(c, inner_test[k], inner_factors[k]));
         const Eigen::RowVectorXd y_mean = y_tr.colwise().mean();
         const Eigen::MatrixXd y_te_c = y_te.rowwise() - y_te.colwise().mean();
         const Eigen::RowVectorXd sst = y_te_c.colwise().squaredNorm();
         for (std::size_t a = 0; a < alphas_.size(); ++a) {
-          Eigen::MatrixXd pred = inputs * (path.filter(alphas_[a]).asDiagonal() * z);
+          Eigen::MatrixXd pred = inputs * (ridge_filter(path, alphas_[a]).asDiagonal() * z);
           pred.rowwise() += y_mean;
           const Eigen::RowVectorXd sse = (y_te - pred).colwise().squaredNorm();
           for (Eigen::Index j = 0; j < t; ++j) {
@@ -450,14 +411,14 @@ class BandSearch {
       }
       if (members.empty()) continue;
       const Eigen::MatrixXd x_tr = prepared(c, train, factors);
-      const EigenPath path(x_tr);
+      const RidgeDecomposition<double> path(x_tr);
       Eigen::MatrixXd y_sub(y_tr.rows(), static_cast<Eigen::Index>(members.size()));
       for (std::size_t m = 0; m < members.size(); ++m) y_sub.col(static_cast<Eigen::Index>(m)) = y_tr.col(members[m]);
-      const Eigen::MatrixXd z = path.project_targets(y_sub);
+      const Eigen::MatrixXd z = projected_targets(path, y_sub);
       const Eigen::RowVectorXd x_mean = x_tr.colwise().mean();
       for (std::size_t m = 0; m < members.size(); ++m) {
         const Eigen::Index j = members[m];
-        visit(j, c, x_mean, path.coefficients(z.col(static_cast<Eigen::Index>(m)), choice.best_alpha(j)));
+        visit(j, c, x_mean, ridge_coefficients(path, z.col(static_cast<Eigen::Index>(m)), choice.best_alpha(j)));
       }
     }
   }

@@ -26,66 +26,10 @@ namespace neuroscore {
 // as scikit-learn and himalaya (not the Huth lab's alpha^2). X and Y are centred with the
 // training means, so the intercept is not penalized.
 //
-// RidgePath is the reference implementation (thin SVD, double only); the cross-validation
-// below runs on RidgeDecomposition, which is faster and also serves float.
+// One factorization serves every ridge fit of the library (cross_validated_ridge, fit_ridge,
+// refit_null_test, banded ridge and variance partitioning): RidgeDecomposition below, with one
+// rule for columns without spread.
 //
-// Factor once, solve many: with the thin SVD of the centred training X, X = U S V',
-//   W(alpha) = V diag(s / (s^2 + alpha)) U'Y,
-// so one decomposition serves every alpha and every target. Singular values below
-// max(n, p) * eps * s_max are treated as zero (the pseudo-inverse's rule).
-class RidgePath {
- public:
-  explicit RidgePath(const Eigen::Ref<const Eigen::MatrixXd>& x_train)
-      : x_mean_(x_train.colwise().mean()) {
-    const Eigen::MatrixXd centred = x_train.rowwise() - x_mean_;
-    Eigen::BDCSVD<Eigen::MatrixXd> svd(centred, Eigen::ComputeThinU | Eigen::ComputeThinV);
-    const Eigen::VectorXd& s = svd.singularValues();
-    const double cutoff = s.size() == 0 ? 0.0
-                                        : static_cast<double>(std::max(centred.rows(), centred.cols())) *
-                                              std::numeric_limits<double>::epsilon() * s(0);
-    Eigen::Index rank = 0;
-    while (rank < s.size() && s(rank) > cutoff) ++rank;
-    singular_values_ = s.head(rank);
-    u_ = svd.matrixU().leftCols(rank);
-    v_ = svd.matrixV().leftCols(rank);
-  }
-
-  Eigen::Index rank() const { return singular_values_.size(); }
-  const Eigen::VectorXd& singular_values() const { return singular_values_; }
-
-  // U' (Y - mean Y): rank x targets. Computed once per target batch.
-  Eigen::MatrixXd project_targets(const Eigen::Ref<const Eigen::MatrixXd>& y_train) const {
-    const Eigen::RowVectorXd y_mean = y_train.colwise().mean();
-    Eigen::MatrixXd out(rank(), y_train.cols());
-    out.noalias() = u_.transpose() * (y_train.rowwise() - y_mean);
-    return out;
-  }
-
-  // (X_test - mean X) V: test samples x rank.
-  Eigen::MatrixXd project_inputs(const Eigen::Ref<const Eigen::MatrixXd>& x_test) const {
-    Eigen::MatrixXd out(x_test.rows(), rank());
-    out.noalias() = (x_test.rowwise() - x_mean_) * v_;
-    return out;
-  }
-
-  // The spectral filter s / (s^2 + alpha) of one alpha.
-  Eigen::VectorXd filter(double alpha) const {
-    return (singular_values_.array() / (singular_values_.array().square() + alpha)).matrix();
-  }
-
-  // Coefficients for the original (uncentred) features: p x targets.
-  Eigen::MatrixXd coefficients(const Eigen::Ref<const Eigen::MatrixXd>& projected_targets,
-                               double alpha) const {
-    return v_ * (filter(alpha).asDiagonal() * projected_targets);
-  }
-
- private:
-  Eigen::RowVectorXd x_mean_;
-  Eigen::VectorXd singular_values_;
-  Eigen::MatrixXd u_;
-  Eigen::MatrixXd v_;
-};
-
 // Which system of equations to factor. primal: the p x p Gram matrix Xc'Xc; dual: the
 // n x n kernel Xc Xc'. automatic picks dual when p > n (the smaller matrix).
 enum class RidgeSolver { automatic, primal, dual };
@@ -575,24 +519,46 @@ void score_alphas(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, E
   }
 }
 
-// The refit of targets [col0, col0 + count) on `fold`'s training rows, up to the feature map: ws.mean
-// holds their training means and ws.projected(0:rank, 0:count) = diag(1/(l + alpha_j)) B' Yc, each
-// target j filtered by its own alpha(col0 + j). Coefficients are then F times that; predictions of
-// the fold's test rows, its test_inputs times that, plus ws.mean.
+// The refit of targets [col0, col0 + count) on `train_rows` of y with `fold`'s factorization, up to the
+// feature map: ws.mean holds their training means and ws.projected(0:rank, 0:count) =
+// diag(1/(l + alpha_j)) B' Yc, each target j filtered by its own alpha(col0 + j). `train_rows` are the
+// fold's own training rows (fold.train_rows), or, for a null draw, the rows of Y that a permuted series
+// puts there (refit_null_test). Coefficients are then F times that; predictions of the fold's test
+// rows, its test_inputs times that, plus ws.mean (refit_test_scores).
 template <class Scalar>
 void filtered_projection(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
-                         const FactoredFold<Scalar>& fold, const Eigen::VectorXd& alpha, Eigen::Index col0,
-                         Eigen::Index count, RidgeWorkspace<Scalar>& ws) {
-  const auto n_train = static_cast<Eigen::Index>(fold.train_rows.size());
+                         const FactoredFold<Scalar>& fold, const std::vector<std::size_t>& train_rows,
+                         const Eigen::VectorXd& alpha, Eigen::Index col0, Eigen::Index count, RidgeWorkspace<Scalar>& ws) {
+  const auto n_train = static_cast<Eigen::Index>(train_rows.size());
   const Eigen::Index rank = fold.factor.rank();
   const Eigen::ArrayXd eigenvalues = fold.factor.eigenvalues().array();
-  gathered_means<Scalar>(y, fold.train_rows, col0, count, ws.mean);
-  gather_centred<Scalar>(y, fold.train_rows, col0, ws.mean, ws.y_train.topLeftCorner(n_train, count));
+  gathered_means<Scalar>(y, train_rows, col0, count, ws.mean);
+  gather_centred<Scalar>(y, train_rows, col0, ws.mean, ws.y_train.topLeftCorner(n_train, count));
   ws.projected.topLeftCorner(rank, count).noalias() =
       fold.factor.sample_basis().transpose() * ws.y_train.topLeftCorner(n_train, count);
   for (Eigen::Index c = 0; c < count; ++c) {
     ws.projected.col(c).head(rank).array() /= (eigenvalues + alpha(col0 + c)).template cast<Scalar>();
   }
+}
+
+// The outer-fold step of cross_validated_ridge, and of every draw of refit_null_test: refit targets
+// [col0, col0 + count) on `train_rows` (filtered_projection), predict the fold's test rows into
+// ws.y_test(0:n_test, 0:count), and score them (Pearson r) against y's `test_rows` (the fold's own, or
+// a permuted series' rows there). One code path, so the refit null's observed statistic is the
+// cross-validated score.
+template <class Scalar>
+TargetScores refit_test_scores(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& y,
+                               const FactoredFold<Scalar>& fold, const std::vector<std::size_t>& train_rows,
+                               const std::vector<std::size_t>& test_rows, const Eigen::VectorXd& alpha, Eigen::Index col0,
+                               Eigen::Index count, RidgeWorkspace<Scalar>& ws) {
+  const auto n_test = static_cast<Eigen::Index>(test_rows.size());
+  const Eigen::Index rank = fold.factor.rank();
+  filtered_projection<Scalar>(y, fold, train_rows, alpha, col0, count, ws);
+  auto predicted = ws.y_test.topLeftCorner(n_test, count);
+  predicted.noalias() = fold.test_inputs * ws.projected.topLeftCorner(rank, count);
+  predicted.rowwise() += ws.mean;
+  const Eigen::MatrixXd observed = take_rows(y.middleCols(col0, count), test_rows).template cast<double>();
+  return pearson_r(observed, predicted.template cast<double>());
 }
 
 // Mean over `inner` of each alpha's R^2 on the fold's test rows: alphas x targets, the targets in
@@ -734,15 +700,10 @@ RidgeCvResultOf<Scalar> cross_validated_ridge_impl(
     // its own filter 1/(l + alpha_j), then one product predicts every target of the batch
     // (no grouping by alpha is needed: the per-target scaling is O(rank) per target).
     const auto n_test = static_cast<Eigen::Index>(refit.test_rows.size());
-    const Eigen::Index rank = refit.factor.rank();
     for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
       const Eigen::Index count = std::min(batch, t - col0);
-      filtered_projection<Scalar>(y, refit, chosen, col0, count, ws);
-      auto predicted = ws.y_test.topLeftCorner(n_test, count);
-      predicted.noalias() = refit.test_inputs * ws.projected.topLeftCorner(rank, count);
-      predicted.rowwise() += ws.mean;
-      const Eigen::MatrixXd observed = take_rows(y.middleCols(col0, count), refit.test_rows).template cast<double>();
-      const TargetScores r = pearson_r(observed, predicted.template cast<double>());
+      const TargetScores r = refit_test_scores<Scalar>(y, refit, refit.train_rows, refit.test_rows, chosen, col0, count, ws);
+      const auto predicted = ws.y_test.topLeftCorner(n_test, count);
       out.degenerate_scores += r.degenerate_count();
       out.fold_r.block(static_cast<Eigen::Index>(f), col0, 1, count) = r.value.transpose();
       for (std::size_t i = 0; i < refit.test_rows.size(); ++i) {
@@ -863,7 +824,7 @@ RidgeFitOf<Scalar> fit_ridge_impl(const Eigen::Ref<const Eigen::Matrix<Scalar, E
   out.intercept.resize(t);
   for (Eigen::Index col0 = 0; col0 < t; col0 += batch) {
     const Eigen::Index count = std::min(batch, t - col0);
-    filtered_projection<Scalar>(y, all, out.best_alpha, col0, count, ws);
+    filtered_projection<Scalar>(y, all, all.train_rows, out.best_alpha, col0, count, ws);
     out.coef.middleCols(col0, count).noalias() = factor.feature_map() * ws.projected.topLeftCorner(rank, count);
     out.intercept.segment(col0, count).noalias() = ws.mean - factor.x_mean() * out.coef.middleCols(col0, count);
   }

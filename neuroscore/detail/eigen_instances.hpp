@@ -1,10 +1,9 @@
-// The two dense decompositions the library uses, compiled once instead of in every
-// translation unit (a build-time matter only; the numbers are the same either way).
+// The dense decomposition the library uses, compiled once instead of in every translation unit
+// (a build-time matter only; the numbers are the same either way).
 //
-// Eigen::BDCSVD<MatrixXd> (RidgePath, null.hpp's refit null) and
-// Eigen::SelfAdjointEigenSolver<MatrixXd> (RidgeDecomposition, banded ridge) are class
-// templates; a header-only library instantiates them again in every translation unit that
-// includes ridge.hpp, even one that never fits a ridge. Measured with GCC 12 at -O0 on this
+// Eigen::SelfAdjointEigenSolver<MatrixXd> (RidgeDecomposition: every ridge fit, the refit null and
+// banded ridge) is a class template; a header-only library instantiates it again in every
+// translation unit that includes ridge.hpp, even one that never fits a ridge. Measured with GCC 12 at -O0 on this
 // machine: ridge.hpp alone took 53 s to compile, 17 s with the declarations below; a TU that
 // only instantiates BDCSVD<MatrixXd> takes 38 s, one with SelfAdjointEigenSolver 10 s.
 //
@@ -18,7 +17,6 @@
 #include <Eigen/Dense>
 
 #ifdef NEUROSCORE_EIGEN_INSTANCES
-extern template class Eigen::BDCSVD<Eigen::MatrixXd>;
 extern template class Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>;
 // `extern template class` does not cover member templates: SelfAdjointEigenSolver's constructor
 // from a matrix and compute() are templates on the input type, and they hold the

@@ -304,6 +304,34 @@ TEST(RefitNullTest, ObservedEqualsCrossValidatedRidgeWithDegenerateColumns) {
   }
 }
 
+// The same in single precision: the refit null runs on float X and Y as cross_validated_ridge
+// does (decompositions in double, products in float), to 1e-5 relative.
+TEST(RefitNullTest, FloatObservedEqualsFloatCrossValidatedRidge) {
+  std::mt19937_64 rng(28);
+  const Eigen::MatrixXd xd = awkward_columns(160, rng);
+  Eigen::MatrixXd w = Eigen::MatrixXd::Random(7, 5);
+  w.row(5).setZero();  // 1e40 does not fit in a float
+  Eigen::MatrixXf x = xd.cast<float>();
+  x.col(5) = (1e-30 * ar1(160, 1, 0.9, rng)).cast<float>();  // near-constant within float's range
+  const Eigen::MatrixXf y = (xd * w + 2.0 * ar1(160, 5, 0.5, rng)).cast<float>();
+  const std::vector<ns::Fold> folds = ns::contiguous_kfold(160, 4, ns::Gap{3});
+  for (bool standardize : {false, true}) {
+    ns::RidgeCvOptions ridge;
+    ridge.alphas = {0.01, 1.0, 100.0};
+    ridge.inner_folds = 3;
+    ridge.standardize = standardize;
+    const ns::RidgeCvResultOf<float> fit = ns::cross_validated_ridge(x, y, folds, ridge);
+    ns::RefitNullOptions options;
+    options.block = ns::BlockLength{10};
+    options.permutations = 20;
+    const ns::PermutationTest test = ns::refit_null_test(x, y, folds, fit, ridge, ns::Seed{3}, options);
+    const Eigen::VectorXd cv = fit.mean_r();
+    for (Eigen::Index j = 0; j < 5; ++j) {
+      EXPECT_NEAR(test.observed(j), cv(j), 1e-5 * std::abs(cv(j))) << "standardize " << standardize << ", target " << j;
+    }
+  }
+}
+
 // Null draws of the refit null by hand: permute the target series as the seed dictates and
 // run cross_validated_ridge on it (one alpha, so no selection step differs).
 TEST(RefitNullTest, NullDrawEqualsRidgeOnPermutedSeries) {

@@ -33,37 +33,6 @@ Eigen::MatrixXd direct_ridge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
 
 }  // namespace
 
-// Both shapes (n >= p and p > n) go through the same thin SVD here; the normal equations
-// must hold to 1e-10 relative in double either way.
-class RidgePathShapes : public ::testing::TestWithParam<std::pair<int, int>> {};
-
-TEST_P(RidgePathShapes, SatisfiesTheNormalEquations) {
-  const auto [n, p] = GetParam();
-  const Eigen::MatrixXd x = gaussian(n, p, 1);
-  const Eigen::MatrixXd y = gaussian(n, 3, 2);
-  const ns::RidgePath path(x);
-  const Eigen::MatrixXd xc = x.rowwise() - x.colwise().mean();
-  const Eigen::MatrixXd yc = y.rowwise() - y.colwise().mean();
-  for (double alpha : {1e-3, 1.0, 1e3}) {
-    const Eigen::MatrixXd w = path.coefficients(path.project_targets(y), alpha);
-    const Eigen::MatrixXd lhs = xc.transpose() * xc * w + alpha * w;
-    const Eigen::MatrixXd rhs = xc.transpose() * yc;
-    EXPECT_LT((lhs - rhs).norm() / rhs.norm(), 1e-10) << "n=" << n << " p=" << p << " alpha=" << alpha;
-    EXPECT_LT((w - direct_ridge(x, y, alpha)).norm() / w.norm(), 1e-8);
-  }
-}
-
-INSTANTIATE_TEST_SUITE_P(PrimalAndWide, RidgePathShapes,
-                         ::testing::Values(std::make_pair(50, 5), std::make_pair(20, 60)));
-
-TEST(RidgePath, DropsNullDirectionsOfARankDeficientDesign) {
-  Eigen::MatrixXd x = gaussian(30, 4, 3);
-  x.col(3) = x.col(0) + x.col(1);  // rank 3 after centring
-  x.col(2).setConstant(7.0);       // a constant column: centred away, rank 2
-  const ns::RidgePath path(x);
-  EXPECT_EQ(path.rank(), 2);
-}
-
 TEST(CrossValidatedRidge, SingleAlphaEqualsDirectSolvePerFold) {
   const Eigen::MatrixXd x = gaussian(60, 4, 4);
   const Eigen::MatrixXd y = x * gaussian(4, 2, 5) + 0.5 * gaussian(60, 2, 6);
