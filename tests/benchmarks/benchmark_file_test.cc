@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <string>
@@ -530,6 +532,76 @@ TEST(BenchmarkFileBids, EventsTsvGivesTheWordsOfOneTrialType) {
     "controls": [{"name": "rate", "kind": "word_rate"}]})");
   const std::string report = check_benchmark_file(dir / "bids.json", {});
   EXPECT_NE(report.find("3 timed words from sub-01_task-story_events.tsv: 3 during the response volumes"), std::string::npos) << report;
+}
+
+// A table benchmark's per-row files (feature files, a groups file) are in the table's STORED row
+// order and move with its rows under rows.sort_by. A table of 4 stories x 40 words whose reading
+// time carries 0.8 x a user feature, written once sorted and once shuffled (table, feature file and
+// groups file by the same permutation): the two score bit-identically. Before this rule the
+// shuffled one attached every feature row to the word stored there, not to its own word, and its
+// score collapsed while `benchmark check` said OK.
+struct WordTable {
+  std::string table;  // TSV text
+  Eigen::MatrixXd feature, groups;
+};
+
+WordTable word_table(const std::vector<std::size_t>& stored) {
+  std::mt19937_64 rng(282);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const std::size_t n = stored.size();
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), 2), rt(static_cast<Eigen::Index>(n), 1);
+  for (std::size_t i = 0; i < n; ++i) {  // in sorted order: row i is story i / 40, position i % 40
+    x(static_cast<Eigen::Index>(i), 0) = normal(rng);
+    x(static_cast<Eigen::Index>(i), 1) = normal(rng);
+    rt(static_cast<Eigen::Index>(i), 0) = 300.0 + 40.0 * (0.8 * x(static_cast<Eigen::Index>(i), 0) + 0.6 * normal(rng));
+  }
+  WordTable out;
+  out.table = "story\tposition\tword\trt\n";
+  out.feature.resize(static_cast<Eigen::Index>(n), 2);
+  out.groups.resize(static_cast<Eigen::Index>(n), 1);
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t i = stored[r];
+    std::ostringstream row;
+    row.precision(17);
+    row << i / 40 << "\t" << i % 40 << "\tw" << i << "\t" << rt(static_cast<Eigen::Index>(i), 0) << "\n";
+    out.table += row.str();
+    out.feature.row(static_cast<Eigen::Index>(r)) = x.row(static_cast<Eigen::Index>(i));
+    out.groups(static_cast<Eigen::Index>(r), 0) = static_cast<double>(i / 40);
+  }
+  return out;
+}
+
+TEST(BenchmarkFileTable, FeatureAndGroupFilesFollowTheTableUnderSortBy) {
+  const fs::path dir = testing::scratch_dir("sort_by");
+  std::vector<std::size_t> sorted(160);
+  std::iota(sorted.begin(), sorted.end(), std::size_t{0});
+  std::vector<std::size_t> shuffled = sorted;
+  std::mt19937_64 rng(28);
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  const auto write = [&](const std::string& name, const std::vector<std::size_t>& stored, const std::string& groups) {
+    const WordTable t = word_table(stored);
+    write_text(dir / (name + ".tsv"), t.table);
+    io::write_npy(dir / (name + "_x.npy"), t.feature);
+    io::write_npy(dir / (name + "_groups.npy"), t.groups);
+    const std::string groups_json = groups == "file" ? R"({"file": ")" + name + R"(_groups.npy"})" : R"({"column": "story"})";
+    write_text(dir / (name + ".json"), R"({"name": ")" + name + R"(", "rows": {"kind": "table", "file": ")" + name +
+                                           R"(.tsv", "sort_by": ["story", "position"], "word": "word"},
+      "responses": {"columns": ["rt"]}, "groups": )" + groups_json + R"(, "split": {"kind": "grouped", "folds": 4},
+      "ridge": {"alphas": [0.1, 10, 1000]}, "bootstrap": {"unit": "groups"},
+      "methods": [{"name": "x", "file": ")" + name + R"(_x.npy"}]})");
+  };
+  write("sorted", sorted, "column");
+  write("shuffled", shuffled, "column");
+  write("shuffled_groups_file", shuffled, "file");
+  std::ostringstream log;
+  const LeaderboardRun a = run_files({dir / "sorted.json"}, dir / "out_sorted", 100, log);
+  for (const std::string other : {"shuffled", "shuffled_groups_file"}) {
+    SCOPED_TRACE(other);
+    const LeaderboardRun b = run_files({dir / (other + ".json")}, dir / ("out_" + other), 100, log);
+    expect_identical(a.scores, b.scores);
+  }
+  ASSERT_EQ(a.scores.size(), 1u);
+  EXPECT_GT(a.scores[0].raw, 0.6);  // the plant: r = 0.8 in expectation
 }
 
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {
