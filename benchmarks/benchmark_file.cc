@@ -599,7 +599,7 @@ void require_finite_rows(const Node& where, const std::string& what, const Eigen
       if (!std::isfinite(m(i, j))) {
         std::ostringstream v;
         v << m(i, j);
-        where.fail(what + ": row " + std::to_string(i + row_offset) + ", column " +
+        where.fail(what + ": row " + std::to_string(i + row_offset + 1) + " of the file (1-based), column " +
                    (static_cast<std::size_t>(j) < columns.size() ? columns[static_cast<std::size_t>(j)] : std::to_string(j)) +
                    " is " + v.str() + " (drop the row or fill it; rows are never dropped silently)");
       }
@@ -621,7 +621,8 @@ struct Loaded {
   std::vector<double> onsets, ends;   // volumes
   VolumeGrid grid;                    // volumes: the whole run from volume 0
   std::size_t words_before = 0, words_in = 0;
-  io::Table table;  // table rows, sorted
+  io::Table table;  // table rows as stored in rows.file
+  // table: order[r] is the stored row (0-based data row of rows.file) that is row r after rows.sort_by
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
   io::BrainTargets targets;          // NIfTI/GIfTI responses: where each target column lies (the first run's)
@@ -637,6 +638,33 @@ struct Loaded {
 
   Eigen::Index rows() const { return benchmark.responses.rows(); }
 };
+
+// Row r (0-based, in the benchmark's row order) as an error names it, with its numbering: for a
+// table, its 1-based place after rows.sort_by, the data row of rows.file it came from (1-based, the
+// header not counted) and its sort_by key ("row 18 after rows.sort_by (data row 3 of t.tsv,
+// story=3 position=17)"); for other kinds, "row 18 (1-based)".
+std::string describe_row(const Loaded& L, std::size_t r) {
+  if (L.spec.rows_kind != "table" || r >= L.order.size()) return "row " + std::to_string(r + 1) + " (1-based)";
+  const std::size_t stored = L.order[r];
+  std::string out = "row " + std::to_string(r + 1) + (L.spec.sort_by.empty() ? "" : " after rows.sort_by") + " (data row " +
+                    std::to_string(stored + 1) + " of " + L.spec.rows_file.filename().string();
+  for (const std::string& key : L.spec.sort_by) {
+    const auto c = std::find(L.table.columns.begin(), L.table.columns.end(), key);
+    if (c != L.table.columns.end()) out += (key == L.spec.sort_by.front() ? ", " : " ") + key + "=" + L.table.rows[stored][static_cast<std::size_t>(c - L.table.columns.begin())];
+  }
+  return out + ")";
+}
+
+// The rule for every per-row file of a table benchmark (a feature file, a groups file): its rows are
+// the table's rows in their STORED order, one per data row of rows.file, as a user writes them next
+// to the table; they move with the table's rows under rows.sort_by. Other row kinds keep the file's
+// order (their rows are never reordered).
+Eigen::MatrixXd in_sorted_row_order(const Loaded& L, const Eigen::MatrixXd& m) {
+  if (L.spec.rows_kind != "table") return m;
+  Eigen::MatrixXd out(m.rows(), m.cols());
+  for (std::size_t r = 0; r < L.order.size(); ++r) out.row(static_cast<Eigen::Index>(r)) = m.row(static_cast<Eigen::Index>(L.order[r]));
+  return out;
+}
 
 // One subject's NIfTI or GIfTI run as volumes x voxels (responses.skip_rows volumes dropped):
 // io::read_brain_run under responses.mask. Every subject must give the same voxels; the first
@@ -827,11 +855,20 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       try {
         v = L.table.numeric_column(c);
       } catch (const std::exception& e) {
-        where("responses.columns").fail(e.what());
+        where("responses.columns").fail(spec.rows_file.string() + ": " + e.what() + " (row index: the 0-based data row of the file, before rows.sort_by)");
       }
       for (std::size_t r = 0; r < L.order.size(); ++r) y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(k)) = v(static_cast<Eigen::Index>(L.order[r]));
     }
-    require_finite_rows(where("responses.columns"), spec.rows_file.string() + " (after rows.sort_by)", y, 0, spec.response_columns);
+    for (Eigen::Index r = 0; r < y.rows(); ++r) {
+      for (Eigen::Index k = 0; k < y.cols(); ++k) {
+        if (!std::isfinite(y(r, k))) {
+          where("responses.columns").fail(spec.rows_file.string() + ": " + describe_row(L, static_cast<std::size_t>(r)) + ", column " +
+                                          spec.response_columns[static_cast<std::size_t>(k)] + " is " +
+                                          L.table.rows[L.order[static_cast<std::size_t>(r)]][L.table.column_index(spec.response_columns[static_cast<std::size_t>(k)])] +
+                                          " (drop the row or fill it; rows are never dropped silently)");
+        }
+      }
+    }
     names = spec.response_columns;
     per_file.push_back(std::move(y));
     L.subject_ids.push_back(spec.rows_file.stem().string());
@@ -916,9 +953,13 @@ void read_groups(Loaded& L, Eigen::Index n) {
     const Eigen::MatrixXd g = read_numeric(where("groups.file"), spec.groups_file, {}, 0, nullptr);
     if (g.size() != n) where("groups.file").fail(spec.groups_file.string() + " has " + std::to_string(g.size()) + " values for " + std::to_string(n) + " rows");
     for (Eigen::Index i = 0; i < g.size(); ++i) {
-      if (!std::isfinite(g(i)) || g(i) != std::floor(g(i)) || std::abs(g(i)) > 1e9) where("groups.file").fail(spec.groups_file.string() + ": value " + std::to_string(g(i)) + " at row " + std::to_string(i) + " is not a whole number up to 1e9");
-      L.groups.push_back(static_cast<int>(g(i)));
+      if (!std::isfinite(g(i)) || g(i) != std::floor(g(i)) || std::abs(g(i)) > 1e9) {
+        where("groups.file").fail(spec.groups_file.string() + ": value " + std::to_string(g(i)) + " at value " + std::to_string(i + 1) +
+                                  " of the file (1-based) is not a whole number up to 1e9");
+      }
     }
+    const Eigen::MatrixXd sorted = in_sorted_row_order(L, Eigen::Map<const Eigen::MatrixXd>(g.data(), g.size(), 1));
+    for (Eigen::Index i = 0; i < sorted.rows(); ++i) L.groups.push_back(static_cast<int>(sorted(i, 0)));
   } else if (spec.groups_kind == "every") {
     if (n % spec.groups_every != 0) where("groups.every").fail(std::to_string(n) + " rows are not whole groups of " + std::to_string(spec.groups_every));
     for (Eigen::Index i = 0; i < n; ++i) L.groups.push_back(static_cast<int>(i / spec.groups_every));
@@ -928,7 +969,10 @@ void read_groups(Loaded& L, Eigen::Index n) {
     std::set<int> seen;
     for (std::size_t i = 0; i < L.groups.size(); ++i) {
       if (i > 0 && L.groups[i] == L.groups[i - 1]) continue;
-      if (!seen.insert(L.groups[i]).second) where("groups").fail("group " + std::to_string(L.groups[i]) + " comes back at row " + std::to_string(i) + " (groups must be contiguous runs of rows; sort the rows)");
+      if (!seen.insert(L.groups[i]).second) {
+        where("groups").fail("group " + std::to_string(L.groups[i]) + " comes back at " + describe_row(L, i) +
+                             " (groups must be contiguous runs of rows; sort the rows)");
+      }
     }
     if (spec.gap > 0 && spec.split_kind != "contiguous") {
       std::size_t start = 0;
@@ -1186,6 +1230,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
       where.fail(f.file.string() + " has " + std::to_string(m.rows()) + " rows" + (f.skip_rows ? " after skip_rows" : "") + ", the benchmark " +
                  std::to_string(expected) + (f.per == "word" ? " words" : " rows"));
     }
+    m = in_sorted_row_order(L, m);  // a table's words are its rows
     x = f.per == "word" ? word_design(L, m, f.resample == "sum", f.delays) : (f.delays ? row_delays(L, m) : m);
   }
   if (x.rows() != n) where.fail("has " + std::to_string(x.rows()) + " rows, the benchmark " + std::to_string(n));

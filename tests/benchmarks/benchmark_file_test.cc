@@ -470,7 +470,7 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       {"unknown_split", base_with(R"("split": {"kind": "kfold"})"), "split.kind", "'kfold'"},
       {"one_fold", base_with(R"("split": {"folds": 1})"), "split.folds", "at least 2"},
       {"folds_not_number", base_with(R"("split": {"folds": "five"})"), "split.folds", "\"five\""},
-      {"nan_row", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s_nan.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files[1]", "row 17, column 1 is nan"},
+      {"nan_row", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s_nan.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files[1]", "row 18 of the file (1-based), column 1 is nan"},
       {"shape_mismatch_subjects", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s_short.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files[1]", "50 x 2"},
       {"feature_rows_mismatch", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x_short.npy"}]})", "methods[0]", "59 rows"},
       {"timings_after_responses", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words_late.tsv"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "'late'"},
@@ -602,6 +602,20 @@ TEST(BenchmarkFileTable, FeatureAndGroupFilesFollowTheTableUnderSortBy) {
   }
   ASSERT_EQ(a.scores.size(), 1u);
   EXPECT_GT(a.scores[0].raw, 0.6);  // the plant: r = 0.8 in expectation
+
+  // A groups file written in SORTED order next to a shuffled table is the user's mistake the rule
+  // exposes: after sorting its labels are not contiguous, and the error names the row by its place
+  // after sort_by, the data row of the table it came from and its key (issue 28, item 2).
+  io::write_npy(dir / "shuffled_groups_file_groups.npy", word_table(sorted).groups);
+  try {
+    check_benchmark_file(dir / "shuffled_groups_file.json", {});
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(" after rows.sort_by (data row "), std::string::npos) << m;
+    EXPECT_NE(m.find(" of shuffled_groups_file.tsv, story="), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  }
 }
 
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {
