@@ -14,7 +14,7 @@ j of `observed`; a 1-D pair is one target, and per-target results keep their tar
 import numpy as np
 
 from . import _neuroscore
-from ._arrays import float64_matrix, float64_vector, seed_of, count as _count
+from ._arrays import common_float, float64_matrix, float64_vector, real_array, seed_of, count as _count
 from ._results import result
 from ._splitters import folds_of
 
@@ -167,7 +167,8 @@ def circular_shift_test(observed, predicted, min_shift=20, permutations=1000, se
 
 
 def refit_null_test(X, Y, cv, chosen_alpha, standardize=False, block=20, permutations=100, seed=0,
-                    tail="greater", keep_null=True, groups=None, max_batch_bytes=_DEFAULT_BATCH_BYTES):
+                    tail="greater", keep_null=True, groups=None, max_batch_bytes=_DEFAULT_BATCH_BYTES,
+                    solver="auto"):
     """Refit-under-null test of the cross-validated score (Ojala & Garriga 2010, test 1, with
     blocks): each null draw block-permutes the whole target series once (blocks of `block`
     samples, the last n % block in place), refits ridge on every outer fold's training rows of
@@ -182,18 +183,23 @@ def refit_null_test(X, Y, cv, chosen_alpha, standardize=False, block=20, permuta
     chosen_alpha: the alphas the real fit chose, (folds, T) (or (folds,) for one target):
       CrossValidatedRidge.chosen_alpha, or the CrossValidatedRidge result itself
       (neuroscore.cross_validated_ridge(X, Y, cv, ...)); each finite and >= 0.
-    standardize: as the real fit's `standardize` (features divided by their training sd).
+    standardize, solver: as the real fit's (features divided by their training sd; 'auto', 'primal'
+      or 'dual'). Each fold is refit by the real fit's own factorization and refit step, with the
+      same rule for constant and near-constant columns, so `observed` equals the fit's mean_r to
+      rounding (1e-10 in float64).
     permutations: N (> 0); every draw refits every fold, so N is smaller than for the
       fixed-prediction nulls. Other arguments as block_permutation_test.
-    Returns PermutationTest (method 'refit_block_permutation'). Runs in float64; releases the GIL.
+    Returns PermutationTest (method 'refit_block_permutation'). Runs in float32 when X and Y are
+    both float32 (as cross_validated_ridge does), else in float64; releases the GIL.
     """
-    X = float64_matrix(X, "X")
-    Y = float64_matrix(Y, "Y", ndims=(1, 2))
+    X = real_array(X, "X")
+    Y = real_array(Y, "Y", ndims=(1, 2))
+    X, Y = common_float(X, Y)
     alphas = getattr(chosen_alpha, "chosen_alpha", chosen_alpha)
     alphas = float64_matrix(alphas, "chosen_alpha", ndims=(1, 2))
     folds = folds_of(cv, X, Y, groups)
     return PermutationTest.from_dict(_neuroscore.refit_null_test(
-        X, Y, folds, alphas, bool(standardize), _count(block, "block"), _count(permutations, "permutations"),
+        X, Y, folds, alphas, bool(standardize), str(solver), _count(block, "block"), _count(permutations, "permutations"),
         seed_of(seed), str(tail), bool(keep_null), _count(max_batch_bytes, "max_batch_bytes")))
 
 

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore::python {
@@ -186,6 +187,19 @@ inline std::vector<int> labels_from(const py::handle& obj, const std::string& na
   std::vector<int> out(static_cast<std::size_t>(r.shape(0)));
   for (py::ssize_t i = 0; i < r.shape(0); ++i) out[static_cast<std::size_t>(i)] = static_cast<int>(r(i));
   return out;
+}
+
+// The ridge solver named by Python ('auto', 'primal', 'dual').
+inline RidgeSolver solver_from(const std::string& s) {
+  if (s == "auto") return RidgeSolver::automatic;
+  if (s == "primal") return RidgeSolver::primal;
+  if (s == "dual") return RidgeSolver::dual;
+  throw std::invalid_argument("solver '" + s + "' is not one of 'auto', 'primal', 'dual'");
+}
+
+// The ridge calls run in single precision when X is float32 (Python's common_float made Y match).
+inline bool is_float32(const py::handle& a) {
+  return py::isinstance<py::array>(a) && py::reinterpret_borrow<py::array>(a).dtype().is(py::dtype::of<float>());
 }
 
 }  // namespace neuroscore::python

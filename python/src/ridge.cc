@@ -8,13 +8,6 @@
 namespace neuroscore::python {
 namespace {
 
-RidgeSolver solver_from(const std::string& s) {
-  if (s == "auto") return RidgeSolver::automatic;
-  if (s == "primal") return RidgeSolver::primal;
-  if (s == "dual") return RidgeSolver::dual;
-  throw std::invalid_argument("solver '" + s + "' is not one of 'auto', 'primal', 'dual'");
-}
-
 RidgeCvOptions ridge_options(const std::vector<double>& alphas, bool per_target_alpha, const std::string& solver,
                              bool standardize, std::size_t max_batch_bytes) {
   RidgeCvOptions o;
@@ -76,10 +69,6 @@ py::dict cross_validated_ridge_as(const py::handle& x_obj, const py::handle& y_o
   d["degenerate_scores"] = fit.degenerate_scores;
   d["dropped_columns"] = columns_to_python(fit.dropped_columns);
   return d;
-}
-
-bool is_float32(const py::handle& a) {
-  return py::isinstance<py::array>(a) && py::reinterpret_borrow<py::array>(a).dtype().is(py::dtype::of<float>());
 }
 
 }  // namespace

@@ -224,21 +224,34 @@ py::dict circular_shift_py(const py::handle& observed_obj, const py::handle& pre
   return permutation_dict(std::move(t));
 }
 
-// refit_null_test reads two things of the real fit: fit.chosen_alpha (outer folds x targets)
-// and ridge_options.standardize; both come from Python, the alphas checked here because the
-// C++ kernel takes them as given.
+// refit_null_test reads three things of the real fit: fit.chosen_alpha (outer folds x targets),
+// ridge_options.standardize and .solver; all come from Python, the alphas checked here because the
+// C++ kernel takes them as given. float32 X and Y run the float path, as cross_validated_ridge does
+// for them (so the observed statistic is that fit's mean_r).
+template <class Scalar>
+PermutationTest refit_null_as(const py::handle& x_obj, const py::handle& y_obj, const std::vector<Fold>& folds,
+                              const Eigen::MatrixXd& chosen_alpha, const RidgeCvOptions& ridge, std::uint64_t seed,
+                              const RefitNullOptions& o) {
+  const MatrixArg<Scalar> x(x_obj, "X");
+  const MatrixArg<Scalar> y(y_obj, "Y", true);
+  RidgeCvResultOf<Scalar> fit;
+  fit.chosen_alpha = chosen_alpha;
+  py::gil_scoped_release release;
+  return refit_null_test(Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>(x.view()),
+                         Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>(y.view()), folds, fit,
+                         ridge, Seed{seed}, o);
+}
+
 py::dict refit_null_py(const py::handle& x_obj, const py::handle& y_obj, const py::handle& folds_obj,
-                       const py::handle& alpha_obj, bool standardize, std::size_t block, std::size_t permutations,
-                       std::uint64_t seed, const std::string& tail, bool keep_null, std::size_t max_batch_bytes) {
-  const MatrixArg<double> x(x_obj, "X");
-  const MatrixArg<double> y(y_obj, "Y", true);
+                       const py::handle& alpha_obj, bool standardize, const std::string& solver, std::size_t block,
+                       std::size_t permutations, std::uint64_t seed, const std::string& tail, bool keep_null,
+                       std::size_t max_batch_bytes) {
   const MatrixArg<double> chosen_alpha(alpha_obj, "chosen_alpha", true);
   const std::vector<Fold> folds = folds_from(folds_obj, "cv");
-  RidgeCvResult fit;
-  fit.chosen_alpha = chosen_alpha.view();
-  for (Eigen::Index j = 0; j < fit.chosen_alpha.cols(); ++j) {
-    for (Eigen::Index f = 0; f < fit.chosen_alpha.rows(); ++f) {
-      const double a = fit.chosen_alpha(f, j);
+  const Eigen::MatrixXd alphas = chosen_alpha.view();
+  for (Eigen::Index j = 0; j < alphas.cols(); ++j) {
+    for (Eigen::Index f = 0; f < alphas.rows(); ++f) {
+      const double a = alphas(f, j);
       if (!(a >= 0.0) || !std::isfinite(a)) {
         throw std::invalid_argument("refit_null_test: chosen_alpha " + std::to_string(a) + " at fold " +
                                     std::to_string(f) + ", target " + std::to_string(j) +
@@ -248,14 +261,11 @@ py::dict refit_null_py(const py::handle& x_obj, const py::handle& y_obj, const p
   }
   RidgeCvOptions ridge;
   ridge.standardize = standardize;
+  ridge.solver = solver_from(solver);
   auto o = null_options<RefitNullOptions>(permutations, tail, keep_null, max_batch_bytes);
   o.block = BlockLength{block};
-  PermutationTest t;
-  {
-    py::gil_scoped_release release;
-    t = refit_null_test(x.view(), y.view(), folds, fit, ridge, Seed{seed}, o);
-  }
-  return permutation_dict(std::move(t));
+  return permutation_dict(is_float32(x_obj) ? refit_null_as<float>(x_obj, y_obj, folds, alphas, ridge, seed, o)
+                                            : refit_null_as<double>(x_obj, y_obj, folds, alphas, ridge, seed, o));
 }
 
 py::dict fdr_py(const py::handle& p_obj, const std::string& method) {
@@ -352,8 +362,8 @@ void bind_stats(py::module_& m) {
   m.def("circular_shift_test", &circular_shift_py, py::arg("observed"), py::arg("predicted"), py::arg("min_shift"),
         py::arg("permutations"), py::arg("seed"), py::arg("tail"), py::arg("keep_null"), py::arg("max_batch_bytes"));
   m.def("refit_null_test", &refit_null_py, py::arg("X"), py::arg("Y"), py::arg("cv"), py::arg("chosen_alpha"),
-        py::arg("standardize"), py::arg("block"), py::arg("permutations"), py::arg("seed"), py::arg("tail"),
-        py::arg("keep_null"), py::arg("max_batch_bytes"));
+        py::arg("standardize"), py::arg("solver"), py::arg("block"), py::arg("permutations"), py::arg("seed"),
+        py::arg("tail"), py::arg("keep_null"), py::arg("max_batch_bytes"));
   m.def("fdr_q_values", &fdr_py, py::arg("p"), py::arg("method"));
   m.def("block_bootstrap_r", &block_bootstrap_r_py, py::arg("observed"), py::arg("predicted"), py::arg("block"),
         py::arg("groups"), py::arg("resamples"), py::arg("confidence"), py::arg("method"), py::arg("seed"));

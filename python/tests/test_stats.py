@@ -320,6 +320,23 @@ def test_refit_null_observed_is_the_cv_score_with_degenerate_columns(standardize
     np.testing.assert_allclose(res.observed, fit.mean_r, rtol=0, atol=1e-10)
 
 
+def test_refit_null_runs_float32_as_the_float32_fit_and_takes_its_solver():
+    # float32 X and Y: the refit null runs the float path, as cross_validated_ridge did for the fit,
+    # so its observed statistic is that fit's mean_r (1e-5 relative: products in float32).
+    rng = np.random.default_rng(28)
+    n = 120
+    X = rng.standard_normal((n, 30)).astype(np.float32)
+    X[:, 7] = 1e-30 * rng.standard_normal(n)  # near-constant, within float32's range
+    Y = (X[:, :5] @ rng.standard_normal((5, 4)) + rng.standard_normal((n, 4))).astype(np.float32)
+    for solver in ("auto", "primal", "dual"):
+        fit = ns.cross_validated_ridge(X, Y, cv=4, alphas=[0.1, 10.0, 1000.0], inner_folds=3, standardize=True,
+                                       solver=solver)
+        res = ns.refit_null_test(X, Y, 4, fit, standardize=True, solver=solver, block=10, permutations=5, seed=1)
+        np.testing.assert_allclose(res.observed, fit.mean_r, rtol=1e-5, atol=0)
+    with pytest.raises(ValueError, match="solver 'svd' is not one of"):
+        ns.refit_null_test(X, Y, 4, fit, solver="svd", permutations=2)
+
+
 def test_refit_null_test_rejects_alphas_that_do_not_fit():
     X, Y = _ridge_problem()
     with pytest.raises(ValueError, match=r"chosen_alpha is 3 x 3 but there are 4 x 3"):
