@@ -1152,7 +1152,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
     for (std::size_t i = 0; i < L.words.size(); ++i) {
       const std::string key = datasets::frequency_key(L.words[i]);
       if (key.empty()) where.fail("word " + std::to_string(i) + " ('" + L.words[i] + "') has no letters or digits");
-      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(key.size());
+      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(datasets::word_length(L.words[i]));
     }
     x = word_design(L, w, f.resample == "sum");
   } else if ((f.kind == "oasm" || f.kind == "position_one_hot") && n > 5000) {
