@@ -532,6 +532,17 @@ TEST(BenchmarkFileBids, EventsTsvGivesTheWordsOfOneTrialType) {
   EXPECT_NE(report.find("3 timed words from sub-01_task-story_events.tsv: 3 during the response volumes"), std::string::npos) << report;
 }
 
+// A quote in an events.tsv word is text: 5 words stay 5 words (not merged into 3 by a quote that
+// opens in one row and closes in a later one).
+TEST(BenchmarkFileBids, AStrayQuoteDoesNotMergeRows) {
+  const fs::path dir = write_small_dataset("bids_quote");
+  write_text(dir / "events.tsv", "onset\tduration\tword\n1.0\t0.3\t\"Oh\n1.5\t0.3\tno\n2.0\t0.3\tstop\"\n2.5\t0.3\tthe\n3.0\t0.3\tend\n");
+  write_text(dir / "quote.json", R"({"name": "quote", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events.tsv"}},
+    "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})");
+  const std::string report = check_benchmark_file(dir / "quote.json", {});
+  EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
+}
+
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {
   const fs::path dir = write_small_dataset("taken_name");
   write_text(dir / "taken.json", std::string(R"({"name": "synthetic", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]},

@@ -77,6 +77,24 @@ TEST(Delimited, HeaderOnly) {
   EXPECT_TRUE(t.rows.empty());
 }
 
+// Tab-delimited files (BIDS events.tsv) have no quoting: a quote is text. A quote opened in one
+// row and closed in a later one must not merge those rows.
+TEST(Delimited, TsvQuotesAreText) {
+  const Table t = parse_delimited("onset\tword\n1.0\t\"Oh\n1.5\tno\n2.0\tstop\"\n2.5\tthe\n3.0\t\"quoted\"\n", '\t', "t.tsv");
+  ASSERT_EQ(t.rows.size(), 5u);
+  EXPECT_THAT(t.rows[0], ElementsAre("1.0", "\"Oh"));
+  EXPECT_THAT(t.rows[2], ElementsAre("2.0", "stop\""));
+  EXPECT_THAT(t.rows[4], ElementsAre("3.0", "\"quoted\""));
+}
+
+// CSV keeps RFC 4180 quoting, but a quoted field that runs over a line end is an error naming the
+// line where it opens and the line where it closes (1-based lines of the file).
+TEST(DelimitedErrors, CsvQuotedFieldSpanningLinesNamesBothLines) {
+  EXPECT_EQ(parse_error("onset,word\n1.0,\"Oh\n1.5,no\n2.0,stop\"\n2.5,the\n"),
+            "t.csv: a quoted field (field 2, column \"word\") opens on line 2 and closes on line 4 (1-based lines "
+            "of the file): a stray quote, or a field with line breaks in a column not declared as free text");
+}
+
 TEST(DelimitedErrors, RaggedRowNamesItsLine) {
   EXPECT_EQ(parse_error("a,b,c\n1,2,3\n4,5\n"), "t.csv:3: expected 3 fields (as in the header), found 2");
   // The line count includes the newline inside the quoted field.
