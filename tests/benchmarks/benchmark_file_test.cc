@@ -543,6 +543,54 @@ TEST(BenchmarkFileBids, AStrayQuoteDoesNotMergeRows) {
   EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
 }
 
+// A NIfTI run's header TR (pixdim[4] in the unit of xyzt_units) must agree with rows.tr; without
+// rows.tr the header's is used; a header without a TR (0, or no time unit) gives no information.
+fs::path write_nifti_run(const fs::path& dir, const std::string& name, double pixdim4, int xyzt_units) {
+  io::NiftiImage grid;
+  grid.dims = {3, 2, 2};
+  grid.pixdim = {1.0, 2.0, 2.0, 2.0, pixdim4, 0, 0, 0};
+  grid.xyzt_units = xyzt_units;
+  std::vector<std::int64_t> all;
+  for (std::int64_t v = 0; v < 12; ++v) all.push_back(v);
+  Eigen::MatrixXd run = Eigen::MatrixXd::Random(12, 60);
+  io::write_nifti_volumes(dir / name, grid, all, run);
+  return dir / name;
+}
+
+TEST(BenchmarkFileNifti, HeaderTrMustAgreeWithTheFile) {
+  const fs::path dir = write_small_dataset("nifti_tr");
+  write_nifti_run(dir, "s_2500ms.nii", 2500.0, 2 | 16);  // mm, ms
+  write_nifti_run(dir, "s_2.5s.nii", 2.5, 2 | 8);         // mm, s
+  write_nifti_run(dir, "s_unknown.nii", 2.5, 0);          // no units
+  const auto json = [](const std::string& tr, const std::string& file) {
+    return R"({"name": "tr", "rows": {"kind": "volumes")" + tr + R"(}, "responses": {"files": [")" + file +
+           R"("]}, "methods": [{"name": "x", "file": "x.npy"}]})";
+  };
+  for (const std::string file : {"s_2.5s.nii", "s_2500ms.nii"}) {
+    SCOPED_TRACE(file);
+    write_text(dir / "mismatch.json", json(R"(, "tr": 2.0)", file));
+    try {
+      check_benchmark_file(dir / "mismatch.json", {});
+      ADD_FAILURE() << "no error";
+    } catch (const std::invalid_argument& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("rows.tr"), std::string::npos) << m;
+      EXPECT_NE(m.find(file), std::string::npos) << m;
+      EXPECT_NE(m.find("2.5 s"), std::string::npos) << m;
+      EXPECT_NE(m.find("2 s"), std::string::npos) << m;
+      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    }
+    write_text(dir / "agree.json", json(R"(, "tr": 2.5)", file));
+    EXPECT_NE(check_benchmark_file(dir / "agree.json", {}).find("TR 2.5 s"), std::string::npos);
+    write_text(dir / "from_header.json", json("", file));
+    EXPECT_NE(check_benchmark_file(dir / "from_header.json", {}).find("TR 2.5 s (from the NIfTI header"), std::string::npos);
+  }
+  write_text(dir / "unknown.json", json(R"(, "tr": 2.0)", "s_unknown.nii"));
+  const std::string report = check_benchmark_file(dir / "unknown.json", {});
+  EXPECT_NE(report.find("TR 2 s"), std::string::npos) << report;
+  EXPECT_NE(report.find("no TR information"), std::string::npos) << report;
+}
+
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {
   const fs::path dir = write_small_dataset("taken_name");
   write_text(dir / "taken.json", std::string(R"({"name": "synthetic", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]},
