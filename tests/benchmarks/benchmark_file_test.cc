@@ -519,14 +519,14 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
   }
 }
 
-// A BIDS events.tsv: only the rows of trial_type "word" are words; an "n/a" duration is 0.
+// A BIDS events.tsv: only the rows of trial_type "word" are words; an "n/a" duration is 0 when asked.
 TEST(BenchmarkFileBids, EventsTsvGivesTheWordsOfOneTrialType) {
   const fs::path dir = write_small_dataset("bids");
   write_text(dir / "sub-01_task-story_events.tsv",
              "onset\tduration\ttrial_type\tword\n0.0\t120\tstory\tn/a\n1.0\t0.3\tword\tonce\n1.4\tn/a\tword\tupon\n"
              "2.0\t0.5\tnoise\tcough\n2.1\t0.2\tword\ta\n");
   write_text(dir / "bids.json", R"({"name": "bids", "rows": {"kind": "volumes", "tr": 2.0,
-    "words": {"file": "sub-01_task-story_events.tsv", "trial_type": "word"}}, "responses": {"files": ["s1.npy", "s2.npy"]},
+    "words": {"file": "sub-01_task-story_events.tsv", "trial_type": "word", "na_duration": "zero"}}, "responses": {"files": ["s1.npy", "s2.npy"]},
     "controls": [{"name": "rate", "kind": "word_rate"}]})");
   const std::string report = check_benchmark_file(dir / "bids.json", {});
   EXPECT_NE(report.find("3 timed words from sub-01_task-story_events.tsv: 3 during the response volumes"), std::string::npos) << report;
@@ -589,6 +589,60 @@ TEST(BenchmarkFileNifti, HeaderTrMustAgreeWithTheFile) {
   const std::string report = check_benchmark_file(dir / "unknown.json", {});
   EXPECT_NE(report.find("TR 2 s"), std::string::npos) << report;
   EXPECT_NE(report.find("no TR information"), std::string::npos) << report;
+}
+
+// Events files keep every word: the TextGrid silence labels ("", "sp", "sil") are not skipped in
+// them by default, and the check says how many rows were skipped and why.
+TEST(BenchmarkFileBids, EventsKeepSpSilAndEmptyWordsAndTheCheckCountsSkips) {
+  const fs::path dir = write_small_dataset("bids_skip");
+  write_text(dir / "events.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tsp\n2.0\t0.3\tsil\n2.5\t0.3\t\n3.0\t0.3\tend\n");
+  write_text(dir / "skip.json", R"({"name": "skip", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events.tsv"}},
+    "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})");
+  const std::string report = check_benchmark_file(dir / "skip.json", {});
+  EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
+  EXPECT_NE(report.find("0 rows skipped"), std::string::npos) << report;
+}
+
+// Events values read exactly as written: "n/a" durations are an error unless
+// rows.words.na_duration says "zero"; onsets are decimal numbers ("0x10" is not 16 s); text that
+// is not UTF-8 (Latin-1) is named with its file and line, and UTF-16 with its byte-order mark is
+// read as the text it is (as TextGrids are). Rows are counted as data rows
+// with their line of the file.
+TEST(BenchmarkFileBids, EventsValuesAreReadExactlyAsWritten) {
+  const fs::path dir = write_small_dataset("bids_exact");
+  write_text(dir / "na.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\tn/a\tend\n");
+  write_text(dir / "hex.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n0x10\t0.3\tend\n");
+  write_text(dir / "latin1.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tcaf\xe9\n");
+  std::string utf16 = "\xff\xfe";  // UTF-16LE with its byte-order mark: read as the same text
+  for (const char c : std::string("onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tend\n")) utf16 += std::string{c, '\0'};
+  write_text(dir / "utf16.tsv", utf16);
+  const auto json = [](const std::string& file, const std::string& extra) {
+    return R"({"name": "exact", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": ")" + file + "\"" + extra +
+           R"(}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})";
+  };
+  const std::vector<BadFile> cases = {
+      {"na", json("na.tsv", ""), "na_duration", "data row 2 (line 3 of the file)"},
+      {"hex", json("hex.tsv", ""), "onset '0x10'", "data row 2 (line 3 of the file)"},
+      {"latin1", json("latin1.tsv", ""), "latin1.tsv:3", "not valid UTF-8"},
+  };
+  for (const BadFile& c : cases) {
+    SCOPED_TRACE(c.name);
+    const fs::path p = dir / (std::string(c.name) + ".json");
+    write_text(p, c.json);
+    try {
+      check_benchmark_file(p, {});
+      ADD_FAILURE() << "no error";
+    } catch (const std::invalid_argument& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find(c.key), std::string::npos) << m;
+      EXPECT_NE(m.find(c.value), std::string::npos) << m;
+      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    }
+  }
+  write_text(dir / "utf16.json", json("utf16.tsv", ""));
+  EXPECT_NE(check_benchmark_file(dir / "utf16.json", {}).find("2 timed words"), std::string::npos);
+  write_text(dir / "na_zero.json", json("na.tsv", R"(, "na_duration": "zero")"));
+  EXPECT_NE(check_benchmark_file(dir / "na_zero.json", {}).find("2 timed words"), std::string::npos);
 }
 
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {

@@ -312,6 +312,32 @@ TEST(ScoreCommand, Hdf5DatasetResponsesMatchNpy) {
   EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(h5).r);
 }
 
+// An HDF5 file is known by its signature, whatever its extension (.nwb): FILE:/dataset reads it,
+// and without the dataset the error says to name it.
+TEST(ScoreCommand, Hdf5IsKnownByItsSignature) {
+  std::mt19937_64 rng(10);
+  const Eigen::MatrixXd x = normal(120, 2, rng);
+  const Eigen::MatrixXd y = ar1(120, 3, 0.2, rng);
+  nb::ScoreRequest npy = request(x, y, "nwb");
+  npy.permutations = 0;
+  npy.resamples = 0;
+  nb::ScoreRequest nwb = npy;
+  ns::io::write_hdf5_matrix(tmp_dir() / "y.nwb", "/acquisition/hfb", y);
+  nwb.responses = (tmp_dir() / "y.nwb").string() + ":/acquisition/hfb";
+  EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(nwb).r);
+  for (const std::string name : {"y.nwb", "y_plain.h5"}) {
+    ns::io::write_hdf5_matrix(tmp_dir() / name, "/y", y);
+    nb::ScoreRequest bare = npy;
+    bare.responses = (tmp_dir() / name).string();
+    try {
+      nb::run_score(bare);
+      ADD_FAILURE() << "no error for " << name;
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find("is an HDF5 file: name the dataset (" + bare.responses + ":/path"), std::string::npos) << e.what();
+    }
+  }
+}
+
 namespace {
 
 // A progress stream that, at every line, counts the rows of the partial results file: what is on

@@ -95,6 +95,18 @@ TEST(DelimitedErrors, CsvQuotedFieldSpanningLinesNamesBothLines) {
             "of the file): a stray quote, or a field with line breaks in a column not declared as free text");
 }
 
+// Text is UTF-8: a Latin-1 byte is an error naming its line; UTF-16 with a byte-order mark is read
+// as the text it holds.
+TEST(DelimitedErrors, TextThatIsNotUtf8NamesItsLine) {
+  EXPECT_THAT(parse_error("w,n\nthe,1\ncaf\xe9,2\n"), HasSubstr("t.csv:3: not valid UTF-8"));
+  std::string utf16 = "\xff\xfe";
+  for (const char c : std::string("w,n\nthe,2\n")) utf16 += std::string{c, '\0'};
+  const Table t = parse_delimited(utf16, ',', "t.csv");
+  EXPECT_THAT(t.columns, ElementsAre("w", "n"));
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_THAT(t.rows[0], ElementsAre("the", "2"));
+}
+
 TEST(DelimitedErrors, RaggedRowNamesItsLine) {
   EXPECT_EQ(parse_error("a,b,c\n1,2,3\n4,5\n"), "t.csv:3: expected 3 fields (as in the header), found 2");
   // The line count includes the newline inside the quoted field.
