@@ -353,8 +353,8 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
   s.rows_kind = rows.choice("kind", "", {"volumes", "table", "lines"});
   if (s.rows_kind == "volumes") {
     rows.only({"kind", "tr", "first_volume", "start_seconds", "words"});
-    s.tr = rows.at("tr").number();
-    if (!(s.tr > 0.0)) rows.at("tr").fail("the TR must be > 0 seconds, got " + rows.at("tr").shown());
+    s.tr = rows.has("tr") ? rows.at("tr").number() : 0.0;  // 0: from the NIfTI headers (load)
+    if (rows.has("tr") && !(s.tr > 0.0)) rows.at("tr").fail("the TR must be > 0 seconds, got " + rows.at("tr").shown());
     s.first_volume = rows.integer("first_volume", 0, 0);
     if (s.first_volume > 1000000) rows.at("first_volume").fail("more than a million discarded volumes is not a run, got " + rows.at("first_volume").shown());
     s.t0 = rows.number("start_seconds", 0.0);
@@ -621,6 +621,7 @@ struct Loaded {
   std::vector<double> onsets, ends;   // volumes
   VolumeGrid grid;                    // volumes: the whole run from volume 0
   std::size_t words_before = 0, words_in = 0;
+  std::string tr_note;       // volumes: where the TR comes from
   io::Table table;  // table rows, sorted
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
@@ -637,6 +638,40 @@ struct Loaded {
 
   Eigen::Index rows() const { return benchmark.responses.rows(); }
 };
+
+// Relative tolerance of a header TR against rows.tr: pixdim is float32 (a 1e-7 relative rounding),
+// and a TR written in ms or us to a whole unit agrees to 1e-4 for TRs of 0.01 s and longer;
+// anything beyond is another TR.
+constexpr double kTrRelativeTolerance = 1e-4;
+
+std::string seconds_text(double s) {
+  std::ostringstream o;
+  o << std::setprecision(10) << s;
+  return o.str();
+}
+
+// A volumes benchmark's TR against the header TR of the run `p`: no "tr" takes the first header's,
+// a mismatch (beyond kTrRelativeTolerance) is an error naming the file, both TRs and rows.tr.
+void check_tr(Loaded& L, const fs::path& p, const io::RepetitionTime& header) {
+  if (L.spec.rows_kind != "volumes") return;
+  if (!header.seconds) {
+    if (L.tr_note.empty()) L.tr_note = " (" + p.filename().string() + " gives no TR information: " + header.stated + ")";
+    return;
+  }
+  const double h = *header.seconds;
+  if (L.spec.tr == 0.0) {
+    L.spec.tr = h;
+    L.tr_note = " (from the NIfTI header of " + p.filename().string() + ": " + header.stated + ")";
+    return;
+  }
+  if (std::abs(h - L.spec.tr) > kTrRelativeTolerance * L.spec.tr) {
+    const bool given = L.tr_note.rfind(" (from the NIfTI header", 0) != 0;
+    L.where("rows.tr").fail(p.string() + " has a TR of " + seconds_text(h) + " s in its header (" + header.stated + "), " +
+                            (given ? "the benchmark file says " : "the first run's header says ") + seconds_text(L.spec.tr) +
+                            " s (relative tolerance 1e-4)");
+  }
+  if (L.tr_note.empty()) L.tr_note = " (the NIfTI headers agree)";
+}
 
 // One subject's NIfTI or GIfTI run as volumes x voxels (responses.skip_rows volumes dropped):
 // io::read_brain_run under responses.mask. Every subject must give the same voxels; the first
@@ -656,6 +691,7 @@ Eigen::MatrixXd read_brain_run(Loaded& L, const Node& where, const fs::path& p, 
     where.fail(p.string() + ": its grid or kept voxels differ from the first run's (" + std::to_string(run.targets.voxels.size()) + " vs " +
                std::to_string(L.targets.voxels.size()) + " voxels); give responses.mask so every subject has the same voxels");
   }
+  check_tr(L, p, run.tr);
   names->clear();
   for (std::int64_t v : run.targets.voxels) names->push_back("v" + std::to_string(v));
   if (spec.response_skip_rows >= run.data.rows()) where.fail(p.string() + " has " + std::to_string(run.data.rows()) + " volumes, skip_rows is " + std::to_string(spec.response_skip_rows));
@@ -1071,6 +1107,9 @@ Loaded load(const Spec& spec, std::ostream* log) {
   under(L, "rows", [&] { read_rows(L); });
   std::vector<std::string> names;
   std::vector<Eigen::MatrixXd> per_file = under(L, "responses", [&] { return read_responses(L, names, log); });
+  if (spec.rows_kind == "volumes" && L.spec.tr == 0.0) {
+    L.where("rows.tr").fail("missing: give the TR in seconds (required unless the responses are NIfTI runs whose headers state it)" + L.tr_note);
+  }
   const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
   under(L, "rows", [&] { check_timings(L, n); });
   under(L, "groups", [&] { read_groups(L, n); });
@@ -1322,7 +1361,7 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   o << file.string() << ": OK\n";
   o << "  benchmark   " << spec.name << "\n";
   o << "  rows        " << b.responses.rows() << " (" << spec.rows_kind;
-  if (spec.rows_kind == "volumes") o << ", TR " << spec.tr << " s";
+  if (spec.rows_kind == "volumes") o << ", TR " << L.spec.tr << " s" << L.tr_note;
   o << ")\n";
   o << "  targets     " << b.regions.size() << " per subject (" << io::detail::list_column_names(b.regions) << "), " << b.responses.cols() << " in all\n";
   o << "  subjects    " << L.subject_ids.size();
