@@ -17,6 +17,7 @@
 #include "neuroscore/io/detail/file_bytes.hpp"
 #include "neuroscore/io/detail/parse_number.hpp"
 #include "neuroscore/io/detail/quote.hpp"
+#include "neuroscore/io/detail/text_encoding.hpp"
 
 namespace neuroscore::io {
 
@@ -25,6 +26,9 @@ namespace neuroscore::io {
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+  // The 1-based line of the text where each row starts (empty lines are skipped and quoted fields
+  // may span lines, so data row r is not always line r + 1). Filled by the reader.
+  std::vector<std::size_t> row_lines;
 
   // Index of the column called `name`. Throws std::invalid_argument naming the available
   // columns when there is none, or both indices when the name appears more than once.
@@ -45,7 +49,9 @@ struct DelimitedOptions {
 };
 
 // Parses `text`: the first record is the header, every later record a row. Records end at "\n"
-// or "\r\n". Empty lines are skipped, and a UTF-8 byte-order mark at the start is dropped.
+// or "\r\n". Empty lines are skipped, and a UTF-8 byte-order mark at the start is dropped. Text
+// is UTF-8: UTF-16 with a byte-order mark is decoded first, text starting with a zero byte (UTF-16
+// without a mark) is an error, and so is a byte that is not UTF-8 (Latin-1, say), naming its line.
 // Tab-delimited text (BIDS events.tsv and other TSV) has no quoting: every byte up to the next tab
 // or line end is the field, quotes included. Any other delimiter (CSV) has RFC 4180 quoting: a
 // field that starts with '"' is quoted, may hold the delimiter and doubled quotes (""), and must be
@@ -158,7 +164,9 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
   detail::check_delimiter(delimiter);
   const std::string source(source_name);
   const bool quoting = delimiter != '\t';
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::string decoded;
+  text = detail::text_without_bom(text, source_name, decoded);
+  detail::require_utf8(text, source_name);
   std::size_t pos = 0;
   std::size_t line = 1;
   auto fail = [&](std::size_t at_line, const std::string& what) {
@@ -264,6 +272,7 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
                                   std::to_string(record.size()));
     } else {
       table.rows.push_back(std::move(record));
+      table.row_lines.push_back(record_line);
       record = {};
     }
   }
