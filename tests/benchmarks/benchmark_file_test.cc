@@ -455,6 +455,19 @@ std::string base_with(const std::string& edits) {
   return out;
 }
 
+// The check of a small volumes benchmark whose words are `events` (an events.tsv written to `name`'s
+// directory), rows.words also holding `words_keys` (e.g. `, "na_duration": "zero"`).
+std::string json_with_events(const std::string& file, const std::string& words_keys = "") {
+  return R"({"name": "events", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": ")" + file + "\"" + words_keys +
+         R"(}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})";
+}
+std::string check_events(const std::string& name, const std::string& events) {
+  const fs::path dir = write_small_dataset(name);
+  write_text(dir / "events.tsv", events);
+  write_text(dir / "events.json", json_with_events("events.tsv"));
+  return check_benchmark_file(dir / "events.json", {});
+}
+
 TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
   const fs::path dir = write_small_dataset("bad_files");
   // The base itself is good.
@@ -535,11 +548,8 @@ TEST(BenchmarkFileBids, EventsTsvGivesTheWordsOfOneTrialType) {
 // A quote in an events.tsv word is text: 5 words stay 5 words (not merged into 3 by a quote that
 // opens in one row and closes in a later one).
 TEST(BenchmarkFileBids, AStrayQuoteDoesNotMergeRows) {
-  const fs::path dir = write_small_dataset("bids_quote");
-  write_text(dir / "events.tsv", "onset\tduration\tword\n1.0\t0.3\t\"Oh\n1.5\t0.3\tno\n2.0\t0.3\tstop\"\n2.5\t0.3\tthe\n3.0\t0.3\tend\n");
-  write_text(dir / "quote.json", R"({"name": "quote", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events.tsv"}},
-    "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})");
-  const std::string report = check_benchmark_file(dir / "quote.json", {});
+  const std::string report =
+      check_events("bids_quote", "onset\tduration\tword\n1.0\t0.3\t\"Oh\n1.5\t0.3\tno\n2.0\t0.3\tstop\"\n2.5\t0.3\tthe\n3.0\t0.3\tend\n");
   EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
 }
 
@@ -594,11 +604,8 @@ TEST(BenchmarkFileNifti, HeaderTrMustAgreeWithTheFile) {
 // Events files keep every word: the TextGrid silence labels ("", "sp", "sil") are not skipped in
 // them by default, and the check says how many rows were skipped and why.
 TEST(BenchmarkFileBids, EventsKeepSpSilAndEmptyWordsAndTheCheckCountsSkips) {
-  const fs::path dir = write_small_dataset("bids_skip");
-  write_text(dir / "events.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tsp\n2.0\t0.3\tsil\n2.5\t0.3\t\n3.0\t0.3\tend\n");
-  write_text(dir / "skip.json", R"({"name": "skip", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events.tsv"}},
-    "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})");
-  const std::string report = check_benchmark_file(dir / "skip.json", {});
+  const std::string report =
+      check_events("bids_skip", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tsp\n2.0\t0.3\tsil\n2.5\t0.3\t\n3.0\t0.3\tend\n");
   EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
   EXPECT_NE(report.find("0 rows skipped"), std::string::npos) << report;
 }
@@ -616,10 +623,7 @@ TEST(BenchmarkFileBids, EventsValuesAreReadExactlyAsWritten) {
   std::string utf16 = "\xff\xfe";  // UTF-16LE with its byte-order mark: read as the same text
   for (const char c : std::string("onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tend\n")) utf16 += std::string{c, '\0'};
   write_text(dir / "utf16.tsv", utf16);
-  const auto json = [](const std::string& file, const std::string& extra) {
-    return R"({"name": "exact", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": ")" + file + "\"" + extra +
-           R"(}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})";
-  };
+  const auto json = json_with_events;
   const std::vector<BadFile> cases = {
       {"na", json("na.tsv", ""), "na_duration", "data row 2 (line 3 of the file)"},
       {"hex", json("hex.tsv", ""), "onset '0x10'", "data row 2 (line 3 of the file)"},
