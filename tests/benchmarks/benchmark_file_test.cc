@@ -411,6 +411,26 @@ struct BadFile {
   std::string value;      // must appear in the message
 };
 
+// Writes `c`'s file to `dir` and expects check to fail with one line that starts with the file
+// and names the key and the value.
+void expect_bad_file(const fs::path& dir, const BadFile& c) {
+  SCOPED_TRACE(c.name);
+  const fs::path p = dir / (std::string(c.name) + ".json");
+  write_text(p, c.json);
+  try {
+    check_benchmark_file(p, {});
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(m.rfind(p.string() + ": ", 0), 0u) << m;
+    EXPECT_NE(m.find(c.key), std::string::npos) << m;
+    EXPECT_NE(m.find(c.value), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not an invalid_argument: " << e.what();
+  }
+}
+
 // A small valid dataset: 2 subjects x 2 targets x 60 rows, a feature file, 3 groups of 20.
 fs::path write_small_dataset(const std::string& name) {
   const fs::path dir = testing::scratch_dir(name);
@@ -513,23 +533,7 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       {"column_of_headerless_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy"], "columns": ["LATL"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "'LATL'"},
   };
   ASSERT_GE(cases.size(), 15u);
-  for (const BadFile& c : cases) {
-    SCOPED_TRACE(c.name);
-    const fs::path p = dir / (std::string(c.name) + ".json");
-    write_text(p, c.json);
-    try {
-      check_benchmark_file(p, {});
-      ADD_FAILURE() << "no error";
-    } catch (const std::invalid_argument& e) {
-      const std::string m = e.what();
-      EXPECT_EQ(m.rfind(p.string() + ": ", 0), 0u) << m;
-      EXPECT_NE(m.find(c.key), std::string::npos) << m;
-      EXPECT_NE(m.find(c.value), std::string::npos) << m;
-      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "not an invalid_argument: " << e.what();
-    }
-  }
+  for (const BadFile& c : cases) expect_bad_file(dir, c);
 }
 
 // A BIDS events.tsv: only the rows of trial_type "word" are words; an "n/a" duration is 0 when asked.
@@ -629,20 +633,7 @@ TEST(BenchmarkFileBids, EventsValuesAreReadExactlyAsWritten) {
       {"hex", json("hex.tsv", ""), "onset '0x10'", "data row 2 (line 3 of the file)"},
       {"latin1", json("latin1.tsv", ""), "latin1.tsv:3", "not valid UTF-8"},
   };
-  for (const BadFile& c : cases) {
-    SCOPED_TRACE(c.name);
-    const fs::path p = dir / (std::string(c.name) + ".json");
-    write_text(p, c.json);
-    try {
-      check_benchmark_file(p, {});
-      ADD_FAILURE() << "no error";
-    } catch (const std::invalid_argument& e) {
-      const std::string m = e.what();
-      EXPECT_NE(m.find(c.key), std::string::npos) << m;
-      EXPECT_NE(m.find(c.value), std::string::npos) << m;
-      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
-    }
-  }
+  for (const BadFile& c : cases) expect_bad_file(dir, c);
   write_text(dir / "utf16.json", json("utf16.tsv", ""));
   EXPECT_NE(check_benchmark_file(dir / "utf16.json", {}).find("2 timed words"), std::string::npos);
   write_text(dir / "na_zero.json", json("na.tsv", R"(, "na_duration": "zero")"));
