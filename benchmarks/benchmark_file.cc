@@ -28,8 +28,10 @@
 #include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/io/delimited.hpp"
+#include "neuroscore/io/events.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "neuroscore/io/response_columns.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/io/textgrid.hpp"
 #include "neuroscore/split.hpp"
@@ -232,7 +234,9 @@ struct Spec {
   fs::path words_file;  // volumes: TextGrid or events TSV
   std::string tier, onset_column = "onset", duration_column = "duration", words_column = "word";
   std::string trial_type;  // events TSV: keep only rows whose trial_type column has this value
-  std::vector<std::string> skip = io::silence_labels();
+  std::vector<std::string> skip;  // words left out; not given: io::silence_labels() for TextGrids, none for events
+  bool skip_given = false;
+  std::string na_duration = "error";  // events TSV: an "n/a" duration is an error, or "zero"
   // responses
   std::vector<fs::path> response_files;
   fs::path response_mask;  // NIfTI responses: the brain mask
@@ -353,18 +357,20 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
   s.rows_kind = rows.choice("kind", "", {"volumes", "table", "lines"});
   if (s.rows_kind == "volumes") {
     rows.only({"kind", "tr", "first_volume", "start_seconds", "words"});
-    s.tr = rows.at("tr").number();
-    if (!(s.tr > 0.0)) rows.at("tr").fail("the TR must be > 0 seconds, got " + rows.at("tr").shown());
+    s.tr = rows.has("tr") ? rows.at("tr").number() : 0.0;  // 0: from the NIfTI headers (load)
+    if (rows.has("tr") && !(s.tr > 0.0)) rows.at("tr").fail("the TR must be > 0 seconds, got " + rows.at("tr").shown());
     s.first_volume = rows.integer("first_volume", 0, 0);
     if (s.first_volume > 1000000) rows.at("first_volume").fail("more than a million discarded volumes is not a run, got " + rows.at("first_volume").shown());
     s.t0 = rows.number("start_seconds", 0.0);
     if (rows.has("words")) {
       const Node w = rows.at("words");
-      w.only({"file", "tier", "skip", "onset", "duration", "word", "trial_type"});
+      w.only({"file", "tier", "skip", "onset", "duration", "word", "trial_type", "na_duration"});
+      s.na_duration = w.choice("na_duration", "error", {"error", "zero"});
       s.trial_type = w.str("trial_type", "");
       s.words_file = path(w.at("file"));
       s.tier = w.str("tier", "");
-      if (w.has("skip")) s.skip = w.at("skip").strings();
+      s.skip_given = w.has("skip");
+      if (s.skip_given) s.skip = w.at("skip").strings();
       s.onset_column = w.str("onset", s.onset_column);
       s.duration_column = w.str("duration", s.duration_column);
       s.words_column = w.str("word", s.words_column);
@@ -537,9 +543,9 @@ std::string lower_extension(const fs::path& p) {
 Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::vector<std::string>& columns, long skip_rows,
                              std::vector<std::string>* names, const std::string& dataset = "") {
   const std::string ext = lower_extension(p);
-  const bool h5 = ext == ".h5" || ext == ".hdf5";
+  const bool h5 = ext == ".h5" || ext == ".hdf5" || io::is_hdf5_file(p);
   if (h5 && dataset.empty()) where.fail(p.string() + " is HDF5: name the dataset (\"dataset\": \"/group/name\")");
-  if (!h5 && !dataset.empty()) where.fail("\"dataset\" applies to HDF5 files (.h5, .hdf5), not " + p.filename().string());
+  if (!h5 && !dataset.empty()) where.fail("\"dataset\" applies to HDF5 files, and " + p.filename().string() + " is not one (no HDF5 signature)");
   if (h5 && !columns.empty()) where.fail("\"columns\" do not apply to HDF5 datasets (give a dataset of the columns you want)");
   Eigen::MatrixXd all;
   std::vector<std::string> header;
@@ -621,6 +627,8 @@ struct Loaded {
   std::vector<double> onsets, ends;   // volumes
   VolumeGrid grid;                    // volumes: the whole run from volume 0
   std::size_t words_before = 0, words_in = 0;
+  std::string skipped_note;  // volumes with words: what the words file had that are not words, and why
+  std::string tr_note;       // volumes: where the TR comes from
   io::Table table;  // table rows as stored in rows.file
   // table: order[r] is the stored row (0-based data row of rows.file) that is row r after rows.sort_by
   std::vector<std::size_t> order;
@@ -666,6 +674,40 @@ Eigen::MatrixXd in_sorted_row_order(const Loaded& L, const Eigen::MatrixXd& m) {
   return out;
 }
 
+// Relative tolerance of a header TR against rows.tr: pixdim is float32 (a 1e-7 relative rounding),
+// and a TR written in ms or us to a whole unit agrees to 1e-4 for TRs of 0.01 s and longer;
+// anything beyond is another TR.
+constexpr double kTrRelativeTolerance = 1e-4;
+
+std::string seconds_text(double s) {
+  std::ostringstream o;
+  o << std::setprecision(10) << s;
+  return o.str();
+}
+
+// A volumes benchmark's TR against the header TR of the run `p`: no "tr" takes the first header's,
+// a mismatch (beyond kTrRelativeTolerance) is an error naming the file, both TRs and rows.tr.
+void check_tr(Loaded& L, const fs::path& p, const io::RepetitionTime& header) {
+  if (L.spec.rows_kind != "volumes") return;
+  if (!header.seconds) {
+    if (L.tr_note.empty()) L.tr_note = " (" + p.filename().string() + " gives no TR information: " + header.stated + ")";
+    return;
+  }
+  const double h = *header.seconds;
+  if (L.spec.tr == 0.0) {
+    L.spec.tr = h;
+    L.tr_note = " (from the NIfTI header of " + p.filename().string() + ": " + header.stated + ")";
+    return;
+  }
+  if (std::abs(h - L.spec.tr) > kTrRelativeTolerance * L.spec.tr) {
+    const bool given = L.tr_note.rfind(" (from the NIfTI header", 0) != 0;
+    L.where("rows.tr").fail(p.string() + " has a TR of " + seconds_text(h) + " s in its header (" + header.stated + "), " +
+                            (given ? "the benchmark file says " : "the first run's header says ") + seconds_text(L.spec.tr) +
+                            " s (relative tolerance 1e-4)");
+  }
+  if (L.tr_note.empty()) L.tr_note = " (the NIfTI headers agree)";
+}
+
 // One subject's NIfTI or GIfTI run as volumes x voxels (responses.skip_rows volumes dropped):
 // io::read_brain_run under responses.mask. Every subject must give the same voxels; the first
 // sets L.targets. Column names: "v<voxel or vertex>".
@@ -684,10 +726,23 @@ Eigen::MatrixXd read_brain_run(Loaded& L, const Node& where, const fs::path& p, 
     where.fail(p.string() + ": its grid or kept voxels differ from the first run's (" + std::to_string(run.targets.voxels.size()) + " vs " +
                std::to_string(L.targets.voxels.size()) + " voxels); give responses.mask so every subject has the same voxels");
   }
+  check_tr(L, p, run.tr);
   names->clear();
   for (std::int64_t v : run.targets.voxels) names->push_back("v" + std::to_string(v));
   if (spec.response_skip_rows >= run.data.rows()) where.fail(p.string() + " has " + std::to_string(run.data.rows()) + " volumes, skip_rows is " + std::to_string(spec.response_skip_rows));
   return run.data.bottomRows(run.data.rows() - spec.response_skip_rows);
+}
+
+// "N UNIT skipped" with the count per skipped label, and of another trial type.
+std::string skipped_text(const std::map<std::string, std::size_t>& per_label, std::size_t other_trial_type, const std::string& unit) {
+  std::size_t n = other_trial_type;
+  std::string detail;
+  for (const auto& [label, count] : per_label) {
+    n += count;
+    detail += (detail.empty() ? "" : ", ") + io::detail::quote_for_message(label) + " " + std::to_string(count);
+  }
+  if (other_trial_type > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(other_trial_type) + " of another trial_type";
+  return std::to_string(n) + " " + unit + " skipped" + (detail.empty() ? "" : " (" + detail + ")");
 }
 
 // What one row is: the rows table (sorted), the lines, or the timed words.
@@ -747,57 +802,42 @@ void read_rows(Loaded& L) {
         const io::TextGrid grid = io::read_textgrid(spec.words_file);
         const io::Tier* tier = spec.tier.empty() ? io::default_word_tier(grid) : &grid.tier(spec.tier);
         if (tier == nullptr || tier->kind != io::TierKind::interval) where("rows.words.file").fail(spec.words_file.string() + ": no interval tier of words");
+        const std::vector<std::string>& skip = spec.skip_given ? spec.skip : io::silence_labels();
+        std::map<std::string, std::size_t> skipped;
         for (const io::Interval& iv : tier->intervals) {
-          if (std::find(spec.skip.begin(), spec.skip.end(), iv.text) != spec.skip.end()) continue;
+          if (std::find(skip.begin(), skip.end(), iv.text) != skip.end()) {
+            ++skipped[iv.text];
+            continue;
+          }
           L.words.push_back(iv.text);
           L.onsets.push_back(iv.start_seconds);
           L.ends.push_back(iv.end_seconds);
         }
+        L.skipped_note = skipped_text(skipped, 0, "intervals");
         // The extract pipeline reads this tier and skips these labels itself (extract_command.cc).
-        L.lm_textgrid = tier == io::default_word_tier(grid) && spec.skip == io::silence_labels();
+        L.lm_textgrid = tier == io::default_word_tier(grid) && skip == io::silence_labels();
       } else {
-        // A BIDS events.tsv (or any TSV of word onsets): onset and duration in seconds ("n/a"
-        // duration = 0), one word per row, optionally only the rows of one trial_type.
-        const io::Table t = io::read_delimited(spec.words_file);
-        const std::size_t oc = t.column_index(spec.onset_column), wc = t.column_index(spec.words_column);
-        const auto dc = std::find(t.columns.begin(), t.columns.end(), spec.duration_column);
-        const std::size_t tc = spec.trial_type.empty() ? 0 : t.column_index("trial_type");
-        const auto seconds = [&](std::size_t r, std::size_t c, bool na_is_zero) {
-          const std::string& v = t.rows[r][c];
-          if (na_is_zero && v == "n/a") return 0.0;
-          std::size_t used = 0;
-          double x = 0.0;
-          try {
-            x = std::stod(v, &used);
-          } catch (const std::exception&) {
-            used = 0;
-          }
-          if (used == 0 || used != v.size() || !std::isfinite(x)) {
-            where("rows.words.file").fail(spec.words_file.string() + ": data row " + std::to_string(r + 1) + ": " + t.columns[c] + " '" + v +
-                                          "' is not a number of seconds");
-          }
-          return x;
-        };
-        double previous = -std::numeric_limits<double>::infinity();
-        for (std::size_t r = 0; r < t.rows.size(); ++r) {
-          if (!spec.trial_type.empty() && t.rows[r][tc] != spec.trial_type) continue;
-          const std::string& w = t.rows[r][wc];
-          if (std::find(spec.skip.begin(), spec.skip.end(), w) != spec.skip.end()) continue;
-          const double onset = seconds(r, oc, false);
-          const double duration = dc == t.columns.end() ? 0.0 : seconds(r, static_cast<std::size_t>(dc - t.columns.begin()), true);
-          if (onset < previous) {
-            where("rows.words.onset").fail(spec.words_file.string() + ": data row " + std::to_string(r + 1) + ": onset " +
-                                           std::to_string(onset) + " is before the previous word's");
-          }
-          if (duration < 0.0) {
-            where("rows.words.duration").fail(spec.words_file.string() + ": data row " + std::to_string(r + 1) + ": duration " +
-                                              std::to_string(duration) + " is negative");
-          }
-          previous = onset;
-          L.words.push_back(w);
-          L.onsets.push_back(onset);
-          L.ends.push_back(onset + duration);
+        // A BIDS events.tsv (or any TSV of word onsets), read by io::read_events.
+        io::EventsOptions o;
+        o.onset_column = spec.onset_column;
+        o.duration_column = spec.duration_column;
+        o.word_column = spec.words_column;
+        o.trial_type = spec.trial_type;
+        o.skip = spec.skip;
+        o.na_duration = spec.na_duration == "zero" ? io::NaDuration::zero : io::NaDuration::error;
+        io::TimedWords t;
+        try {
+          t = io::read_events(spec.words_file, o);
+        } catch (const io::EventsError& e) {
+          const std::map<std::string, std::string> keys = {
+              {"onset_column", "rows.words.onset"}, {"duration_column", "rows.words.duration"}, {"na_duration", "rows.words.na_duration"}};
+          const auto key = keys.find(e.option);
+          where(key == keys.end() ? "rows.words.file" : key->second).fail(e.what());
         }
+        L.words = std::move(t.words);
+        L.onsets = std::move(t.onsets);
+        L.ends = std::move(t.ends);
+        L.skipped_note = skipped_text(t.skipped_words, t.skipped_trial_type, "rows");
       }
     } catch (const std::exception& e) {
       if (std::string(e.what()).rfind(spec.file.string() + ": ", 0) == 0) throw;  // names the benchmark file already
@@ -1115,6 +1155,9 @@ Loaded load(const Spec& spec, std::ostream* log) {
   under(L, "rows", [&] { read_rows(L); });
   std::vector<std::string> names;
   std::vector<Eigen::MatrixXd> per_file = under(L, "responses", [&] { return read_responses(L, names, log); });
+  if (spec.rows_kind == "volumes" && L.spec.tr == 0.0) {
+    L.where("rows.tr").fail("missing: give the TR in seconds (required unless the responses are NIfTI runs whose headers state it)" + L.tr_note);
+  }
   const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
   under(L, "rows", [&] { check_timings(L, n); });
   under(L, "groups", [&] { read_groups(L, n); });
@@ -1196,7 +1239,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
     for (std::size_t i = 0; i < L.words.size(); ++i) {
       const std::string key = datasets::frequency_key(L.words[i]);
       if (key.empty()) where.fail("word " + std::to_string(i) + " ('" + L.words[i] + "') has no letters or digits");
-      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(key.size());
+      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(datasets::word_length(L.words[i]));
     }
     x = word_design(L, w, f.resample == "sum");
   } else if ((f.kind == "oasm" || f.kind == "position_one_hot") && n > 5000) {
@@ -1367,7 +1410,7 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   o << file.string() << ": OK\n";
   o << "  benchmark   " << spec.name << "\n";
   o << "  rows        " << b.responses.rows() << " (" << spec.rows_kind;
-  if (spec.rows_kind == "volumes") o << ", TR " << spec.tr << " s";
+  if (spec.rows_kind == "volumes") o << ", TR " << L.spec.tr << " s" << L.tr_note;
   o << ")\n";
   o << "  targets     " << b.regions.size() << " per subject (" << io::detail::list_column_names(b.regions) << "), " << b.responses.cols() << " in all\n";
   o << "  subjects    " << L.subject_ids.size();
@@ -1376,7 +1419,8 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   if (!L.groups.empty()) o << "  groups      " << sorted_distinct(L.groups).size() << " (" << spec.groups_kind << ")\n";
   if (spec.rows_kind == "volumes" && !L.words.empty()) {
     o << "  words       " << L.words.size() << " timed words from " << spec.words_file.filename().string() << ": " << L.words_in
-      << " during the response volumes, " << L.words_before << " before them (volumes 0.." << spec.first_volume - 1 << "), 0 after\n";
+      << " during the response volumes, " << L.words_before << " before them (volumes 0.." << spec.first_volume - 1 << "), 0 after; "
+      << L.skipped_note << "\n";
   } else if (!L.words.empty()) {
     o << "  words       " << L.words.size() << (spec.unit == "sentence" ? " sentences" : " words") << ", one per row\n";
   }

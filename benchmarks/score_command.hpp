@@ -177,6 +177,7 @@ inline std::vector<double> positive_list(const std::string& flag, const std::str
 inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   // FILE.h5:/dataset (or .hdf5): an HDF5 dataset.
   if (const auto h5 = io::split_hdf5_spec(path)) return io::read_hdf5_matrix(h5->first, h5->second);
+  io::require_hdf5_dataset_named(path, what);
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(std::string(what) + " " + path + ": file not found");
   const std::string ext = std::filesystem::path(path).extension().string();
   if (ext == ".npy") return io::read_npy_matrix(path);
@@ -198,6 +199,7 @@ inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
 inline io::ResponseColumns open_responses(const ScoreRequest& req, bool in_blocks) {
   const bool nifti = io::is_nifti_path(req.responses);
   if (!req.mask.empty() && !nifti) throw std::invalid_argument("--mask " + req.mask + ": a mask needs NIfTI --responses (.nii, .nii.gz)");
+  io::require_hdf5_dataset_named(req.responses, "--responses");
   const auto h5 = io::split_hdf5_spec(req.responses);
   const std::filesystem::path file = h5 ? h5->first : std::filesystem::path(req.responses);
   if (!std::filesystem::is_regular_file(file)) throw std::runtime_error("--responses " + file.string() + ": file not found");

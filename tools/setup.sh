@@ -29,6 +29,7 @@ packages=(
   zlib1g-dev            # gzip of .nii.gz images (neuroscore/io/nifti.hpp)
   python3-nibabel       # tests: the NIfTI maps neuroscore writes open in nibabel
   libhdf5-dev           # HDF5 datasets (neuroscore/io/hdf5.hpp)
+  libicu-dev            # ICU 72: word length in graphemes, case-folded frequency keys (neuroscore/datasets/unicode.hpp)
   python3-h5py          # tests: the HDF5 files neuroscore writes open in h5py
   libopenmpi-dev        # Open MPI: the optional neuroscore_mpi build (targets over ranks)
   openmpi-bin           # mpirun, for the MPI test (tests/benchmarks:score_mpi_test)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "neuroscore/data_root.hpp"
+#include "neuroscore/datasets/unicode.hpp"
 #include "neuroscore/io/delimited.hpp"
 
 namespace neuroscore::datasets {
@@ -30,7 +31,7 @@ struct NaturalStoriesData {
   std::vector<int> story;               // item, 1..10
   std::vector<int> zone;                // word position within story (1-based, contiguous per story)
   Eigen::VectorXd mean_rt;              // meanItemRT (ms)
-  Eigen::VectorXd word_length;          // characters of the word without surrounding punctuation
+  Eigen::VectorXd word_length;          // characters (graphemes) of the word without surrounding punctuation
   Eigen::VectorXd log_frequency;        // log10 occurrences per million, add-one smoothed (see frequency_source)
   std::string frequency_source;         // human-readable: which corpus, counted how
   // Added: readers per word (nItem) and the number of words of each story (10 entries, story
@@ -39,20 +40,15 @@ struct NaturalStoriesData {
   std::vector<Eigen::Index> story_lengths;
 };
 
-// Frequency key of a token: surrounding characters that are not letters or digits removed,
-// lowercased ("'Admiral" -> "admiral", "Tourette's." -> "tourette's"). Inner apostrophes and
-// hyphens stay. May be empty (a token of punctuation only).
-inline std::string frequency_key(std::string_view token) {
-  auto is_word_char = [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || u >= 0x80;
-  };
-  while (!token.empty() && !is_word_char(token.front())) token.remove_prefix(1);
-  while (!token.empty() && !is_word_char(token.back())) token.remove_suffix(1);
-  std::string out(token);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// Frequency key of a token: unicode::word_key, i.e. in NFC, surrounding grapheme clusters that
+// are not letters or digits removed, full case folding ("'Admiral" -> "admiral", "Tourette's." ->
+// "tourette's", "Über" -> "über", "STRASSE" and "straße" -> "strasse"). Inner apostrophes and
+// hyphens stay. May be empty (a token of punctuation only). Throws for ill-formed UTF-8.
+inline std::string frequency_key(std::string_view token) { return unicode::word_key(token); }
+
+// Length of a token in characters: unicode::word_length, the extended grapheme clusters of the
+// token in NFC without its surrounding punctuation ("café" 4, "Straße," 6, "e" + U+0301 1).
+inline std::size_t word_length(std::string_view token) { return unicode::word_length(token); }
 
 // Unigram counts of a text: split on whitespace and on "--" (Gutenberg's dash), each piece
 // mapped through frequency_key, empty keys dropped.
@@ -195,7 +191,7 @@ inline NaturalStoriesData load_naturalstories(const std::filesystem::path& data_
       "Project Gutenberg #11 (Alice's Adventures in Wonderland, whole book between the Gutenberg "
       "markers, " + std::to_string(static_cast<long>(corpus.tokens)) + " tokens, " +
       std::to_string(corpus.counts.size()) +
-      " types): lowercased tokens split on whitespace and '--', surrounding punctuation stripped; "
+      " types): tokens split on whitespace and '--', surrounding punctuation stripped, case-folded; "
       "log10((count + 1) / (tokens + types + 1) * 1e6), add-one smoothing";
   const Eigen::Index rows = static_cast<Eigen::Index>(n);
   d.mean_rt.resize(rows);
@@ -220,7 +216,7 @@ inline NaturalStoriesData load_naturalstories(const std::filesystem::path& data_
     d.zone.push_back(zone[r]);
     d.mean_rt(i) = number(r, c_rt, "meanItemRT");
     d.readers(i) = number(r, c_readers, "nItem");
-    d.word_length(i) = static_cast<double>(key.size());
+    d.word_length(i) = static_cast<double>(word_length(word));
     d.log_frequency(i) = log10_per_million(corpus, key);
     ++d.story_lengths[static_cast<std::size_t>(item[r] - 1)];
   }

@@ -34,6 +34,7 @@ struct BrainTargets {
 struct BrainRun {
   Eigen::MatrixXd data;  // volumes x targets
   BrainTargets targets;
+  RepetitionTime tr;     // NIfTI: the header's (repetition_time); GIfTI: none ("not read from GIfTI")
 };
 
 inline bool is_nifti_path(const std::filesystem::path& p) {
@@ -64,6 +65,7 @@ inline BrainRun read_brain_run(const std::filesystem::path& path, const std::fil
     }
     if (out.targets.voxels.empty()) throw std::runtime_error(path.string() + ": every vertex is constant over time");
     out.targets.surface_vertices = all.cols();
+    out.tr.stated = "not read from GIfTI";
     out.data.resize(all.rows(), static_cast<Eigen::Index>(out.targets.voxels.size()));
     for (std::size_t k = 0; k < out.targets.voxels.size(); ++k) out.data.col(static_cast<Eigen::Index>(k)) = all.col(out.targets.voxels[k]);
     return out;
@@ -75,6 +77,7 @@ inline BrainRun read_brain_run(const std::filesystem::path& path, const std::fil
   out.data = std::move(ts.data);
   out.targets.voxels = std::move(ts.voxels);
   out.targets.geometry = std::move(ts.geometry);
+  out.tr = repetition_time(run);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// CSV/TSV tables with a header row and RFC 4180 quoting: a reader, a writer and numeric columns.
+// CSV/TSV tables with a header row (CSV with RFC 4180 quoting, TSV without): a reader, a writer and numeric columns.
 // Main entry points: neuroscore::io::read_delimited(path) -> Table and write_delimited(path, table).
 #pragma once
 
@@ -17,6 +17,7 @@
 #include "neuroscore/io/detail/file_bytes.hpp"
 #include "neuroscore/io/detail/parse_number.hpp"
 #include "neuroscore/io/detail/quote.hpp"
+#include "neuroscore/io/detail/text_encoding.hpp"
 
 namespace neuroscore::io {
 
@@ -25,6 +26,9 @@ namespace neuroscore::io {
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+  // The 1-based line of the text where each row starts (empty lines are skipped and quoted fields
+  // may span lines, so data row r is not always line r + 1). Filled by the reader.
+  std::vector<std::size_t> row_lines;
 
   // Index of the column called `name`. Throws std::invalid_argument naming the available
   // columns when there is none, or both indices when the name appears more than once.
@@ -36,26 +40,46 @@ struct Table {
   Eigen::VectorXd numeric_column(std::string_view name) const;
 };
 
+// How a table is read beyond its delimiter.
+struct DelimitedOptions {
+  // Columns (by header name) whose quoted fields may hold line breaks: free text such as a
+  // sentence or a comment. Applies to quoted (not tab-delimited) files; every name must be a
+  // column of the header (std::invalid_argument otherwise).
+  std::vector<std::string> free_text_columns;
+};
+
 // Parses `text`: the first record is the header, every later record a row. Records end at "\n"
-// or "\r\n". A field that starts with '"' is quoted: it may hold the delimiter, newlines and
-// doubled quotes (""), and must be followed by the delimiter or the end of the record; a quote
-// inside an unquoted field is kept as written. Empty lines (outside quotes) are skipped, and a
-// UTF-8 byte-order mark at the start is dropped. Throws std::runtime_error "SOURCE:LINE: problem"
+// or "\r\n". Empty lines are skipped, and a UTF-8 byte-order mark at the start is dropped. Text
+// is UTF-8: UTF-16 with a byte-order mark is decoded first, text starting with a zero byte (UTF-16
+// without a mark) is an error, and so is a byte that is not UTF-8 (Latin-1, say), naming its line.
+// Tab-delimited text (BIDS events.tsv and other TSV) has no quoting: every byte up to the next tab
+// or line end is the field, quotes included. Any other delimiter (CSV) has RFC 4180 quoting: a
+// field that starts with '"' is quoted, may hold the delimiter and doubled quotes (""), and must be
+// followed by the delimiter or the end of the record; a quote inside an unquoted field is kept as
+// written. A quoted field that runs over a line end is an error naming the lines where it opens and
+// closes (1-based lines of the text), unless its column is one of options.free_text_columns: a
+// stray quote would otherwise silently merge rows. Throws std::runtime_error "SOURCE:LINE: problem"
 // for a ragged row (field count unlike the header's), an unclosed quote, text after a closing
-// quote, or input without a header; std::invalid_argument for a delimiter of '"', '\n' or '\r'.
-inline Table parse_delimited(std::string_view text, char delimiter, std::string_view source_name);
+// quote, a quoted field spanning lines, or input without a header; std::invalid_argument for a
+// delimiter of '"', '\n' or '\r', or a free-text column the header does not have.
+inline Table parse_delimited(std::string_view text, char delimiter, std::string_view source_name,
+                             const DelimitedOptions& options = {});
 
 // Reads the file at `path`. The delimiter defaults from the extension (case-insensitive): ".csv"
 // is ',', ".tsv" and ".tab" are tab; any other extension needs an explicit delimiter
 // (std::invalid_argument otherwise). Errors name the path and line.
 inline Table read_delimited(const std::filesystem::path& path,
-                            std::optional<char> delimiter = std::nullopt);
+                            std::optional<char> delimiter = std::nullopt,
+                            const DelimitedOptions& options = {});
 
-// The text write_delimited writes: header and rows, "\n" line ends, and a field quoted (with
-// doubled quotes) only when it holds the delimiter, '"', '\n' or '\r', when it is the empty
-// field of a one-column table (an empty line would be skipped on reading), or when the very first
-// field starts with a UTF-8 byte-order mark. parse_delimited(format_delimited(t, d), d, ...) == t.
-// Throws std::invalid_argument for a table without columns or with a row of the wrong length.
+// The text write_delimited writes: header and rows, "\n" line ends, and (any delimiter but tab) a
+// field quoted (with doubled quotes) only when it holds the delimiter, '"', '\n' or '\r', when it
+// is the empty field of a one-column table (an empty line would be skipped on reading), or when the
+// very first field starts with a UTF-8 byte-order mark. Tab-delimited text has no quoting, so such
+// fields (a tab, '\n' or '\r'; the empty or byte-order-mark cases) cannot be written: quotes are
+// written as they are. parse_delimited(format_delimited(t, d), d, ..., options) == t, with every
+// column holding a line break declared free text. Throws std::invalid_argument for a table without
+// columns, with a row of the wrong length, or with a field tab-delimited text cannot hold.
 inline std::string format_delimited(const Table& table, char delimiter = ',');
 
 // Writes `table` to `path` as format_delimited does (replacing the file).
@@ -135,10 +159,14 @@ inline Eigen::VectorXd Table::numeric_column(std::string_view name) const {
   return values;
 }
 
-inline Table parse_delimited(std::string_view text, char delimiter, std::string_view source_name) {
+inline Table parse_delimited(std::string_view text, char delimiter, std::string_view source_name,
+                             const DelimitedOptions& options) {
   detail::check_delimiter(delimiter);
   const std::string source(source_name);
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  const bool quoting = delimiter != '\t';
+  std::string decoded;
+  text = detail::text_without_bom(text, source_name, decoded);
+  detail::require_utf8(text, source_name);
   std::size_t pos = 0;
   std::size_t line = 1;
   auto fail = [&](std::size_t at_line, const std::string& what) {
@@ -165,7 +193,7 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
     if (have_header) record.reserve(table.columns.size());
     for (;;) {  // one field per pass
       std::string field;
-      if (pos < text.size() && text[pos] == '"') {
+      if (quoting && pos < text.size() && text[pos] == '"') {
         const std::size_t open_line = line;
         ++pos;
         for (;;) {
@@ -192,6 +220,18 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
                                " after the closing quote of field " +
                                std::to_string(record.size() + 1) +
                                " (a quote inside a quoted field is written \"\")");
+        }
+        if (line != open_line) {
+          const std::size_t index = record.size();
+          const bool named = have_header && index < table.columns.size();
+          const auto& free = options.free_text_columns;
+          if (!named || std::find(free.begin(), free.end(), table.columns[index]) == free.end()) {
+            throw std::runtime_error(
+                source + ": a quoted field (field " + std::to_string(index + 1) +
+                (named ? ", column " + detail::quote_for_message(table.columns[index]) : std::string(have_header ? "" : " of the header")) +
+                ") opens on line " + std::to_string(open_line) + " and closes on line " + std::to_string(line) +
+                " (1-based lines of the file): a stray quote, or a field with line breaks in a column not declared as free text");
+          }
         }
       } else {
         std::size_t end = pos;
@@ -220,12 +260,19 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
       table.columns = std::move(record);
       record = {};
       have_header = true;
+      for (const std::string& name : options.free_text_columns) {
+        if (std::find(table.columns.begin(), table.columns.end(), name) == table.columns.end()) {
+          throw std::invalid_argument(source + ": free-text column " + detail::quote_for_message(name) +
+                                      " is not in the header (columns: " + detail::list_column_names(table.columns) + ")");
+        }
+      }
     } else if (record.size() != table.columns.size()) {
       throw fail(record_line, "expected " + std::to_string(table.columns.size()) +
                                   " fields (as in the header), found " +
                                   std::to_string(record.size()));
     } else {
       table.rows.push_back(std::move(record));
+      table.row_lines.push_back(record_line);
       record = {};
     }
   }
@@ -233,7 +280,8 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
   return table;
 }
 
-inline Table read_delimited(const std::filesystem::path& path, std::optional<char> delimiter) {
+inline Table read_delimited(const std::filesystem::path& path, std::optional<char> delimiter,
+                            const DelimitedOptions& options) {
   if (!delimiter) {
     std::string extension = path.extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
@@ -249,7 +297,7 @@ inline Table read_delimited(const std::filesystem::path& path, std::optional<cha
     }
   }
   const std::string bytes = detail::read_file_bytes(path);
-  return parse_delimited(bytes, *delimiter, path.string());
+  return parse_delimited(bytes, *delimiter, path.string(), options);
 }
 
 inline std::string format_delimited(const Table& table, char delimiter) {
@@ -257,16 +305,23 @@ inline std::string format_delimited(const Table& table, char delimiter) {
   if (table.columns.empty()) throw std::invalid_argument("cannot write a table without columns");
   std::string out;
   const bool one_column = table.columns.size() == 1;
+  const bool quoting = delimiter != '\t';
   const char specials[] = {delimiter, '"', '\n', '\r', '\0'};
   const std::string_view needs_quotes(specials, 4);
   auto append_record = [&](const std::vector<std::string>& fields, bool first_record) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const std::string& field = fields[i];
       if (i > 0) out += delimiter;
-      const bool quote = std::string_view(field).find_first_of(needs_quotes) != std::string_view::npos ||
-                         (one_column && field.empty()) ||
-                         (first_record && i == 0 && field.compare(0, 3, "\xEF\xBB\xBF") == 0);
-      if (!quote) {
+      const bool would_vanish = (one_column && field.empty()) ||
+                                (first_record && i == 0 && field.compare(0, 3, "\xEF\xBB\xBF") == 0);
+      const bool quote = std::string_view(field).find_first_of(needs_quotes) != std::string_view::npos || would_vanish;
+      if (!quoting && (would_vanish || field.find_first_of("\t\n\r") != std::string::npos)) {
+        throw std::invalid_argument("field " + std::to_string(i) + " " + detail::quote_for_message(field) +
+                                    (first_record ? " of the header" : "") +
+                                    " cannot be written tab-delimited (no quoting: a tab, line break, empty one-column field or "
+                                    "leading byte-order mark would not read back)");
+      }
+      if (!quote || !quoting) {
         out += field;
         continue;
       }

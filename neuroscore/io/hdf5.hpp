@@ -6,7 +6,9 @@
 #include <hdf5.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
+#include <fstream>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -58,6 +60,22 @@ inline void list(hid_t file, const std::string& group, std::vector<std::string>&
 }  // namespace detail::hdf5
 
 // Rows and columns of a dataset (a 1-D dataset of n values is n x 1). Errors: as read_hdf5_matrix.
+// Whether the file at `path` is HDF5, whatever its extension (.h5, .hdf5, .nwb, .mat v7.3): its
+// 8-byte signature \x89HDF\r\n\x1a\n at offset 0, 512, 1024, 2048, ... (after a user block). False
+// for a file that cannot be opened.
+inline bool is_hdf5_file(const std::filesystem::path& path) {
+  static constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  char head[8];
+  for (std::streamoff offset = 0; offset < (std::streamoff{1} << 30); offset = offset == 0 ? 512 : offset * 2) {
+    in.seekg(offset);
+    if (!in.read(head, 8)) return false;
+    if (std::equal(head, head + 8, kSignature)) return true;
+  }
+  return false;
+}
+
 inline std::vector<std::int64_t> hdf5_dataset_shape(const std::filesystem::path& path, const std::string& dataset);
 
 // The numeric dataset `dataset` ("/ecog/high_gamma") of the HDF5 file `path` as doubles: a 2-D

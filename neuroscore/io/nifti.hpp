@@ -13,6 +13,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,6 +48,27 @@ struct NiftiImage {
     return v;
   }
 };
+
+// The time between volumes that a header states: pixdim[4] in the time unit of xyzt_units (bits
+// 0x38: 8 seconds, 16 milliseconds, 24 microseconds). `seconds` is empty when the header gives no
+// information: pixdim[4] 0 (or negative, or not finite), or a time unit that is unknown (0) or not
+// a time (Hz, ppm, rad/s). `stated` says what the header holds ("pixdim[4] 2500 ms").
+struct RepetitionTime {
+  std::optional<double> seconds;
+  std::string stated;
+};
+
+inline RepetitionTime repetition_time(const NiftiImage& image) {
+  const double value = image.pixdim[4];
+  const int unit = image.xyzt_units & 0x38;
+  std::ostringstream v;
+  v << value;
+  RepetitionTime out;
+  const char* name = unit == 8 ? "s" : unit == 16 ? "ms" : unit == 24 ? "us" : nullptr;
+  out.stated = "pixdim[4] " + v.str() + (name ? std::string(" ") + name : " with time unit code " + std::to_string(unit) + " (unknown)");
+  if (name != nullptr && std::isfinite(value) && value > 0.0) out.seconds = value * (unit == 8 ? 1.0 : unit == 16 ? 1e-3 : 1e-6);
+  return out;
+}
 
 // A 4D run under a mask: one row per volume, one column per kept voxel.
 struct NiftiTimeseries {

@@ -23,13 +23,25 @@
 
 namespace neuroscore::io {
 
-// "FILE.h5:/group/dataset" (or .hdf5) -> {FILE.h5, /group/dataset}; anything else -> nullopt.
+// "FILE.h5:/group/dataset" (or .hdf5, or any FILE that is_hdf5_file, e.g. an .nwb) -> {FILE,
+// /group/dataset}; anything else -> nullopt.
 inline std::optional<std::pair<std::filesystem::path, std::string>> split_hdf5_spec(const std::string& spec) {
   for (const std::string ext : {".h5:", ".hdf5:"}) {
     const std::size_t at = spec.find(ext);
     if (at != std::string::npos) return std::make_pair(std::filesystem::path(spec.substr(0, at + ext.size() - 1)), spec.substr(at + ext.size()));
   }
+  for (std::size_t at = spec.find(":/"); at != std::string::npos; at = spec.find(":/", at + 1)) {
+    const std::filesystem::path file = spec.substr(0, at);
+    if (std::filesystem::is_regular_file(file) && is_hdf5_file(file)) return std::make_pair(file, spec.substr(at + 1));
+  }
   return std::nullopt;
+}
+
+// Throws std::invalid_argument when `spec` is an HDF5 file named without its dataset.
+inline void require_hdf5_dataset_named(const std::string& spec, const std::string& what) {
+  if (!split_hdf5_spec(spec) && std::filesystem::is_regular_file(spec) && is_hdf5_file(spec)) {
+    throw std::invalid_argument(what + " " + spec + " is an HDF5 file: name the dataset (" + spec + ":/path)");
+  }
 }
 
 // Whether ResponseColumns reads `spec` a block at a time: .npy, FILE.h5:/dataset, .nii, .nii.gz.

@@ -570,17 +570,8 @@ inline TextGrid parse_textgrid(std::string_view text, std::string_view source_na
                                const TextGridOptions& options) {
   const std::string source(source_name);
   if (text.empty()) throw std::runtime_error(source + ": empty file");
-  if (detail::has_utf16_bom(text)) {
-    const std::string utf8 = detail::utf16_to_utf8(text, source_name);
-    return detail::TextGridParser(utf8, source, options).parse();
-  }
-  if (text.size() >= 2 && (text[0] == '\0' || text[1] == '\0')) {
-    throw std::runtime_error(source +
-                             ": starts with a zero byte: UTF-16 without a byte-order mark? "
-                             "(save it as UTF-8, or as UTF-16 with a byte-order mark)");
-  }
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
-  return detail::TextGridParser(text, source, options).parse();
+  std::string decoded;  // UTF-16 with a byte-order mark, as UTF-8
+  return detail::TextGridParser(detail::text_without_bom(text, source_name, decoded), source, options).parse();
 }
 
 inline TextGrid parse_textgrid(std::string_view text, std::string_view source_name) {

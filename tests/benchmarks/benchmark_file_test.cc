@@ -413,6 +413,26 @@ struct BadFile {
   std::string value;      // must appear in the message
 };
 
+// Writes `c`'s file to `dir` and expects check to fail with one line that starts with the file
+// and names the key and the value.
+void expect_bad_file(const fs::path& dir, const BadFile& c) {
+  SCOPED_TRACE(c.name);
+  const fs::path p = dir / (std::string(c.name) + ".json");
+  write_text(p, c.json);
+  try {
+    check_benchmark_file(p, {});
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(m.rfind(p.string() + ": ", 0), 0u) << m;
+    EXPECT_NE(m.find(c.key), std::string::npos) << m;
+    EXPECT_NE(m.find(c.value), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not an invalid_argument: " << e.what();
+  }
+}
+
 // A small valid dataset: 2 subjects x 2 targets x 60 rows, a feature file, 3 groups of 20.
 fs::path write_small_dataset(const std::string& name) {
   const fs::path dir = testing::scratch_dir(name);
@@ -457,6 +477,19 @@ std::string base_with(const std::string& edits) {
   return out;
 }
 
+// The check of a small volumes benchmark whose words are `events` (an events.tsv written to `name`'s
+// directory), rows.words also holding `words_keys` (e.g. `, "na_duration": "zero"`).
+std::string json_with_events(const std::string& file, const std::string& words_keys = "") {
+  return R"({"name": "events", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": ")" + file + "\"" + words_keys +
+         R"(}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "rate", "kind": "word_rate"}]})";
+}
+std::string check_events(const std::string& name, const std::string& events) {
+  const fs::path dir = write_small_dataset(name);
+  write_text(dir / "events.tsv", events);
+  write_text(dir / "events.json", json_with_events("events.tsv"));
+  return check_benchmark_file(dir / "events.json", {});
+}
+
 TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
   const fs::path dir = write_small_dataset("bad_files");
   // The base itself is good.
@@ -496,39 +529,23 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       {"word_control_on_sentences", R"({"name": "small", "rows": {"kind": "lines", "file": "sentences60.txt"}, "responses": {"files": ["s1.npy"]}, "controls": [{"name": "len", "kind": "word_length"}]})", "controls[0]", "rows are sentences"},
       {"missing_tier", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words.tsv", "word": "token"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "token"},
       {"negative_duration", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "words_negative.tsv"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "controls": [{"name": "len", "kind": "word_length"}]})", "rows.words.duration", "duration -0.300000 is negative"},
-      {"bids_onset_not_a_number", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events_bad.tsv", "trial_type": "word"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.file", "onset 'soon' is not a number of seconds"},
+      {"bids_onset_not_a_number", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events_bad.tsv", "trial_type": "word", "na_duration": "zero"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.onset", "onset 'soon' is not a decimal number of seconds"},
       {"hdf5_without_dataset", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s.h5"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "s.h5 is HDF5: name the dataset"},
       {"hdf5_missing_dataset", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s.h5"], "dataset": "/bolt"}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "dataset /bolt: no such dataset (datasets: /bold)"},
       {"column_of_headerless_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy"], "columns": ["LATL"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "'LATL'"},
   };
   ASSERT_GE(cases.size(), 15u);
-  for (const BadFile& c : cases) {
-    SCOPED_TRACE(c.name);
-    const fs::path p = dir / (std::string(c.name) + ".json");
-    write_text(p, c.json);
-    try {
-      check_benchmark_file(p, {});
-      ADD_FAILURE() << "no error";
-    } catch (const std::invalid_argument& e) {
-      const std::string m = e.what();
-      EXPECT_EQ(m.rfind(p.string() + ": ", 0), 0u) << m;
-      EXPECT_NE(m.find(c.key), std::string::npos) << m;
-      EXPECT_NE(m.find(c.value), std::string::npos) << m;
-      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "not an invalid_argument: " << e.what();
-    }
-  }
+  for (const BadFile& c : cases) expect_bad_file(dir, c);
 }
 
-// A BIDS events.tsv: only the rows of trial_type "word" are words; an "n/a" duration is 0.
+// A BIDS events.tsv: only the rows of trial_type "word" are words; an "n/a" duration is 0 when asked.
 TEST(BenchmarkFileBids, EventsTsvGivesTheWordsOfOneTrialType) {
   const fs::path dir = write_small_dataset("bids");
   write_text(dir / "sub-01_task-story_events.tsv",
              "onset\tduration\ttrial_type\tword\n0.0\t120\tstory\tn/a\n1.0\t0.3\tword\tonce\n1.4\tn/a\tword\tupon\n"
              "2.0\t0.5\tnoise\tcough\n2.1\t0.2\tword\ta\n");
   write_text(dir / "bids.json", R"({"name": "bids", "rows": {"kind": "volumes", "tr": 2.0,
-    "words": {"file": "sub-01_task-story_events.tsv", "trial_type": "word"}}, "responses": {"files": ["s1.npy", "s2.npy"]},
+    "words": {"file": "sub-01_task-story_events.tsv", "trial_type": "word", "na_duration": "zero"}}, "responses": {"files": ["s1.npy", "s2.npy"]},
     "controls": [{"name": "rate", "kind": "word_rate"}]})");
   const std::string report = check_benchmark_file(dir / "bids.json", {});
   EXPECT_NE(report.find("3 timed words from sub-01_task-story_events.tsv: 3 during the response volumes"), std::string::npos) << report;
@@ -616,6 +633,97 @@ TEST(BenchmarkFileTable, FeatureAndGroupFilesFollowTheTableUnderSortBy) {
     EXPECT_NE(m.find(" of shuffled_groups_file.tsv, story="), std::string::npos) << m;
     EXPECT_EQ(m.find('\n'), std::string::npos) << m;
   }
+}
+
+// A quote in an events.tsv word is text: 5 words stay 5 words (not merged into 3 by a quote that
+// opens in one row and closes in a later one).
+TEST(BenchmarkFileBids, AStrayQuoteDoesNotMergeRows) {
+  const std::string report =
+      check_events("bids_quote", "onset\tduration\tword\n1.0\t0.3\t\"Oh\n1.5\t0.3\tno\n2.0\t0.3\tstop\"\n2.5\t0.3\tthe\n3.0\t0.3\tend\n");
+  EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
+}
+
+// A NIfTI run's header TR (pixdim[4] in the unit of xyzt_units) must agree with rows.tr; without
+// rows.tr the header's is used; a header without a TR (0, or no time unit) gives no information.
+fs::path write_nifti_run(const fs::path& dir, const std::string& name, double pixdim4, int xyzt_units) {
+  io::NiftiImage grid;
+  grid.dims = {3, 2, 2};
+  grid.pixdim = {1.0, 2.0, 2.0, 2.0, pixdim4, 0, 0, 0};
+  grid.xyzt_units = xyzt_units;
+  std::vector<std::int64_t> all;
+  for (std::int64_t v = 0; v < 12; ++v) all.push_back(v);
+  Eigen::MatrixXd run = Eigen::MatrixXd::Random(12, 60);
+  io::write_nifti_volumes(dir / name, grid, all, run);
+  return dir / name;
+}
+
+TEST(BenchmarkFileNifti, HeaderTrMustAgreeWithTheFile) {
+  const fs::path dir = write_small_dataset("nifti_tr");
+  write_nifti_run(dir, "s_2500ms.nii", 2500.0, 2 | 16);  // mm, ms
+  write_nifti_run(dir, "s_2.5s.nii", 2.5, 2 | 8);         // mm, s
+  write_nifti_run(dir, "s_unknown.nii", 2.5, 0);          // no units
+  const auto json = [](const std::string& tr, const std::string& file) {
+    return R"({"name": "tr", "rows": {"kind": "volumes")" + tr + R"(}, "responses": {"files": [")" + file +
+           R"("]}, "methods": [{"name": "x", "file": "x.npy"}]})";
+  };
+  for (const std::string file : {"s_2.5s.nii", "s_2500ms.nii"}) {
+    SCOPED_TRACE(file);
+    write_text(dir / "mismatch.json", json(R"(, "tr": 2.0)", file));
+    try {
+      check_benchmark_file(dir / "mismatch.json", {});
+      ADD_FAILURE() << "no error";
+    } catch (const std::invalid_argument& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("rows.tr"), std::string::npos) << m;
+      EXPECT_NE(m.find(file), std::string::npos) << m;
+      EXPECT_NE(m.find("2.5 s"), std::string::npos) << m;
+      EXPECT_NE(m.find("2 s"), std::string::npos) << m;
+      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    }
+    write_text(dir / "agree.json", json(R"(, "tr": 2.5)", file));
+    EXPECT_NE(check_benchmark_file(dir / "agree.json", {}).find("TR 2.5 s"), std::string::npos);
+    write_text(dir / "from_header.json", json("", file));
+    EXPECT_NE(check_benchmark_file(dir / "from_header.json", {}).find("TR 2.5 s (from the NIfTI header"), std::string::npos);
+  }
+  write_text(dir / "unknown.json", json(R"(, "tr": 2.0)", "s_unknown.nii"));
+  const std::string report = check_benchmark_file(dir / "unknown.json", {});
+  EXPECT_NE(report.find("TR 2 s"), std::string::npos) << report;
+  EXPECT_NE(report.find("no TR information"), std::string::npos) << report;
+}
+
+// Events files keep every word: the TextGrid silence labels ("", "sp", "sil") are not skipped in
+// them by default, and the check says how many rows were skipped and why.
+TEST(BenchmarkFileBids, EventsKeepSpSilAndEmptyWordsAndTheCheckCountsSkips) {
+  const std::string report =
+      check_events("bids_skip", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tsp\n2.0\t0.3\tsil\n2.5\t0.3\t\n3.0\t0.3\tend\n");
+  EXPECT_NE(report.find("5 timed words from events.tsv"), std::string::npos) << report;
+  EXPECT_NE(report.find("0 rows skipped"), std::string::npos) << report;
+}
+
+// Events values read exactly as written: "n/a" durations are an error unless
+// rows.words.na_duration says "zero"; onsets are decimal numbers ("0x10" is not 16 s); text that
+// is not UTF-8 (Latin-1) is named with its file and line, and UTF-16 with its byte-order mark is
+// read as the text it is (as TextGrids are). Rows are counted as data rows
+// with their line of the file.
+TEST(BenchmarkFileBids, EventsValuesAreReadExactlyAsWritten) {
+  const fs::path dir = write_small_dataset("bids_exact");
+  write_text(dir / "na.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\tn/a\tend\n");
+  write_text(dir / "hex.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n0x10\t0.3\tend\n");
+  write_text(dir / "latin1.tsv", "onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tcaf\xe9\n");
+  std::string utf16 = "\xff\xfe";  // UTF-16LE with its byte-order mark: read as the same text
+  for (const char c : std::string("onset\tduration\tword\n1.0\t0.3\tthe\n1.5\t0.3\tend\n")) utf16 += std::string{c, '\0'};
+  write_text(dir / "utf16.tsv", utf16);
+  const auto json = json_with_events;
+  const std::vector<BadFile> cases = {
+      {"na", json("na.tsv", ""), "na_duration", "data row 2 (line 3 of the file)"},
+      {"hex", json("hex.tsv", ""), "onset '0x10'", "data row 2 (line 3 of the file)"},
+      {"latin1", json("latin1.tsv", ""), "latin1.tsv:3", "not valid UTF-8"},
+  };
+  for (const BadFile& c : cases) expect_bad_file(dir, c);
+  write_text(dir / "utf16.json", json("utf16.tsv", ""));
+  EXPECT_NE(check_benchmark_file(dir / "utf16.json", {}).find("2 timed words"), std::string::npos);
+  write_text(dir / "na_zero.json", json("na.tsv", R"(, "na_duration": "zero")"));
+  EXPECT_NE(check_benchmark_file(dir / "na_zero.json", {}).find("2 timed words"), std::string::npos);
 }
 
 TEST(BenchmarkFileErrors, ANameTakenByABuiltInIsRefused) {

@@ -310,6 +310,28 @@ TEST(ScoreCommand, Hdf5DatasetResponsesMatchNpy) {
   ns::io::write_hdf5_matrix(tmp_dir() / "y.h5", "/ieeg/hfb", y);
   h5.responses = (tmp_dir() / "y.h5").string() + ":/ieeg/hfb";
   EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(h5).r);
+  // An HDF5 file is known by its signature, whatever its extension (.nwb).
+  ns::io::write_hdf5_matrix(tmp_dir() / "y.nwb", "/ieeg/hfb", y);
+  h5.responses = (tmp_dir() / "y.nwb").string() + ":/ieeg/hfb";
+  EXPECT_TRUE(nb::run_score(npy).r == nb::run_score(h5).r);
+}
+
+// An HDF5 file named without its dataset, whatever its extension: the error says to name it.
+TEST(ScoreCommand, Hdf5WithoutADatasetSaysToNameIt) {
+  std::mt19937_64 rng(10);
+  const Eigen::MatrixXd y = ar1(120, 3, 0.2, rng);
+  const nb::ScoreRequest npy = request(normal(120, 2, rng), y, "nwb");
+  for (const std::string name : {"y_bare.nwb", "y_plain.h5"}) {
+    ns::io::write_hdf5_matrix(tmp_dir() / name, "/y", y);
+    nb::ScoreRequest bare = npy;
+    bare.responses = (tmp_dir() / name).string();
+    try {
+      nb::run_score(bare);
+      ADD_FAILURE() << "no error for " << name;
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find("is an HDF5 file: name the dataset (" + bare.responses + ":/path"), std::string::npos) << e.what();
+    }
+  }
 }
 
 namespace {

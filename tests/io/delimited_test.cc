@@ -48,13 +48,18 @@ TEST(Delimited, QuotedFieldsWithDelimitersQuotesAndNewlines) {
   const Table t = parse_delimited(
       ",Sentence,EffectSize\r\n0,\"A banana, long.\",0.45\r\n1,\"He said \"\"hi\"\"\nthen left\",1.5\r\n"
       "2,\"\",-0.5",
-      ',', "t.csv");
+      ',', "t.csv", {{"Sentence"}});  // a free-text column: its quoted fields may span lines
   EXPECT_THAT(t.columns, ElementsAre("", "Sentence", "EffectSize"));
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_EQ(t.rows[0][1], "A banana, long.");
   EXPECT_EQ(t.rows[1][1], "He said \"hi\"\nthen left");
   EXPECT_EQ(t.rows[2][1], "");
   EXPECT_EQ(t.rows[2][2], "-0.5");
+}
+
+TEST(DelimitedErrors, FreeTextColumnsMustBeInTheHeader) {
+  EXPECT_THAT(error_message<std::invalid_argument>([] { parse_delimited("a,b\n1,2\n", ',', "t.csv", {{"c"}}); }),
+              HasSubstr("t.csv: free-text column \"c\" is not in the header"));
 }
 
 TEST(Delimited, QuoteInsideAnUnquotedFieldIsKept) {
@@ -77,10 +82,41 @@ TEST(Delimited, HeaderOnly) {
   EXPECT_TRUE(t.rows.empty());
 }
 
+// Tab-delimited files (BIDS events.tsv) have no quoting: a quote is text. A quote opened in one
+// row and closed in a later one must not merge those rows.
+TEST(Delimited, TsvQuotesAreText) {
+  const Table t = parse_delimited("onset\tword\n1.0\t\"Oh\n1.5\tno\n2.0\tstop\"\n2.5\tthe\n3.0\t\"quoted\"\n", '\t', "t.tsv");
+  ASSERT_EQ(t.rows.size(), 5u);
+  EXPECT_THAT(t.rows[0], ElementsAre("1.0", "\"Oh"));
+  EXPECT_THAT(t.rows[2], ElementsAre("2.0", "stop\""));
+  EXPECT_THAT(t.rows[4], ElementsAre("3.0", "\"quoted\""));
+}
+
+// CSV keeps RFC 4180 quoting, but a quoted field that runs over a line end is an error naming the
+// line where it opens and the line where it closes (1-based lines of the file).
+TEST(DelimitedErrors, CsvQuotedFieldSpanningLinesNamesBothLines) {
+  EXPECT_EQ(parse_error("onset,word\n1.0,\"Oh\n1.5,no\n2.0,stop\"\n2.5,the\n"),
+            "t.csv: a quoted field (field 2, column \"word\") opens on line 2 and closes on line 4 (1-based lines "
+            "of the file): a stray quote, or a field with line breaks in a column not declared as free text");
+}
+
+// Text is UTF-8: a Latin-1 byte is an error naming its line; UTF-16 with a byte-order mark is read
+// as the text it holds.
+TEST(DelimitedErrors, TextThatIsNotUtf8NamesItsLine) {
+  EXPECT_THAT(parse_error("w,n\nthe,1\ncaf\xe9,2\n"), HasSubstr("t.csv:3: not valid UTF-8"));
+  std::string utf16 = "\xff\xfe";
+  for (const char c : std::string("w,n\nthe,2\n")) utf16 += std::string{c, '\0'};
+  const Table t = parse_delimited(utf16, ',', "t.csv");
+  EXPECT_THAT(t.columns, ElementsAre("w", "n"));
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_THAT(t.rows[0], ElementsAre("the", "2"));
+}
+
 TEST(DelimitedErrors, RaggedRowNamesItsLine) {
   EXPECT_EQ(parse_error("a,b,c\n1,2,3\n4,5\n"), "t.csv:3: expected 3 fields (as in the header), found 2");
   // The line count includes the newline inside the quoted field.
-  EXPECT_EQ(parse_error("a,b\n\"x\ny\",1\n1,2,3\n"), "t.csv:4: expected 2 fields (as in the header), found 3");
+  EXPECT_EQ(error_message<std::runtime_error>([] { parse_delimited("a,b\n\"x\ny\",1\n1,2,3\n", ',', "t.csv", {{"a"}}); }),
+            "t.csv:4: expected 2 fields (as in the header), found 3");
 }
 
 TEST(DelimitedErrors, UnclosedQuote) {
@@ -162,20 +198,22 @@ TEST(DelimitedFiles, ErrorsNameThePath) {
 }
 
 TEST(DelimitedWrite, QuotesOnlyWhenNeeded) {
-  const Table t{{"id", "text"}, {{"1", "plain"}, {"2", "a, b"}, {"3", "say \"x\""}, {"4", "two\nlines"}, {"5", ""}}};
+  Table t{{"id", "text"}, {{"1", "plain"}, {"2", "a, b"}, {"3", "say \"x\""}, {"4", "two\nlines"}, {"5", ""}}};
   EXPECT_EQ(format_delimited(t),
             "id,text\n1,plain\n2,\"a, b\"\n3,\"say \"\"x\"\"\"\n4,\"two\nlines\"\n5,\n");
-  EXPECT_EQ(format_delimited(t, '\t'),
-            "id\ttext\n1\tplain\n2\ta, b\n3\t\"say \"\"x\"\"\"\n4\t\"two\nlines\"\n5\t\n");
+  // Tab-delimited: no quoting; a line break cannot be written.
+  EXPECT_THAT(error_message<std::invalid_argument>([&] { format_delimited(t, '\t'); }), HasSubstr("cannot be written tab-delimited"));
+  t.rows.erase(t.rows.begin() + 3);
+  EXPECT_EQ(format_delimited(t, '\t'), "id\ttext\n1\tplain\n2\ta, b\n3\tsay \"x\"\n5\t\n");
 }
 
 TEST(DelimitedWrite, RoundTripsTrickyFields) {
   const Table t{{"\xEF\xBB\xBF" "bom", "", " spaced "},
                 {{"a,b", "\"", "\r"}, {"", "", ""}, {"x\r\ny", "tab\there", "'q'"}}};
-  for (const char delimiter : {',', '\t', ';'}) {
+  for (const char delimiter : {',', ';'}) {  // quoted formats; tab-delimited text has no quoting
     const std::filesystem::path path = temp_path("roundtrip.csv");
     write_delimited(path, t, delimiter);
-    const Table back = read_delimited(path, delimiter);
+    const Table back = read_delimited(path, delimiter, {{"\xEF\xBB\xBF" "bom"}});  // "x\r\ny" spans lines
     EXPECT_EQ(back.columns, t.columns) << delimiter;
     EXPECT_EQ(back.rows, t.rows) << delimiter;
   }

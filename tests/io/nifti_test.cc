@@ -233,3 +233,22 @@ TEST(NiftiStream, BadFilesNameTheFileAndWhere) {
 
 }  // namespace
 }  // namespace neuroscore::io
+
+// The header's TR: pixdim[4] in the time unit of xyzt_units; 0 or no time unit is no information.
+TEST(NiftiRepetitionTime, PixdimFourInItsTimeUnit) {
+  neuroscore::io::NiftiImage image;
+  image.pixdim[4] = 2500.0;
+  image.xyzt_units = 2 | 16;  // mm, ms
+  EXPECT_DOUBLE_EQ(*neuroscore::io::repetition_time(image).seconds, 2.5);
+  EXPECT_EQ(neuroscore::io::repetition_time(image).stated, "pixdim[4] 2500 ms");
+  image.xyzt_units = 2 | 24;  // us
+  EXPECT_DOUBLE_EQ(*neuroscore::io::repetition_time(image).seconds, 0.0025);
+  image.xyzt_units = 2 | 8;  // s
+  EXPECT_DOUBLE_EQ(*neuroscore::io::repetition_time(image).seconds, 2500.0);
+  image.xyzt_units = 2;  // no time unit
+  EXPECT_FALSE(neuroscore::io::repetition_time(image).seconds);
+  EXPECT_EQ(neuroscore::io::repetition_time(image).stated, "pixdim[4] 2500 with time unit code 0 (unknown)");
+  image.xyzt_units = 2 | 8;
+  image.pixdim[4] = 0.0;
+  EXPECT_FALSE(neuroscore::io::repetition_time(image).seconds);
+}

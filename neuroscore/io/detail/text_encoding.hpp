@@ -1,12 +1,15 @@
 // Text encoding checks for the readers: UTF-8 validation and UTF-16 (with byte-order mark) to UTF-8.
-// Main entry points: neuroscore::io::detail::find_invalid_utf8 and utf16_to_utf8.
+// Main entry points: neuroscore::io::detail::text_without_bom, require_utf8, find_invalid_utf8 and utf16_to_utf8.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "neuroscore/io/detail/quote.hpp"
 
 namespace neuroscore::io::detail {
 
@@ -100,6 +103,33 @@ inline std::string utf16_to_utf8(std::string_view bytes, std::string_view source
     }
   }
   return out;
+}
+
+// The text of a file's bytes, without a byte-order mark: UTF-16 with a byte-order mark decoded
+// into `storage` (the result then views it), a UTF-8 byte-order mark dropped. Throws
+// std::runtime_error "SOURCE: ..." for text that starts with a zero byte (UTF-16 without a mark).
+inline std::string_view text_without_bom(std::string_view bytes, std::string_view source_name, std::string& storage) {
+  if (has_utf16_bom(bytes)) {
+    storage = utf16_to_utf8(bytes, source_name);
+    return storage;
+  }
+  if (bytes.size() >= 2 && (bytes[0] == '\0' || bytes[1] == '\0')) {
+    throw std::runtime_error(std::string(source_name) +
+                             ": starts with a zero byte: UTF-16 without a byte-order mark? "
+                             "(save it as UTF-8, or as UTF-16 with a byte-order mark)");
+  }
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  return bytes;
+}
+
+// Throws std::runtime_error "SOURCE:LINE: not valid UTF-8 (byte ...)" naming the 1-based line of
+// the first byte of `text` that is not well-formed UTF-8 (a Latin-1 file, say).
+inline void require_utf8(std::string_view text, std::string_view source_name) {
+  const std::size_t bad = find_invalid_utf8(text);
+  if (bad == std::string_view::npos) return;
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+  throw std::runtime_error(std::string(source_name) + ":" + std::to_string(line) + ": not valid UTF-8 (byte " +
+                           quote_for_message(text.substr(bad, 1)) + "; Latin-1 file? re-save it as UTF-8)");
 }
 
 }  // namespace neuroscore::io::detail

@@ -50,6 +50,15 @@ TEST(FrequencyKey, StripsSurroundingPunctuationAndLowercases) {
   EXPECT_EQ(nd::frequency_key("--"), "");
 }
 
+// Keys are ICU full case folding (Unicode's CaseFolding.txt, status C + F): non-ASCII capitals
+// fold too, and full folding maps "ß" to "ss".
+TEST(FrequencyKey, FoldsEveryCaseNotOnlyAscii) {
+  EXPECT_EQ(nd::frequency_key("\u00dcber"), nd::frequency_key("\u00fcber"));        // "Über", "über"
+  EXPECT_EQ(nd::frequency_key("STRASSE"), nd::frequency_key("stra\u00dfe"));        // "straße"
+  EXPECT_EQ(nd::frequency_key("caf\u00e9"), nd::frequency_key("cafe\u0301"));      // NFC: composed = decomposed
+  EXPECT_EQ(nd::frequency_key("\u00ab\u00dcber\u00bb"), nd::frequency_key("\u00fcber"));  // guillemets are punctuation
+}
+
 TEST(CountUnigrams, SplitsOnWhitespaceAndDoubleDashes) {
   const nd::UnigramCounts c = nd::count_unigrams("The cat--the DOG. -- The end!");
   EXPECT_EQ(c.tokens, 6);
@@ -81,6 +90,29 @@ TEST(LoadNaturalStories, SyntheticRowsAreSortedByStoryThenZone) {
   EXPECT_DOUBLE_EQ(d.log_frequency(1), std::log10(2.0 / 11.0 * 1e6));
   EXPECT_DOUBLE_EQ(d.log_frequency(3), std::log10(1.0 / 11.0 * 1e6));  // "w": unseen
   EXPECT_NE(d.frequency_source.find("6 tokens, 4 types"), std::string::npos) << d.frequency_source;
+}
+
+// Word length is the number of user-perceived characters: extended grapheme clusters (UAX #29)
+// after NFC normalization, surrounding punctuation stripped, never UTF-8 bytes. Frequencies of
+// non-ASCII words are looked up under the same folded key as the corpus's.
+TEST(LoadNaturalStories, NonAsciiWordsHaveTheirCharacterLengthAndTheirCorpusCount) {
+  const fs::path root = write_fake(
+      "ns_unicode",
+      ten_stories({"caf\u00e9\t1\t1\t1\t300", "Stra\u00dfe,\t2\t1\t1\t300", "e\u0301\t3\t1\t1\t300",
+                   "thumbs\U0001F44D\U0001F3FDup\t4\t1\t1\t300", "\u00dcber\t5\t1\t1\t300", "STRASSE\t6\t1\t1\t300"}),
+      "*** START OF X ***\n\u00fcber \u00fcber stra\u00dfe cat\n*** END OF X ***\n");
+  const nd::NaturalStoriesData d = nd::load_naturalstories(root);
+  ASSERT_EQ(d.words.size(), 15u);
+  EXPECT_DOUBLE_EQ(d.word_length(0), 4);  // café: 5 UTF-8 bytes
+  EXPECT_DOUBLE_EQ(d.word_length(1), 6);  // Straße (the comma stripped): 7 bytes
+  EXPECT_DOUBLE_EQ(d.word_length(2), 1);  // e + combining acute: one grapheme
+  EXPECT_DOUBLE_EQ(d.word_length(3), 9);  // thumbs, thumbs-up with a skin-tone modifier (one grapheme), up
+  EXPECT_DOUBLE_EQ(d.word_length(4), 4);  // Über
+  EXPECT_DOUBLE_EQ(d.word_length(5), 7);  // STRASSE
+  // Corpus: 4 tokens, 3 types (über 2, strasse 1, cat 1): log10((count + 1) / 8 * 1e6).
+  EXPECT_DOUBLE_EQ(d.log_frequency(4), std::log10(3.0 / 8.0 * 1e6));  // Über counts as über
+  EXPECT_DOUBLE_EQ(d.log_frequency(5), std::log10(2.0 / 8.0 * 1e6));  // STRASSE counts as straße
+  EXPECT_DOUBLE_EQ(d.log_frequency(0), std::log10(1.0 / 8.0 * 1e6));  // café: unseen
 }
 
 TEST(LoadNaturalStories, ZoneGapsBadNumbersAndMissingStoriesNameTheFileAndLine) {

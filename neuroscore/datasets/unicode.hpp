@@ -1,0 +1,128 @@
+// Words as Unicode text (ICU 72): NFC normalization, extended grapheme clusters, full case folding.
+// Main entry points: neuroscore::unicode::word_length(word) and word_key(word). The only ICU user.
+#pragma once
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/ustring.h>
+#include <unicode/utypes.h>
+
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace neuroscore::unicode {
+
+// UTF-8 text in NFC (canonical composition: "e" + U+0301 becomes U+00E9). Throws
+// std::invalid_argument for text that is not well-formed UTF-8.
+inline std::string nfc(std::string_view utf8);
+
+// The number of extended grapheme clusters (Unicode UAX #29, ICU's character break iterator) of
+// the text in NFC: what a reader counts as characters ("café" 4, "e" + U+0301 1, an emoji with a
+// skin-tone modifier 1). Throws std::invalid_argument for ill-formed UTF-8.
+inline std::size_t grapheme_count(std::string_view utf8);
+
+// Full case folding (Unicode CaseFolding.txt, statuses C and F; ICU U_FOLD_CASE_DEFAULT), of the
+// text in NFC, the result in NFC again: "Über" -> "über", "Straße" and "STRASSE" -> "strasse".
+inline std::string full_case_fold(std::string_view utf8);
+
+// The text in NFC without its leading and trailing grapheme clusters whose first code point is
+// not a letter or a decimal digit (ICU u_isalnum: general category L* or Nd): "«Über»," -> "Über",
+// "'Admiral" -> "Admiral"; inner punctuation stays ("Tourette's", "twenty-five"). May be empty.
+inline std::string trim_to_letters_and_digits(std::string_view utf8);
+
+// A word's length: grapheme_count(trim_to_letters_and_digits(word)).
+inline std::size_t word_length(std::string_view word);
+
+// A word's frequency key: full_case_fold(trim_to_letters_and_digits(word)). Empty for a word of
+// punctuation only.
+inline std::string word_key(std::string_view word);
+
+// ---------------------------------------------------------------------------------------------
+// Implementation.
+
+namespace detail {
+
+inline icu::UnicodeString from_utf8(std::string_view utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t length = 0;
+  u_strFromUTF8(nullptr, 0, &length, utf8.data(), static_cast<int32_t>(utf8.size()), &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) status = U_ZERO_ERROR;
+  icu::UnicodeString out;
+  if (U_SUCCESS(status)) {
+    UChar* buffer = out.getBuffer(length);
+    u_strFromUTF8(buffer, length, nullptr, utf8.data(), static_cast<int32_t>(utf8.size()), &status);
+    out.releaseBuffer(U_SUCCESS(status) ? length : 0);
+  }
+  if (U_FAILURE(status)) {
+    throw std::invalid_argument("not well-formed UTF-8 text (" + std::string(u_errorName(status)) + ")");
+  }
+  return out;
+}
+
+inline std::string to_utf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+inline icu::UnicodeString nfc_of(const icu::UnicodeString& s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFCInstance(status);
+  icu::UnicodeString out = U_SUCCESS(status) ? normalizer->normalize(s, status) : icu::UnicodeString();
+  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU NFC normalization failed: ") + u_errorName(status));
+  return out;
+}
+
+// A character (grapheme cluster) break iterator over `s` (which must outlive it).
+inline std::unique_ptr<icu::BreakIterator> clusters_of(const icu::UnicodeString& s) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || !it) throw std::runtime_error(std::string("ICU character break iterator: ") + u_errorName(status));
+  it->setText(s);
+  return it;
+}
+
+inline icu::UnicodeString trimmed(const icu::UnicodeString& s) {
+  const std::unique_ptr<icu::BreakIterator> it = clusters_of(s);
+  int32_t first = -1, last = -1;  // [first, last): from the first word cluster to the end of the last
+  for (int32_t start = it->first(), end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next()) {
+    if (!u_isalnum(s.char32At(start))) continue;
+    if (first < 0) first = start;
+    last = end;
+  }
+  return first < 0 ? icu::UnicodeString() : icu::UnicodeString(s, first, last - first);
+}
+
+}  // namespace detail
+
+inline std::string nfc(std::string_view utf8) { return detail::to_utf8(detail::nfc_of(detail::from_utf8(utf8))); }
+
+inline std::size_t grapheme_count(std::string_view utf8) {
+  const icu::UnicodeString s = detail::nfc_of(detail::from_utf8(utf8));
+  const std::unique_ptr<icu::BreakIterator> it = detail::clusters_of(s);
+  std::size_t count = 0;
+  for (it->first(); it->next() != icu::BreakIterator::DONE;) ++count;
+  return count;
+}
+
+inline std::string full_case_fold(std::string_view utf8) {
+  icu::UnicodeString s = detail::nfc_of(detail::from_utf8(utf8));
+  s.foldCase(U_FOLD_CASE_DEFAULT);
+  return detail::to_utf8(detail::nfc_of(s));
+}
+
+inline std::string trim_to_letters_and_digits(std::string_view utf8) {
+  return detail::to_utf8(detail::trimmed(detail::nfc_of(detail::from_utf8(utf8))));
+}
+
+inline std::size_t word_length(std::string_view word) { return grapheme_count(trim_to_letters_and_digits(word)); }
+
+inline std::string word_key(std::string_view word) { return full_case_fold(trim_to_letters_and_digits(word)); }
+
+}  // namespace neuroscore::unicode
