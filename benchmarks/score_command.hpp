@@ -341,17 +341,13 @@ inline void score_targets(const Eigen::MatrixXd& x, BlockFitter& fitter, const E
     // One resample of units serves every target (percentile interval per target).
     const ResamplingUnits units = bootstrap_units(b);
     const std::vector<int> fold_of = test_fold_of(b);
-    // Raw draws of the 64-bit stream (detail::uniform_below), not std::uniform_int_distribution,
-    // whose mapping differs between standard libraries: a seed gives the same CI everywhere.
+    // The library's resample draw (bootstrap.hpp draw_resample: raw draws of the 64-bit stream, so
+    // a seed gives the same CI with every standard library).
     std::mt19937_64 rng(req.seed);
     Eigen::MatrixXd draws(static_cast<Eigen::Index>(req.resamples), y.cols());
     std::vector<std::size_t> idx;
     for (std::size_t d = 0; d < req.resamples; ++d) {
-      idx.clear();
-      for (std::size_t u = 0; u < units.members.size(); ++u) {
-        const auto& m = units.members[static_cast<std::size_t>(neuroscore::detail::uniform_below(rng, units.members.size()))];
-        idx.insert(idx.end(), m.begin(), m.end());
-      }
+      draw_resample(units, rng, idx);
       draws.row(static_cast<Eigen::Index>(d)) = subject_scores_on(b, fold_of, fit.predictions, idx).transpose();
     }
     for (Eigen::Index j = 0; j < y.cols(); ++j) {
@@ -362,16 +358,10 @@ inline void score_targets(const Eigen::MatrixXd& x, BlockFitter& fitter, const E
   }
 }
 
-// Max-statistic FWE p over all targets from the per-draw maxima (null.hpp's NullAccumulator:
-// p_fwe_j = (1 + #{draws whose max >= r_j}) / (1 + N)), and Benjamini-Hochberg q.
+// Max-statistic FWE p over all targets from the per-draw maxima of every block and rank
+// (null.hpp fwe_p_values; the refit null's tail is greater), and Benjamini-Hochberg q.
 inline void finish_corrections(const Eigen::VectorXd& null_max, ScoreResult& out) {
-  std::vector<double> sorted(null_max.data(), null_max.data() + null_max.size());
-  std::sort(sorted.begin(), sorted.end());
-  const auto n = static_cast<double>(sorted.size());
-  for (Eigen::Index j = 0; j < out.r.size(); ++j) {
-    const auto below = std::lower_bound(sorted.begin(), sorted.end(), out.r(j)) - sorted.begin();
-    out.p_fwe(j) = (1.0 + static_cast<double>(sorted.size() - static_cast<std::size_t>(below))) / (n + 1.0);
-  }
+  out.p_fwe = fwe_p_values(out.r, null_max, Tail::greater);
   out.q_fdr = fdr_q_values(out.p, FdrMethod::benjamini_hochberg).q_value;
 }
 
