@@ -18,6 +18,7 @@
 #include <optional>
 #include <ostream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -26,6 +27,7 @@
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/peak_rss.hpp"
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/io/hdf5.hpp"
@@ -38,7 +40,11 @@
 
 namespace neuroscore::benchmarks {
 
-inline const char* score_usage() {
+// The help text; the default alpha grid is printed from kWideAlphas (alphas.hpp), in the form
+// --alphas reads.
+inline std::string score_usage() {
+  std::ostringstream grid;
+  for (std::size_t i = 0; i < kWideAlphas.size(); ++i) grid << (i ? "," : "") << kWideAlphas[i];
   return R"(usage: neuroscore score --features F --responses Y [--groups G | --contiguous K] [options]
 
 Cross-validated ridge (per-target alpha by inner CV over --alphas, standardized features) from
@@ -71,7 +77,8 @@ options:
   --block L          block length in samples for the null and the bootstrap (default 20)
   --bootstrap B      bootstrap resamples (default 1000; 0 = no CIs)
   --seed S           seed of the null and the bootstrap (default 0)
-  --alphas LIST      the ridge's alpha grid, e.g. 0.01,0.1,1,10 (default: 0.1,1,...,1e8, 10 values)
+  --alphas LIST      the ridge's alpha grid, e.g. 0.01,0.1,1,10 (default: )" +
+         grid.str() + R"()
   --float            fit the ridge in single precision (half the memory per target, about twice
                      the GEMM rate; r moves by about 1e-5); the null and the CI stay in double
   --out FILE         also write the per-target table as CSV; with NIfTI responses also the maps
@@ -100,7 +107,7 @@ struct ScoreRequest {
   std::size_t block = 20;
   std::size_t resamples = 1000;
   std::uint64_t seed = 0;
-  std::vector<double> alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  std::vector<double> alphas = kWideAlphas;  // alphas.hpp
   bool single_precision = false;  // --float: the ridge fit in float
 };
 

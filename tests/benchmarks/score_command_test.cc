@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
@@ -429,6 +430,17 @@ TEST(ScoreCommand, MemoryBudgetStreamsBlocksWithTheSameResults) {
               std::string::npos)
         << e.what();
   }
+}
+
+// The default grid is alphas.hpp's kWideAlphas, and --help prints it from that constant in a form
+// --alphas reads back to the same doubles.
+TEST(ScoreCommand, HelpPrintsTheDefaultAlphaGridFromTheConstant) {
+  bool help = false;
+  EXPECT_EQ(nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy"}, &help).alphas, ns::kWideAlphas);
+  const std::string usage = nb::score_usage();
+  const std::string grid = "0.1,1,10,100,1000,10000,100000,1e+06,1e+07,1e+08";
+  EXPECT_NE(usage.find("(default: " + grid + ")"), std::string::npos) << usage;
+  EXPECT_EQ(nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy", "--alphas", grid}, &help).alphas, ns::kWideAlphas);
 }
 
 // --alphas sets the grid (the chosen alpha per target is one of its values); --float fits the ridge
