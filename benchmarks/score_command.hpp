@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <iomanip>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <random>
@@ -24,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "benchmarks/flags.hpp"
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/peak_rss.hpp"
 #include "neuroscore/align.hpp"
@@ -133,53 +135,6 @@ inline std::size_t effective_gap(const ScoreRequest& req) {
 
 namespace detail::score_cmd {
 
-inline std::size_t count(const std::string& flag, const std::string& v) {
-  std::size_t used = 0;
-  unsigned long long x = 0;
-  try {
-    x = std::stoull(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (v.empty() || used != v.size() || v[0] == '-') throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + v + "'");
-  return static_cast<std::size_t>(x);
-}
-
-// "2G", "512M", "100000K" or plain bytes.
-inline std::size_t bytes(const std::string& flag, const std::string& v) {
-  std::string digits = v;
-  std::size_t unit = 1;
-  const char u = v.empty() ? '\0' : static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())));
-  if (u == 'K' || u == 'M' || u == 'G') {
-    unit = u == 'K' ? 1024 : u == 'M' ? 1024 * 1024 : std::size_t{1} << 30;
-    digits.pop_back();
-  }
-  return count(flag, digits) * unit;
-}
-
-// "0.01,0.1,1": positive finite numbers.
-inline std::vector<double> positive_list(const std::string& flag, const std::string& v) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  while (start <= v.size()) {
-    const std::size_t comma = std::min(v.find(',', start), v.size());
-    const std::string item = v.substr(start, comma - start);
-    std::size_t used = 0;
-    double x = 0;
-    try {
-      x = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || !std::isfinite(x) || x <= 0) {
-      throw std::invalid_argument(flag + " wants positive numbers separated by commas, got '" + item + "' in '" + v + "'");
-    }
-    out.push_back(x);
-    start = comma + 1;
-  }
-  return out;
-}
-
 // .npy, or a delimited text matrix with an optional header line.
 inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
   // FILE.h5:/dataset (or .hdf5): an HDF5 dataset.
@@ -218,7 +173,7 @@ inline io::ResponseColumns open_responses(const ScoreRequest& req, bool in_block
 }  // namespace detail::score_cmd
 
 inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool* help) {
-  using detail::score_cmd::count;
+  using cli::parse_count;
   ScoreRequest r;
   bool contiguous_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -237,26 +192,18 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
     if (flag == "--features") r.features = v;
     else if (flag == "--responses") r.responses = v;
     else if (flag == "--groups") r.groups = v;
-    else if (flag == "--contiguous") r.contiguous = count(flag, v), contiguous_given = true;
-    else if (flag == "--gap") r.gap = count(flag, v);
-    else if (flag == "--null") r.permutations = count(flag, v);
-    else if (flag == "--block") r.block = count(flag, v);
-    else if (flag == "--bootstrap") r.resamples = count(flag, v);
-    else if (flag == "--seed") r.seed = count(flag, v);
+    else if (flag == "--contiguous") r.contiguous = parse_count(flag, v), contiguous_given = true;
+    else if (flag == "--gap") r.gap = parse_count(flag, v);
+    else if (flag == "--null") r.permutations = parse_count(flag, v);
+    else if (flag == "--block") r.block = parse_count(flag, v);
+    else if (flag == "--bootstrap") r.resamples = parse_count(flag, v);
+    else if (flag == "--seed") r.seed = parse_count(flag, v);
     else if (flag == "--out") r.out = v;
     else if (flag == "--mask") r.mask = v;
-    else if (flag == "--memory-budget") r.memory_budget = detail::score_cmd::bytes(flag, v);
-    else if (flag == "--alphas") r.alphas = detail::score_cmd::positive_list(flag, v);
+    else if (flag == "--memory-budget") r.memory_budget = cli::parse_bytes(flag, v);
+    else if (flag == "--alphas") r.alphas = cli::parse_positive_list(flag, v);
     else if (flag == "--delays") {
-      std::string cur;
-      for (std::size_t k = 0; k <= v.size(); ++k) {
-        if (k == v.size() || v[k] == ',') {
-          r.delays.push_back(static_cast<int>(count(flag, cur)));
-          cur.clear();
-        } else {
-          cur += v[k];
-        }
-      }
+      for (const std::uint64_t d : cli::parse_count_list(flag, v, std::numeric_limits<int>::max())) r.delays.push_back(static_cast<int>(d));
     } else {
       throw std::invalid_argument("unknown option " + flag + " (see neuroscore score --help)");
     }
