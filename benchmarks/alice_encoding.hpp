@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
@@ -54,7 +55,7 @@ struct AliceEncodingOptions {
   Seed shuffle_seed{0};
   // Wide grid: model features (hundreds of columns on 362 volumes) want little shrinkage,
   // word rate alone wants a lot. Features are standardized with training statistics.
-  RidgeCvOptions ridge{{0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8}, 5, Gap{4}, true,
+  RidgeCvOptions ridge{kWideAlphas, 5, Gap{4}, true,
                        RidgeSolver::automatic, std::size_t{1} << 30, true};
 };
 

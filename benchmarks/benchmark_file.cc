@@ -23,6 +23,7 @@
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_data.hpp"
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/ceiling.hpp"
 #include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
@@ -457,7 +458,7 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
     }
   }
 
-  s.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  s.ridge.alphas = kWideAlphas;  // alphas.hpp
   s.ridge.standardize = true;
   if (top.has("ridge")) {
     const Node r = top.at("ridge");

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/compare.hpp"
 #include "neuroscore/partition.hpp"
@@ -488,7 +489,7 @@ inline SyntheticBenchmark synthetic_benchmark(Seed seed, Eigen::Index subjects =
   b.ceiling = out.planted_ceiling;
   for (const std::string& r : b.regions) b.region_ceiling[r] = out.planted_ceiling;
   b.ceiling_note = "planted: sqrt(signal / (signal + noise))";
-  b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
+  b.ridge.alphas = kSyntheticAlphas;  // alphas.hpp
   b.ridge.inner_gap = Gap{4};
   b.baseline = sim.confound_design;
   b.baseline_name = "confounds (sentence length, word position)";

@@ -12,6 +12,7 @@
 #include "benchmarks/alice_encoding.hpp"
 #include "benchmarks/leaderboard.hpp"
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/ceiling.hpp"
 #include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/alice.hpp"
@@ -159,7 +160,7 @@ inline Benchmark pereira_benchmark(const datasets::PereiraData& d) {
   b.bootstrap_groups = passage;
   b.ridge.inner_groups = passage;  // alpha chosen on held-out passages too
   b.block = BlockLength{8};
-  b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
+  b.ridge.alphas = kTableAlphas;  // alphas.hpp
   b.ridge.standardize = true;
   b.ceiling_note = "none: only the participant-averaged response is released (no split-half or inter-subject data)";
   b.description = "Pereira et al. 2018 exp. 2: " + std::to_string(pr.rows.size()) +
@@ -200,7 +201,7 @@ inline Benchmark naturalstories_benchmark(const datasets::NaturalStoriesData& d)
   b.folds = group_kfold(d.story, 5);
   b.ridge.inner_groups = d.story;  // alpha chosen on held-out stories too
   b.block = BlockLength{50};
-  b.ridge.alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
+  b.ridge.alphas = kTableAlphas;  // alphas.hpp
   b.ridge.standardize = true;
   b.ceiling_note = "none: a split-half ceiling needs per-reader reading times, which are not in the release";
   b.description = "Natural Stories (Futrell et al. 2021): " + std::to_string(d.words.size()) +

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
+#include <limits>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "benchmarks/benchmark_file.hpp"
+#include "benchmarks/flags.hpp"
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/leaderboard_data.hpp"
 #include "benchmarks/leaderboard_registry.hpp"
@@ -81,14 +83,6 @@ struct LeaderboardRun {
 
 namespace detail::lbrun {
 
-inline std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 template <class M>
 void hash_bytes(std::string& acc, const M& m) {
   acc += std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + ":";
@@ -122,7 +116,6 @@ inline std::string fit_key(const Benchmark& b, const Method& m, bool with_baseli
 }  // namespace detail::lbrun
 
 inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>& args, bool* help) {
-  using detail::lbrun::split_commas;
   LeaderboardRequest r;
   const std::vector<BenchmarkEntry> entries = builtin_benchmarks();
   const std::set<std::string> known_methods = {"activations", "attention", "attributions", "grad_norm", "grad_x_input",
@@ -147,14 +140,14 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     if (flag == "--benchmark") {
       r.benchmark_files.push_back(v);
     } else if (flag == "--benchmarks") {
-      r.benchmarks = split_commas(v);
+      r.benchmarks = cli::split_names(v);
       for (const auto& b : r.benchmarks) require_benchmark(entries, b);
     } else if (flag == "--methods") {
-      r.methods = split_commas(v);
+      r.methods = cli::split_names(v);
       for (const auto& m : r.methods)
         if (!known_methods.count(m)) throw std::invalid_argument("unknown method family '" + m + "' (see neuroscore leaderboard --help)");
     } else if (flag == "--models") {
-      r.models = split_commas(v);
+      r.models = cli::split_names(v);
       for (const auto& m : r.models)
         if (!detail::lbrun::is_model_variant(m))
           throw std::invalid_argument("unknown model '" + m + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
@@ -163,11 +156,7 @@ inline LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>&
     else if (flag == "--model") r.model_path = v;
     else if (flag == "--tokenizer") r.tokenizer_path = v;
     else if (flag == "--bootstrap") {
-      std::size_t used = 0;
-      long long x = -1;
-      try { x = std::stoll(v, &used); } catch (const std::exception&) { used = 0; }
-      if (used != v.size() || x < 1) throw std::invalid_argument("--bootstrap wants a positive whole number, got '" + v + "'");
-      r.bootstrap = static_cast<std::size_t>(x);
+      r.bootstrap = cli::parse_positive_count(flag, v, std::numeric_limits<long long>::max());
     } else {
       throw std::invalid_argument("unknown option " + flag + " (see neuroscore leaderboard --help)");
     }

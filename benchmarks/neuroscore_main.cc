@@ -10,12 +10,14 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "benchmarks/alice_word_rate.hpp"
 #include "benchmarks/benchmark_file.hpp"
+#include "benchmarks/flags.hpp"
 #include "benchmarks/leaderboard_run.hpp"
 #include "benchmarks/score_command.hpp"
 #include "extract/extract_command.hpp"
@@ -78,20 +80,6 @@ fs::path user_path(const std::string& p) {
   return path;
 }
 
-std::size_t parse_count(const std::string& flag, const std::string& value) {
-  std::size_t used = 0;
-  unsigned long v = 0;
-  try {
-    v = std::stoul(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || value.empty() || value[0] == '-') {
-    throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + value + "'");
-  }
-  return v;
-}
-
 int alice_word_rate(const std::vector<std::string>& args) {
   fs::path data_dir;
   fs::path out_dir = user_path("results");
@@ -111,11 +99,11 @@ int alice_word_rate(const std::vector<std::string>& args) {
     } else if (flag == "--out") {
       out_dir = user_path(value);
     } else if (flag == "--roi-mm") {
-      load_options.roi_radius_mm = static_cast<int>(parse_count(flag, value));
+      load_options.roi_radius_mm = static_cast<int>(ns::cli::parse_count(flag, value, std::numeric_limits<int>::max()));
     } else if (flag == "--folds") {
-      options.outer_folds = parse_count(flag, value);
+      options.outer_folds = ns::cli::parse_count(flag, value);
     } else if (flag == "--gap") {
-      options.gap = ns::Gap{parse_count(flag, value)};
+      options.gap = ns::Gap{ns::cli::parse_count(flag, value)};
     } else {
       throw std::invalid_argument("unknown option: " + flag);
     }

@@ -20,6 +20,7 @@
 #include <random>
 
 #include "benchmarks/gemm_peak.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/null.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
@@ -95,8 +96,7 @@ void BM_RefitNullW1(benchmark::State& state) {
     for (Eigen::Index i = 0; i < n; ++i) y(i, j) += normal(rng);
   const std::vector<ns::Fold> folds = ns::contiguous_kfold(static_cast<std::size_t>(n), 5);
   ns::RidgeCvOptions ridge;
-  ridge.alphas.clear();
-  for (int k = 0; k < 17; ++k) ridge.alphas.push_back(std::pow(10.0, -2.0 + 0.5 * k));
+  ridge.alphas = ns::kBenchmarkAlphas;  // logspace(-2, 6, 17), alphas.hpp
   const ns::RidgeCvResult fit = ns::cross_validated_ridge(x, y, folds, ridge);
   ns::RefitNullOptions options;
   options.permutations = perms;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "benchmarks/gemm_peak.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
 
@@ -97,12 +98,6 @@ struct Workload {
   Eigen::Index samples, train, features, targets;
 };
 
-std::vector<double> logspace_alphas() {
-  std::vector<double> a;
-  for (int i = 0; i < 17; ++i) a.push_back(std::pow(10.0, -2.0 + 0.5 * i));  // logspace(-2, 6, 17)
-  return a;
-}
-
 // GEMM flops of cross_validated_ridge on one outer fold with full-rank random data.
 double ridge_gemm_flops(const Workload& w, std::size_t inner_folds, std::size_t alphas, bool cv_phase_only) {
   const double p = double(w.features), t = double(w.targets);
@@ -144,7 +139,7 @@ void run_ridge(benchmark::State& state, const Workload& w) {
   ns::Fold fold;
   for (Eigen::Index i = 0; i < w.samples; ++i) (i < w.train ? fold.train : fold.test).push_back(std::size_t(i));
   ns::RidgeCvOptions options;
-  options.alphas = logspace_alphas();
+  options.alphas = ns::kBenchmarkAlphas;  // logspace(-2, 6, 17), alphas.hpp
   options.inner_folds = 5;
   options.per_target_alpha = true;
   ns::RidgeCvResultOf<Scalar> fit;
@@ -169,7 +164,7 @@ void run_cv_phase(benchmark::State& state, const Workload& w) {
   const Matrix<Scalar> y =
       (x * Matrix<Scalar>::Random(w.features, w.targets) * Scalar(0.05) + Matrix<Scalar>::Random(w.train, w.targets)).eval();
   ns::RidgeCvOptions options;
-  options.alphas = logspace_alphas();
+  options.alphas = ns::kBenchmarkAlphas;  // logspace(-2, 6, 17), alphas.hpp
   std::vector<ns::detail::FactoredFold<Scalar>> inner;
   Eigen::Index n_train_max = 0, n_test_max = 0, rank_max = 0;
   for (const ns::Fold& f : ns::contiguous_kfold(std::size_t(w.train), 5)) {

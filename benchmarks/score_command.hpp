@@ -15,17 +15,21 @@
 #include <fstream>
 #include <functional>
 #include <iomanip>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "benchmarks/flags.hpp"
 #include "benchmarks/leaderboard.hpp"
 #include "benchmarks/peak_rss.hpp"
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/io/hdf5.hpp"
@@ -38,7 +42,11 @@
 
 namespace neuroscore::benchmarks {
 
-inline const char* score_usage() {
+// The help text; the default alpha grid is printed from kWideAlphas (alphas.hpp), in the form
+// --alphas reads.
+inline std::string score_usage() {
+  std::ostringstream grid;
+  for (std::size_t i = 0; i < kWideAlphas.size(); ++i) grid << (i ? "," : "") << kWideAlphas[i];
   return R"(usage: neuroscore score --features F --responses Y [--groups G | --contiguous K] [options]
 
 Cross-validated ridge (per-target alpha by inner CV over --alphas, standardized features) from
@@ -71,7 +79,8 @@ options:
   --block L          block length in samples for the null and the bootstrap (default 20)
   --bootstrap B      bootstrap resamples (default 1000; 0 = no CIs)
   --seed S           seed of the null and the bootstrap (default 0)
-  --alphas LIST      the ridge's alpha grid, e.g. 0.01,0.1,1,10 (default: 0.1,1,...,1e8, 10 values)
+  --alphas LIST      the ridge's alpha grid, e.g. 0.01,0.1,1,10 (default: )" +
+         grid.str() + R"()
   --float            fit the ridge in single precision (half the memory per target, about twice
                      the GEMM rate; r moves by about 1e-5); the null and the CI stay in double
   --out FILE         also write the per-target table as CSV; with NIfTI responses also the maps
@@ -100,7 +109,7 @@ struct ScoreRequest {
   std::size_t block = 20;
   std::size_t resamples = 1000;
   std::uint64_t seed = 0;
-  std::vector<double> alphas = {0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  std::vector<double> alphas = kWideAlphas;  // alphas.hpp
   bool single_precision = false;  // --float: the ridge fit in float
 };
 
@@ -125,53 +134,6 @@ inline std::size_t effective_gap(const ScoreRequest& req) {
 }
 
 namespace detail::score_cmd {
-
-inline std::size_t count(const std::string& flag, const std::string& v) {
-  std::size_t used = 0;
-  unsigned long long x = 0;
-  try {
-    x = std::stoull(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (v.empty() || used != v.size() || v[0] == '-') throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + v + "'");
-  return static_cast<std::size_t>(x);
-}
-
-// "2G", "512M", "100000K" or plain bytes.
-inline std::size_t bytes(const std::string& flag, const std::string& v) {
-  std::string digits = v;
-  std::size_t unit = 1;
-  const char u = v.empty() ? '\0' : static_cast<char>(std::toupper(static_cast<unsigned char>(v.back())));
-  if (u == 'K' || u == 'M' || u == 'G') {
-    unit = u == 'K' ? 1024 : u == 'M' ? 1024 * 1024 : std::size_t{1} << 30;
-    digits.pop_back();
-  }
-  return count(flag, digits) * unit;
-}
-
-// "0.01,0.1,1": positive finite numbers.
-inline std::vector<double> positive_list(const std::string& flag, const std::string& v) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  while (start <= v.size()) {
-    const std::size_t comma = std::min(v.find(',', start), v.size());
-    const std::string item = v.substr(start, comma - start);
-    std::size_t used = 0;
-    double x = 0;
-    try {
-      x = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || !std::isfinite(x) || x <= 0) {
-      throw std::invalid_argument(flag + " wants positive numbers separated by commas, got '" + item + "' in '" + v + "'");
-    }
-    out.push_back(x);
-    start = comma + 1;
-  }
-  return out;
-}
 
 // .npy, or a delimited text matrix with an optional header line.
 inline Eigen::MatrixXd read_matrix(const std::string& path, const char* what) {
@@ -213,7 +175,7 @@ inline io::ResponseColumns open_responses(const ScoreRequest& req, bool in_block
 }  // namespace detail::score_cmd
 
 inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool* help) {
-  using detail::score_cmd::count;
+  using cli::parse_count;
   ScoreRequest r;
   bool contiguous_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -232,26 +194,18 @@ inline ScoreRequest parse_score_args(const std::vector<std::string>& args, bool*
     if (flag == "--features") r.features = v;
     else if (flag == "--responses") r.responses = v;
     else if (flag == "--groups") r.groups = v;
-    else if (flag == "--contiguous") r.contiguous = count(flag, v), contiguous_given = true;
-    else if (flag == "--gap") r.gap = count(flag, v);
-    else if (flag == "--null") r.permutations = count(flag, v);
-    else if (flag == "--block") r.block = count(flag, v);
-    else if (flag == "--bootstrap") r.resamples = count(flag, v);
-    else if (flag == "--seed") r.seed = count(flag, v);
+    else if (flag == "--contiguous") r.contiguous = parse_count(flag, v), contiguous_given = true;
+    else if (flag == "--gap") r.gap = parse_count(flag, v);
+    else if (flag == "--null") r.permutations = parse_count(flag, v);
+    else if (flag == "--block") r.block = parse_count(flag, v);
+    else if (flag == "--bootstrap") r.resamples = parse_count(flag, v);
+    else if (flag == "--seed") r.seed = parse_count(flag, v);
     else if (flag == "--out") r.out = v;
     else if (flag == "--mask") r.mask = v;
-    else if (flag == "--memory-budget") r.memory_budget = detail::score_cmd::bytes(flag, v);
-    else if (flag == "--alphas") r.alphas = detail::score_cmd::positive_list(flag, v);
+    else if (flag == "--memory-budget") r.memory_budget = cli::parse_bytes(flag, v);
+    else if (flag == "--alphas") r.alphas = cli::parse_positive_list(flag, v);
     else if (flag == "--delays") {
-      std::string cur;
-      for (std::size_t k = 0; k <= v.size(); ++k) {
-        if (k == v.size() || v[k] == ',') {
-          r.delays.push_back(static_cast<int>(count(flag, cur)));
-          cur.clear();
-        } else {
-          cur += v[k];
-        }
-      }
+      for (const std::uint64_t d : cli::parse_count_list(flag, v, std::numeric_limits<int>::max())) r.delays.push_back(static_cast<int>(d));
     } else {
       throw std::invalid_argument("unknown option " + flag + " (see neuroscore score --help)");
     }
@@ -343,17 +297,13 @@ inline void score_targets(const Eigen::MatrixXd& x, BlockFitter& fitter, const E
     // One resample of units serves every target (percentile interval per target).
     const ResamplingUnits units = bootstrap_units(b);
     const std::vector<int> fold_of = test_fold_of(b);
-    // Raw draws of the 64-bit stream (detail::uniform_below), not std::uniform_int_distribution,
-    // whose mapping differs between standard libraries: a seed gives the same CI everywhere.
+    // The library's resample draw (bootstrap.hpp draw_resample: raw draws of the 64-bit stream, so
+    // a seed gives the same CI with every standard library).
     std::mt19937_64 rng(req.seed);
     Eigen::MatrixXd draws(static_cast<Eigen::Index>(req.resamples), y.cols());
     std::vector<std::size_t> idx;
     for (std::size_t d = 0; d < req.resamples; ++d) {
-      idx.clear();
-      for (std::size_t u = 0; u < units.members.size(); ++u) {
-        const auto& m = units.members[static_cast<std::size_t>(neuroscore::detail::uniform_below(rng, units.members.size()))];
-        idx.insert(idx.end(), m.begin(), m.end());
-      }
+      draw_resample(units, rng, idx);
       draws.row(static_cast<Eigen::Index>(d)) = subject_scores_on(b, fold_of, fit.predictions, idx).transpose();
     }
     for (Eigen::Index j = 0; j < y.cols(); ++j) {
@@ -364,16 +314,10 @@ inline void score_targets(const Eigen::MatrixXd& x, BlockFitter& fitter, const E
   }
 }
 
-// Max-statistic FWE p over all targets from the per-draw maxima (null.hpp's NullAccumulator:
-// p_fwe_j = (1 + #{draws whose max >= r_j}) / (1 + N)), and Benjamini-Hochberg q.
+// Max-statistic FWE p over all targets from the per-draw maxima of every block and rank
+// (null.hpp fwe_p_values; the refit null's tail is greater), and Benjamini-Hochberg q.
 inline void finish_corrections(const Eigen::VectorXd& null_max, ScoreResult& out) {
-  std::vector<double> sorted(null_max.data(), null_max.data() + null_max.size());
-  std::sort(sorted.begin(), sorted.end());
-  const auto n = static_cast<double>(sorted.size());
-  for (Eigen::Index j = 0; j < out.r.size(); ++j) {
-    const auto below = std::lower_bound(sorted.begin(), sorted.end(), out.r(j)) - sorted.begin();
-    out.p_fwe(j) = (1.0 + static_cast<double>(sorted.size() - static_cast<std::size_t>(below))) / (n + 1.0);
-  }
+  out.p_fwe = fwe_p_values(out.r, null_max, Tail::greater);
   out.q_fdr = fdr_q_values(out.p, FdrMethod::benjamini_hochberg).q_value;
 }
 

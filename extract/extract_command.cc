@@ -8,15 +8,19 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
+#include "benchmarks/flags.hpp"
 #include "extract/gpt2_tokenizer.hpp"
 #include "extract/llama2c_tokenizer.hpp"
 #include "extract/loaders.hpp"
@@ -43,18 +47,12 @@ Baseline parse_baseline(const std::string& s, std::int64_t vocab) {
   if (s == "zero") return Baseline{BaselineKind::kZero, 0};
   if (s == "mean") return Baseline{BaselineKind::kMean, 0};
   if (s.rfind("token:", 0) == 0) {
-    std::size_t used = 0;
-    long long id = -1;
-    try {
-      id = std::stoll(s.substr(6), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != s.size() - 6 || id < 0 || id >= vocab) {
+    const std::optional<std::uint64_t> id = cli::whole_number(s.substr(6));
+    if (!id || *id >= static_cast<std::uint64_t>(std::max<std::int64_t>(vocab, 0))) {
       throw std::invalid_argument("--baseline token:ID wants an id in 0.." + std::to_string(vocab - 1) + ", got '" +
                                   s + "'");
     }
-    return Baseline{BaselineKind::kToken, id};
+    return Baseline{BaselineKind::kToken, static_cast<std::int64_t>(*id)};
   }
   throw std::invalid_argument("--baseline wants zero, mean or token:ID, got '" + s + "'");
 }
@@ -183,17 +181,9 @@ struct ModelVariant {
 };
 
 std::uint64_t parse_seed(const std::string& s, const std::string& spec) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(s, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (s.empty() || used != s.size() || s[0] == '-') {
-    throw std::invalid_argument("--model-variant '" + spec + "': seed '" + s + "' is not a non-negative integer");
-  }
-  return v;
+  const std::optional<std::uint64_t> v = cli::whole_number(s);
+  if (!v) throw std::invalid_argument("--model-variant '" + spec + "': seed '" + s + "' is not a non-negative integer");
+  return *v;
 }
 
 ModelVariant parse_variant(const std::string& spec) {
@@ -211,13 +201,9 @@ ModelVariant parse_variant(const std::string& spec) {
       throw std::invalid_argument("--model-variant noise wants noise:REL_SD:SEED, got '" + spec + "'");
     }
     const std::string sd = rest.substr(0, colon);
-    std::size_t used = 0;
-    try {
-      v.rel_sd = std::stod(sd, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (sd.empty() || used != sd.size() || !std::isfinite(v.rel_sd) || v.rel_sd < 0.0) {
+    const std::optional<double> rel_sd = cli::finite_number(sd);
+    v.rel_sd = rel_sd.value_or(0.0);
+    if (!rel_sd || v.rel_sd < 0.0) {
       throw std::invalid_argument("--model-variant '" + spec + "': REL_SD '" + sd + "' is not a number >= 0");
     }
     v.kind = "noise";
@@ -243,35 +229,6 @@ nlohmann::json variant_json(const ModelVariant& v, const std::string& spec) {
         "population sd of W's entries; tied classifier stays tied";
   }
   return j;
-}
-
-std::int64_t parse_int_flag(const std::string& flag, const std::string& value) {
-  std::size_t used = 0;
-  long long v = 0;
-  try {
-    v = std::stoll(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (value.empty() || used != value.size() || v < 0) {
-    throw std::invalid_argument(flag + " wants a non-negative whole number, got '" + value + "'");
-  }
-  return v;
-}
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
 }
 
 // Relative paths are the user's (bazel run's working directory), not the runfiles directory.
@@ -765,18 +722,18 @@ ExtractRequest parse_extract_args(const std::vector<std::string>& args, bool* he
     else if (flag == "--model-variant") req.model_variant = value;
     else if (flag == "--segments") req.segments = value;
     else if (flag == "--segment-pool") req.segment_pool = value;
-    else if (flag == "--features") req.features = split_commas(value);
-    else if (flag == "--context") req.context_words = parse_int_flag(flag, value);
-    else if (flag == "--stride") req.stride_words = parse_int_flag(flag, value);
-    else if (flag == "--lags") req.lags = parse_int_flag(flag, value);
-    else if (flag == "--threads") req.threads = parse_int_flag(flag, value);
+    else if (flag == "--features") req.features = cli::split_names(value);
+    else if (flag == "--context") req.context_words = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
+    else if (flag == "--stride") req.stride_words = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
+    else if (flag == "--lags") req.lags = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
+    else if (flag == "--threads") req.threads = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
     else if (flag == "--dtype") req.dtype = value;
     else if (flag == "--target") req.target = value;
     else if (flag == "--baseline") req.baseline = value;
     else if (flag == "--quadrature") req.quadrature = value;
-    else if (flag == "--ig-steps") req.ig_steps = parse_int_flag(flag, value);
-    else if (flag == "--batch-elements") req.batch_elements = parse_int_flag(flag, value);
-    else if (flag == "--conductance-steps") req.conductance_steps = parse_int_flag(flag, value);
+    else if (flag == "--ig-steps") req.ig_steps = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
+    else if (flag == "--batch-elements") req.batch_elements = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
+    else if (flag == "--conductance-steps") req.conductance_steps = static_cast<std::int64_t>(cli::parse_count(flag, value, std::numeric_limits<std::int64_t>::max()));
     else if (flag == "--erasure") req.erasure = value;
     else if (flag == "--activation-pooling") req.activation_pooling = value;
     else if (flag == "--attribution-pooling") req.attribution_pooling = value;

@@ -2,7 +2,8 @@
 // Entry points: bootstrap_ci(units, score, Seed, options), with resampling units from
 // contiguous_blocks(n, BlockLength), group_units(groups) or subject_units(n_subjects);
 // crossed_bootstrap_ci(sample units, subjects, score, Seed, options) for subject x block;
-// bca_interval(...) is the BCa formula on a given bootstrap distribution.
+// bca_interval(...) is the BCa formula on a given bootstrap distribution; draw_resample(units,
+// rng, idx) is the one resample draw they all use.
 #pragma once
 
 #include <Eigen/Core>
@@ -98,18 +99,22 @@ struct BootstrapCi {
   double acceleration = 0.0;      // a (BCa)
 };
 
-namespace detail {
-
-// One bootstrap resample: as many units as there are, drawn with replacement (raw-stream
-// draws, the same with every standard library), their samples concatenated into idx.
-inline void draw_units(const ResamplingUnits& units, std::mt19937_64& rng, std::vector<std::size_t>& idx) {
+// The sample indices of one bootstrap resample, into idx (cleared first): as many units as
+// `units` holds (K), drawn with replacement, each draw unit uniform_below(rng, K) on the raw
+// std::mt19937_64 stream (not std::uniform_int_distribution, whose mapping differs between
+// standard libraries: a seed gives the same resample everywhere), the drawn units' members
+// concatenated in draw order. Every bootstrap of the library and of `neuroscore score` draws its
+// resamples with this function; B resamples are B calls on one rng.
+inline void draw_resample(const ResamplingUnits& units, std::mt19937_64& rng, std::vector<std::size_t>& idx) {
   const std::size_t k = units.members.size();
   idx.clear();
   for (std::size_t u = 0; u < k; ++u) {
-    const auto& m = units.members[static_cast<std::size_t>(uniform_below(rng, k))];
+    const auto& m = units.members[static_cast<std::size_t>(detail::uniform_below(rng, k))];
     idx.insert(idx.end(), m.begin(), m.end());
   }
 }
+
+namespace detail {
 
 // A result with its inputs recorded and room for the B resampled scores.
 inline BootstrapCi start_ci(double observed, const ResamplingUnits& units, Seed seed, const BootstrapOptions& options) {
@@ -241,7 +246,7 @@ BootstrapCi bootstrap_ci(const ResamplingUnits& units, Score&& score, Seed seed,
   BootstrapCi out = detail::start_ci(checked(idx, "the original indices"), units, seed, options);
   std::mt19937_64 rng(seed.value);
   for (std::size_t b = 0; b < options.resamples; ++b) {
-    detail::draw_units(units, rng, idx);
+    draw_resample(units, rng, idx);
     out.distribution(static_cast<Eigen::Index>(b)) = checked(idx, "a bootstrap resample");
   }
   if (options.method == BootstrapMethod::percentile) {
@@ -298,7 +303,7 @@ BootstrapCi crossed_bootstrap_ci(const ResamplingUnits& units, std::size_t n_sub
   BootstrapCi out = detail::start_ci(checked(idx, subjects, "the original indices"), units, seed, options);
   std::mt19937_64 rng(seed.value);
   for (std::size_t b = 0; b < options.resamples; ++b) {
-    detail::draw_units(units, rng, idx);
+    draw_resample(units, rng, idx);
     for (std::size_t s = 0; s < n_subjects; ++s) subjects[s] = static_cast<std::size_t>(detail::uniform_below(rng, n_subjects));
     out.distribution(static_cast<Eigen::Index>(b)) = checked(idx, subjects, "a bootstrap resample");
   }

@@ -1,7 +1,8 @@
 // neuroscore/null.hpp: permutation nulls for brain scores and multiple-comparison control.
 // Entry points: block_permutation_test(observed, predicted, Seed, options),
 // circular_shift_test(...), refit_null_test(X, Y, folds, fit, ridge options, Seed, options),
-// permutation_p_value(observed, null, Tail), fdr_q_values(p, FdrMethod).
+// permutation_p_value(observed, null, Tail), fwe_p_values(observed, null_max, Tail),
+// fdr_q_values(p, FdrMethod).
 #pragma once
 
 #include <Eigen/Dense>
@@ -87,6 +88,29 @@ inline double permutation_p_value(double observed, const Eigen::Ref<const Eigen:
   return (1.0 + static_cast<double>(count)) / (1.0 + static_cast<double>(null.size()));
 }
 
+// Family-wise error corrected p per target from the per-draw maxima of a null (Westfall & Young
+// 1993, single-step maxT; Nichols & Holmes 2002, eq. 4):
+//   p_fwe_j = (1 + #{b : null_max_b >= t(observed_j)}) / (1 + N),   N = null_max.size(),
+// with t the Tail's transform (identity, negation, absolute value) applied to observed, and
+// null_max_b = max over targets of t(null_bk), as PermutationTest::null_max holds it. Maxima
+// computed in parts (blocks of targets, MPI ranks) are combined by an element-wise maximum
+// first; this is then the p_fwe of one pass. Every null of null.hpp and compare.hpp and
+// `neuroscore score` compute p_fwe here. Errors: empty null_max.
+inline Eigen::VectorXd fwe_p_values(const Eigen::Ref<const Eigen::VectorXd>& observed,
+                                    const Eigen::Ref<const Eigen::VectorXd>& null_max, Tail tail) {
+  if (null_max.size() == 0) throw std::invalid_argument("fwe_p_values: empty null_max (0 null draws)");
+  const auto n = static_cast<double>(null_max.size());
+  std::vector<double> sorted(null_max.data(), null_max.data() + null_max.size());
+  std::sort(sorted.begin(), sorted.end());
+  Eigen::VectorXd p_fwe(observed.size());
+  for (Eigen::Index j = 0; j < observed.size(); ++j) {
+    const double s = detail::tail_transform(observed(j), tail);
+    const auto below = std::lower_bound(sorted.begin(), sorted.end(), s) - sorted.begin();
+    p_fwe(j) = (1.0 + static_cast<double>(sorted.size() - static_cast<std::size_t>(below))) / (n + 1.0);
+  }
+  return p_fwe;
+}
+
 // One block permutation of n samples: entry i is the sample whose target goes to position i.
 // The n samples are cut into m = n / L consecutive blocks of L; the m full blocks are shuffled
 // (Fisher-Yates on std::mt19937_64, raw draws) and keep their inner order. Remainder rule: the
@@ -166,13 +190,8 @@ struct NullAccumulator {
   void finish(PermutationTest& out) const {
     const auto n = static_cast<double>(null_max.size());
     out.p_value = ((exceed.cast<double>().array() + 1.0) / (n + 1.0)).matrix();
-    std::vector<double> sorted(null_max.data(), null_max.data() + null_max.size());
-    std::sort(sorted.begin(), sorted.end());
-    out.p_fwe.resize(observed_t.size());
-    for (Eigen::Index j = 0; j < observed_t.size(); ++j) {
-      const auto below = std::lower_bound(sorted.begin(), sorted.end(), observed_t(j)) - sorted.begin();
-      out.p_fwe(j) = (1.0 + static_cast<double>(sorted.size() - static_cast<std::size_t>(below))) / (n + 1.0);
-    }
+    // observed_t is t(observed) already: Tail::greater's identity transform leaves it as it is.
+    out.p_fwe = fwe_p_values(observed_t, null_max, Tail::greater);
     out.null_max = null_max;
   }
 };

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/detail/check.hpp"
 #include "neuroscore/detail/eigen_instances.hpp"
 #include "neuroscore/ridge.hpp"
@@ -197,7 +198,7 @@ inline SplitR2 split_r2(const Eigen::Ref<const Eigen::MatrixXd>& observed,
 // (tests/neuroscore/partition_test.cc checks it to 1e-8), so fits with one and several bands
 // can be compared as one estimator.
 struct BandedRidgeOptions {
-  std::vector<double> alphas = {1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
+  std::vector<double> alphas = kBandedAlphas;  // alphas.hpp
   std::size_t inner_folds = 5;
   Gap inner_gap{};
   // Candidate band weights: the first is equal weights (1/B each), as himalaya's

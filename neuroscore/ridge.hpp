@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/detail/check.hpp"
 #include "neuroscore/detail/eigen_instances.hpp"
 #include "neuroscore/score.hpp"
@@ -216,7 +217,7 @@ class RidgeDecomposition {
 
 struct RidgeCvOptions {
   // Candidate alphas (any order; each >= 0 and finite).
-  std::vector<double> alphas = {0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0};
+  std::vector<double> alphas = kDefaultAlphas;  // alphas.hpp
   // Inner k-fold over each outer training set, with its own purge gap: contiguous blocks of
   // the training rows, or, when inner_groups is set, whole groups.
   std::size_t inner_folds = 5;

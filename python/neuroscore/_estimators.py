@@ -11,7 +11,10 @@ from ._splitters import ContiguousKFold, folds_of
 
 __all__ = ["RidgeCV", "BandedRidgeCV", "cross_validated_ridge", "CrossValidatedRidge"]
 
-DEFAULT_ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)
+# The C++ library's grids (neuroscore/alphas.hpp kDefaultAlphas and kBandedAlphas), bound by the
+# extension module: one definition for C++ and Python.
+DEFAULT_ALPHAS = tuple(_neuroscore.DEFAULT_ALPHAS)
+BANDED_ALPHAS = tuple(_neuroscore.BANDED_ALPHAS)
 
 
 class _Estimator:
@@ -190,7 +193,7 @@ class BandedRidgeCV(_Estimator):
     fit() releases the GIL and runs in float64 (float32 input is widened, a copy).
     """
 
-    def __init__(self, groups=None, alphas=(0.01, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5), cv=5,
+    def __init__(self, groups=None, alphas=BANDED_ALPHAS, cv=5,
                  n_candidates=20, concentrations=(0.1, 1.0), seed=0, standardize=False):
         self.groups = groups
         self.alphas = alphas

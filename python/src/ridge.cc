@@ -1,6 +1,7 @@
 // python/src/ridge.cc: the splitters, fit_ridge (RidgeCV.fit) and cross_validated_ridge.
 #include <pybind11/stl.h>
 
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/ridge.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/convert.hpp"
@@ -74,6 +75,10 @@ py::dict cross_validated_ridge_as(const py::handle& x_obj, const py::handle& y_o
 }  // namespace
 
 void bind_ridge(py::module_& m) {
+  // The default alpha grids, from neuroscore/alphas.hpp: the package's DEFAULT_ALPHAS and
+  // BandedRidgeCV's default are these tuples, not copies of their values.
+  m.attr("DEFAULT_ALPHAS") = py::tuple(py::cast(kDefaultAlphas));
+  m.attr("BANDED_ALPHAS") = py::tuple(py::cast(kBandedAlphas));
   m.def(
       "contiguous_kfold",
       [](std::size_t n, std::size_t k, std::size_t gap) { return folds_to_python(contiguous_kfold(n, k, Gap{gap})); },

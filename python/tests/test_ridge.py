@@ -1,5 +1,6 @@
 """RidgeCV, BandedRidgeCV and cross_validated_ridge from Python: against closed forms, against the
 same C++ functions run by a C++ program (bit for bit), zero copies, the GIL, float32."""
+import inspect
 import os
 import subprocess
 import threading
@@ -33,6 +34,17 @@ def fold_r2(X, y, train, test, alpha):
     w, b = textbook_ridge(X[train], y[train], alpha)
     pred = X[test] @ w + b
     return 1 - ((y[test] - pred) ** 2).sum() / ((y[test] - y[test].mean()) ** 2).sum()
+
+
+def test_default_alpha_grids_are_the_cpp_constants():
+    """DEFAULT_ALPHAS and BandedRidgeCV's default come from neuroscore/alphas.hpp (kDefaultAlphas,
+    kBandedAlphas) through the module; their values and order as they were written in Python."""
+    from neuroscore import _estimators
+    assert _estimators.DEFAULT_ALPHAS == (0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)
+    assert _estimators.BANDED_ALPHAS == (0.01, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5)
+    assert ns.RidgeCV().alphas == _estimators.DEFAULT_ALPHAS
+    assert ns.BandedRidgeCV().alphas == _estimators.BANDED_ALPHAS
+    assert inspect.signature(ns.cross_validated_ridge).parameters["alphas"].default == _estimators.DEFAULT_ALPHAS
 
 
 def test_ridgecv_against_the_textbook_solve():

@@ -405,7 +405,7 @@ def test_permutation_test_fdr_is_fdr_of_its_p_values():
 # ---- Bootstrap ----
 
 def resampled_indices(units, resamples, seed):
-    """detail::draw_units: per resample, K draws of a unit index, members concatenated."""
+    """draw_resample (bootstrap.hpp): per resample, K draws of a unit index, members concatenated."""
     rng = Mt19937_64(seed)
     k = len(units)
     return [np.concatenate([units[uniform_below(rng, k)] for _ in range(k)]) for _ in range(resamples)]

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/compare.hpp"
 #include "neuroscore/controls.hpp"
@@ -45,7 +46,7 @@ struct OasmOptions {
   Seed inner_seed{17};  // shuffled inner folds only
   // The ridge of benchmarks/alice_encoding.hpp: per-target alpha by inner contiguous CV over a
   // wide grid, standardized features.
-  RidgeCvOptions ridge{{0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8}, 5, Gap{4}, true,
+  RidgeCvOptions ridge{kWideAlphas, 5, Gap{4}, true,
                        RidgeSolver::automatic, std::size_t{1} << 30, true};
 };
 
@@ -190,7 +191,7 @@ inline constexpr double kOmegaBound = 1000.0;  // percent
 
 struct OmegaOptions {
   // Sentence-level features want anything from no to heavy shrinkage.
-  std::vector<double> alphas = {1e-2, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6};
+  std::vector<double> alphas = kOmegaAlphas;  // alphas.hpp
   // Inner folds choose alpha (and band weights) on whole passages of the outer training set
   // (the `groups` given to omega_analysis), as the outer folds test whole passages.
   std::size_t inner_folds = 5;

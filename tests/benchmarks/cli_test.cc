@@ -56,7 +56,10 @@ TEST(Cli, BadInputExitsNonZeroWithOneErrorLine) {
   expect_one_line_error(run("leaderboard --benchmarks nope"),
                         "unknown benchmark 'nope' (known: alice2016-roi, pereira2018-langnet, naturalstories-rt, synthetic)");
   expect_one_line_error(run("leaderboard --methods activations,bogus"), "unknown method family 'bogus'");
-  expect_one_line_error(run("leaderboard --bootstrap x"), "--bootstrap wants a positive whole number");
+  expect_one_line_error(run("leaderboard --bootstrap x"), "--bootstrap: 'x' is not a positive whole number");
+  expect_one_line_error(run("score --features x.npy --responses y.npy --folds 3"), "unknown option --folds");
+  expect_one_line_error(run("score --features x.npy --responses y.npy --contiguous 1e3"), "--contiguous: '1e3' is not a whole number");
+  expect_one_line_error(run("alice-word-rate --folds x"), "--folds: 'x' is not a whole number");
   expect_one_line_error(run("leaderboard --out"), "--out needs a value");
   expect_one_line_error(run("score --responses y.npy"), "--features and --responses are required");
   expect_one_line_error(run("score --features /nonexistent/x.npy --responses /nonexistent/y.npy"),

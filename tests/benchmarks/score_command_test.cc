@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "neuroscore/align.hpp"
+#include "neuroscore/alphas.hpp"
 #include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
@@ -453,6 +454,17 @@ TEST(ScoreCommand, MemoryBudgetStreamsBlocksWithTheSameResults) {
   }
 }
 
+// The default grid is alphas.hpp's kWideAlphas, and --help prints it from that constant in a form
+// --alphas reads back to the same doubles.
+TEST(ScoreCommand, HelpPrintsTheDefaultAlphaGridFromTheConstant) {
+  bool help = false;
+  EXPECT_EQ(nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy"}, &help).alphas, ns::kWideAlphas);
+  const std::string usage = nb::score_usage();
+  const std::string grid = "0.1,1,10,100,1000,10000,100000,1e+06,1e+07,1e+08";
+  EXPECT_NE(usage.find("(default: " + grid + ")"), std::string::npos) << usage;
+  EXPECT_EQ(nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy", "--alphas", grid}, &help).alphas, ns::kWideAlphas);
+}
+
 // --alphas sets the grid (the chosen alpha per target is one of its values); --float fits the ridge
 // in single precision: r within 1e-4 of the double fit, the same alpha for (nearly) every target,
 // and the refit null and the CI still computed (in double, from the float fit's alphas and
@@ -467,7 +479,8 @@ TEST(ScoreCommand, AlphaGridAndSinglePrecision) {
       nb::parse_score_args({"--features", "x.npy", "--responses", "y.npy", "--alphas", bad}, &help);
       ADD_FAILURE() << "accepted --alphas '" << bad << "'";
     } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find("--alphas wants positive numbers separated by commas"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("--alphas: '", 0), 0u) << e.what();
+      EXPECT_NE(std::string(e.what()).find("is not a positive number"), std::string::npos) << e.what();
     }
   }
 

@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/binomial.hpp>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <random>
 #include <vector>
@@ -239,6 +240,43 @@ TEST(CrossedBootstrapCi, BadInputGivesClearErrors) {
   EXPECT_THROW(ns::crossed_bootstrap_ci(units, 1, score, ns::Seed{1}, pct), std::invalid_argument);
   auto nan = [](const std::vector<std::size_t>&, const std::vector<std::size_t>&) { return std::nan(""); };
   EXPECT_THROW(ns::crossed_bootstrap_ci(units, 3, nan, ns::Seed{1}, pct), std::invalid_argument);
+}
+
+// draw_resample for a fixed seed: 11 samples in blocks of 3 (units {0,1,2} {3,4,5} {6,7,8}
+// {9,10}), seed 7, three resamples from one generator. Expected indices from the pure-Python
+// std::mt19937_64 and uniform_below of python/tests/test_stats.py (unit draws 3 2 2 2, 1 0 1 2,
+// 1 0 2 1), independent of this C++.
+TEST(DrawResample, GivesTheSameIndicesForAFixedSeed) {
+  const ns::ResamplingUnits units = ns::contiguous_blocks(11, ns::BlockLength{3});
+  std::mt19937_64 rng(7);
+  std::vector<std::size_t> idx = {42};  // cleared by the draw
+  const std::vector<std::vector<std::size_t>> expected = {
+      {9, 10, 6, 7, 8, 6, 7, 8, 6, 7, 8}, {3, 4, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8}, {3, 4, 5, 0, 1, 2, 6, 7, 8, 3, 4, 5}};
+  for (const auto& e : expected) {
+    ns::draw_resample(units, rng, idx);
+    EXPECT_EQ(idx, e);
+  }
+}
+
+// draw_resample equals the loop `neuroscore score` wrote out itself at a42a262
+// (benchmarks/score_command.hpp, copied here verbatim but for names; it uses detail::uniform_below,
+// which tests may name): the same indices for group units of unequal size, many seeds, many draws.
+TEST(DrawResample, EqualsTheScoreCommandsFormerLoop) {
+  const ns::ResamplingUnits units = ns::group_units({4, 4, 4, 1, 1, 9, 9, 9, 9, 2, 7, 7});
+  for (std::uint64_t seed : {0u, 1u, 12345u}) {
+    std::mt19937_64 a(seed), b(seed);
+    std::vector<std::size_t> idx, old;
+    for (int d = 0; d < 200; ++d) {
+      ns::draw_resample(units, a, idx);
+      old.clear();
+      for (std::size_t u = 0; u < units.members.size(); ++u) {
+        const auto& m = units.members[static_cast<std::size_t>(ns::detail::uniform_below(b, units.members.size()))];
+        old.insert(old.end(), m.begin(), m.end());
+      }
+      ASSERT_EQ(idx, old) << "seed " << seed << " draw " << d;
+    }
+    EXPECT_EQ(a(), b());  // the same number of raw draws consumed
+  }
 }
 
 }  // namespace

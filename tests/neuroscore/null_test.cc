@@ -102,6 +102,47 @@ TEST(PermutationPValue, CountsTheObservedAndEachTail) {
   EXPECT_THROW(ns::permutation_p_value(0.0, Eigen::VectorXd(), ns::Tail::greater), std::invalid_argument);
 }
 
+// fwe_p_values against a hand count: null maxima {0.5, 0.1, 0.9, 0.3} (N = 4), so
+// p_fwe = (1 + #{maxima >= t(observed)}) / 5, ties counting.
+TEST(FwePValues, CountsTheMaximaAtLeastAsLargeAsEachObservedValue) {
+  const Eigen::VectorXd null_max = (Eigen::VectorXd(4) << 0.5, 0.1, 0.9, 0.3).finished();
+  const Eigen::VectorXd observed = (Eigen::VectorXd(5) << 0.3, 0.95, -1.0, 0.5, 0.9).finished();
+  const Eigen::VectorXd greater = ns::fwe_p_values(observed, null_max, ns::Tail::greater);
+  ASSERT_EQ(greater.size(), 5);
+  EXPECT_EQ(greater(0), 4.0 / 5.0);  // 0.3, 0.5, 0.9 >= 0.3
+  EXPECT_EQ(greater(1), 1.0 / 5.0);  // none >= 0.95
+  EXPECT_EQ(greater(2), 5.0 / 5.0);  // all >= -1
+  EXPECT_EQ(greater(3), 3.0 / 5.0);  // 0.5, 0.9
+  EXPECT_EQ(greater(4), 2.0 / 5.0);  // 0.9 (a tie counts)
+  // less: t = -observed against the maxima of -null; two_sided: t = |observed|.
+  const Eigen::VectorXd less = ns::fwe_p_values(observed, null_max, ns::Tail::less);
+  EXPECT_EQ(less(0), 5.0 / 5.0);  // -0.3: all four >= -0.3
+  EXPECT_EQ(less(2), 1.0 / 5.0);  // -(-1) = 1: none >= 1
+  EXPECT_EQ(less(1), 5.0 / 5.0);  // -0.95: all four
+  const Eigen::VectorXd two = ns::fwe_p_values(observed, null_max, ns::Tail::two_sided);
+  EXPECT_EQ(two(2), 1.0 / 5.0);  // |-1| = 1: none >= 1
+  EXPECT_EQ(two(1), 1.0 / 5.0);
+  EXPECT_THROW(ns::fwe_p_values(observed, Eigen::VectorXd(), ns::Tail::greater), std::invalid_argument);
+}
+
+// Every null's p_fwe is fwe_p_values of its observed statistic and its recorded per-draw maxima
+// (what `neuroscore score` recomputes after merging the maxima of target blocks and MPI ranks).
+TEST(FwePValues, EqualsTheNullsOwnPFwe) {
+  std::mt19937_64 rng(5);
+  const Eigen::MatrixXd y = ar1(83, 7, 0.4, rng);
+  const Eigen::MatrixXd p = 0.2 * y + ar1(83, 7, 0.4, rng);
+  for (const ns::Tail tail : {ns::Tail::greater, ns::Tail::less, ns::Tail::two_sided}) {
+    ns::BlockPermutationOptions options;
+    options.block = ns::BlockLength{8};
+    options.permutations = 99;
+    options.tail = tail;
+    const ns::PermutationTest test = ns::block_permutation_test(y, p, ns::Seed{3}, options);
+    const Eigen::VectorXd again = ns::fwe_p_values(test.observed, test.null_max, tail);
+    ASSERT_EQ(again.size(), test.p_fwe.size());
+    for (Eigen::Index j = 0; j < again.size(); ++j) EXPECT_EQ(again(j), test.p_fwe(j)) << "tail " << static_cast<int>(tail);
+  }
+}
+
 TEST(BlockPermutation, MovesWholeBlocksAndKeepsThePartialLastBlockInPlace) {
   std::mt19937_64 rng(7);
   const std::size_t n = 47, l = 10;  // 4 full blocks, a tail of 7

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Application code names no private part of the neuroscore library.
+
+The library's private helpers live in namespace neuroscore::detail (and its io::detail,
+datasets::detail, detail::simulation ...). Files outside the library (benchmarks/, extract/,
+reproductions/, python/src/, examples/) must use public API only. They may define detail
+namespaces of their own (benchmarks' detail::lbrun, detail::report ...); a `detail::NAME`
+whose NAME is such an application namespace declared in the scanned files is theirs and allowed,
+as is libtorch's at::detail. Tests under tests/ are not scanned: they test internals.
+
+Usage: check_no_library_detail.py ROOT  (prints file:line: text for each use, exits 1 if any)
+"""
+import pathlib
+import re
+import sys
+
+SCANNED = ["benchmarks", "extract", "reproductions", "python/src", "examples"]
+SUFFIXES = {".cc", ".hpp", ".h", ".cpp"}
+OWN_NAMESPACE = re.compile(r"\bnamespace\s+detail::(\w+)")
+OWN_PLAIN = re.compile(r"\bnamespace\s+detail\s*\{")
+USE = re.compile(r"((?:\w+::)*)detail::(\w+)")
+FOREIGN = {"at", "c10", "torch", "pybind11", "py"}  # other libraries' detail namespaces
+
+
+def files(root):
+    for top in SCANNED:
+        base = root / top
+        if base.is_dir():
+            yield from (p for p in sorted(base.rglob("*")) if p.suffix in SUFFIXES and p.is_file())
+
+
+def main(root):
+    root = pathlib.Path(root)
+    sources = {p: p.read_text(errors="replace") for p in files(root)}
+    own = {m.group(1) for text in sources.values() for m in OWN_NAMESPACE.finditer(text)}
+    bad = []
+    for path, text in sources.items():
+        plain_own = bool(OWN_PLAIN.search(text))  # a file with its own `namespace detail {`
+        for n, line in enumerate(text.splitlines(), 1):
+            code = line.split("//", 1)[0]
+            for m in USE.finditer(code):
+                qual = m.group(1).rstrip(":").split("::")[-1] if m.group(1) else ""
+                if qual in FOREIGN:
+                    continue
+                if qual in ("", "benchmarks") and m.group(2) in own:
+                    continue  # the application's own detail::NAME namespace
+                if qual == "" and plain_own:
+                    continue  # the file's own detail namespace (e.g. mischler's model_series.hpp)
+                bad.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
+                break
+    for b in bad:
+        print(b)
+    if bad:
+        print(f"{len(bad)} use(s) of the neuroscore library's detail namespace outside the library; "
+              "use public API (add a documented public function to the library header)", file=sys.stderr)
+        return 1
+    print(f"no library detail:: outside the library ({len(sources)} files)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
