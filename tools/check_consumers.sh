@@ -45,10 +45,10 @@ if ! { cmake -S . -B "$work/install-build" -DCMAKE_INSTALL_PREFIX="$prefix" &&
   exit 1
 fi
 installed="$(cd "$prefix/include" && find . -type f | sed 's|^\./||' | sort)"
-library="$(git ls-files 'neuroscore/*.hpp' | sort)"
+library="$(find neuroscore -name '*.hpp' | sort)"
 if [[ "$installed" != "$library" ]]; then
   diff <(echo "$library") <(echo "$installed") >"$work/install.diff" || true
-  fail install "$work/install.diff" "the installed files under include/ are not the library's headers (git ls-files 'neuroscore/*.hpp')"
+  fail install "$work/install.diff" "the installed files under include/ are not the library's headers (neuroscore/**/*.hpp)"
 fi
 
 # 2. CMake and pkg-config consumers, in the background.
