@@ -39,6 +39,8 @@ packages=(
   python3-pytest        # bazel test //python/...
   python3-sklearn       # tests: neuroscore's estimators and splitters inside scikit-learn
   python3-scipy         # tests: independent reference values for the bindings
+  cmake                 # tools/check_consumers.sh: installs the headers (CMakeLists.txt), builds examples/cmake
+  pkgconf               # pkg-config: the consumer built from neuroscore.pc (tools/check_consumers.sh)
 )
 for arg in "$@"; do
   case "$arg" in
