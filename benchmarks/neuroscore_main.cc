@@ -38,7 +38,8 @@ commands:
                     See: neuroscore leaderboard --help
   benchmark check   Checks a JSON benchmark file (your own dataset) and prints what it found.
                     See: neuroscore benchmark --help
-  score             Cross-validated ridge scores of your own features and responses (NPY/CSV):
+  score             Cross-validated ridge scores of your own features and responses (NPY,
+                    CSV/TSV, text, HDF5 FILE.h5:/dataset; NIfTI runs with --mask, GIfTI runs):
                     per-target r, permutation p, bootstrap CI. See: neuroscore score --help
   alice-word-rate   Brain score of word rate on the Alice fMRI data (Brennan et al. 2016):
                     6 ROIs x every usable listener, FIR delays 1-4 volumes, ridge with the

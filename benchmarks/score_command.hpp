@@ -1,6 +1,7 @@
 // benchmarks/score_command.hpp: `neuroscore score`: cross-validated ridge brain scores of a user's
-// own features and responses (NPY or CSV), per target: the mean over folds of the per-fold Pearson
-// r, its refit block-permutation p (uncorrected, max-statistic FWE, Benjamini-Hochberg FDR) and a
+// own features and responses (NPY, CSV/TSV, text, HDF5 FILE.h5:/dataset; responses also a NIfTI
+// run with --mask or a GIfTI run), per target: the mean over folds of the per-fold Pearson r, its
+// refit block-permutation p (uncorrected, max-statistic FWE, Benjamini-Hochberg FDR) and a
 // bootstrap CI.
 // Entry points: parse_score_args, run_score, score_main, score_usage.
 #pragma once
@@ -54,8 +55,10 @@ F (samples x features) to Y (samples x targets); prints per target r, the mean o
 of the test fold's Pearson r, and for that same r a one-sided p from the refit null (the response
 series block-permuted, every fold refitted with the alpha it chose), its family-wise corrected
 p_fwe (max statistic over targets), the Benjamini-Hochberg FDR q over targets, and a 95%
-bootstrap CI (blocks, or whole groups with --groups). Inputs: .npy, text/CSV (comma, tab or space
-separated; one optional header line), or an HDF5 dataset as FILE.h5:/group/dataset.
+bootstrap CI (blocks, or whole groups with --groups). Inputs: NPY (.npy), CSV/TSV or text
+(comma, semicolon, tab or space separated; one optional header line), or an HDF5 dataset as
+FILE.h5:/group/dataset (or .hdf5); --responses also takes a 4D NIfTI run (.nii, .nii.gz; the
+voxels under --mask) or a GIfTI surface run (.gii).
 
 options:
   --features F       samples x features (required)

@@ -223,7 +223,7 @@ TEST(AttentionLags, PicksTheRowOfTheQueryPosition) {
 }
 
 // stories260K (RMSNorm): the zero baseline's completeness gap is as large as f(x) - f(0) itself
-// (DESIGN.md); token and mean baselines converge. Gaps are printed for the report.
+// (extract/attribution.hpp); token and mean baselines converge. Gaps are printed for the report.
 TEST(Stories260k, CompletenessGapsByBaseline) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
   const auto dir = root / "models" / "stories260K";
