@@ -52,6 +52,16 @@ import unittest
 ALLOWED = {
     ("reproductions/features/README.md", "reproductions/features/<name>/manifest.json"):
         "a path in the runfiles of a test that depends on an lm_features target (a build output)",
+    # The Bazel consumer examples/bazel is a workspace of its own, outside this one (.bazelignore),
+    # so its files are not in //:all_files and its labels are not this workspace's;
+    # tools/check_consumers.sh builds it, which is the check that it exists.
+    ("README.md", "//:analysis"): "a label of the consumer workspace examples/bazel",
+    ("README.md", "examples/bazel"): "the consumer workspace, outside this workspace",
+    ("examples/README.md", "//:analysis"): "a label of the consumer workspace examples/bazel",
+    ("examples/README.md", "examples/bazel"): "the consumer workspace, outside this workspace",
+    ("examples/README.md", "bazel"): "the consumer workspace, outside this workspace",
+    ("examples/README.md", "bazel/"): "the consumer workspace, outside this workspace",
+    ("examples/README.md", "bazel/.bazelrc"): "a file of the consumer workspace, outside this workspace",
     # Add here, with the reason, only what cannot be written so that the rule above checks it.
 }
 
@@ -149,8 +159,12 @@ def _is_path_word(tree, word, here, in_span):
     if ":" in word or "@" in word or "=" in word or word.startswith(OUTPUT_PREFIXES):
         return False
     if "/" not in word:
+        if word.startswith("."):  # `.cc` files: an extension, not a file
+            return False
         return word.endswith(SOURCE_EXTENSIONS) if in_span else word.endswith(".md")
     first = word.split("/")[0]
+    if PLACEHOLDER.fullmatch(first):  # PREFIX/include/...: a folder the reader fills in
+        return False
     if first in tree.top or first in tree.data_top or (here and _join(here, first) in tree.dirs):
         return True
     if not in_span:
@@ -312,6 +326,7 @@ class ExtractionTest(unittest.TestCase):
             "`/usr/bin/python3`, `~/.cache/x`, `F.npy`, `control/word_rate`, `trained/...`, `FILE.h5:/group/dataset`,\n"
             "`--define=neuroscore_data=/path/to/data`, `@debian//:eigen`, https://example.org/a/b.md,\n"
             "`bazel run //tools:NAME`, `bazel test //... //tools/...`, `NAME_trained/...`,\n"
+            "`PREFIX/include/neuroscore/`, `.cc` files,\n"
             "```cpp\nx = f(y);  // a comment, not a label\n```\n")
         self.assertEqual({k: v for k, v in found.items() if k[0] != "label"}, {})
         self.assertEqual({k: v for k, v in found.items() if v}, {})
