@@ -22,6 +22,7 @@
 #include "benchmarks/gemm_peak.hpp"
 #include "neuroscore/alphas.hpp"
 #include "neuroscore/null.hpp"
+#include "neuroscore/refit_null.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
 

@@ -37,7 +37,9 @@
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/response_columns.hpp"
 #include "neuroscore/io/text_matrix.hpp"
+#include "neuroscore/fdr.hpp"
 #include "neuroscore/null.hpp"
+#include "neuroscore/refit_null.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
 

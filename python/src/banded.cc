@@ -1,6 +1,7 @@
 // python/src/banded.cc: fit_banded_ridge (BandedRidgeCV.fit) and the nested banded_ridge.
 #include <pybind11/stl.h>
 
+#include "neuroscore/banded.hpp"
 #include "neuroscore/partition.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/convert.hpp"

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "neuroscore/bootstrap.hpp"
+#include "neuroscore/fdr.hpp"
 #include "neuroscore/null.hpp"
+#include "neuroscore/refit_null.hpp"
 #include "neuroscore/score.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/convert.hpp"

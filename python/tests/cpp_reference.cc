@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "neuroscore/io/npy.hpp"
+#include "neuroscore/banded.hpp"
 #include "neuroscore/partition.hpp"
 #include "neuroscore/ridge.hpp"
 

@@ -21,6 +21,7 @@
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/compare.hpp"
 #include "neuroscore/controls.hpp"
+#include "neuroscore/banded.hpp"
 #include "neuroscore/partition.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/simulate.hpp"

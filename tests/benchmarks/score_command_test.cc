@@ -23,7 +23,9 @@
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "neuroscore/fdr.hpp"
 #include "neuroscore/null.hpp"
+#include "neuroscore/refit_null.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
 

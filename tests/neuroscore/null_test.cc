@@ -7,7 +7,9 @@
 // every random input is drawn from a fixed seed, so a run is deterministic: a failure is a
 // change in behaviour, not bad luck. With 9 such assertions the chance that a correct
 // implementation with these seeds would have failed any of them is below 1%.
+#include "neuroscore/fdr.hpp"
 #include "neuroscore/null.hpp"
+#include "neuroscore/refit_null.hpp"
 
 #include <gtest/gtest.h>
 

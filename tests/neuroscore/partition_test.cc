@@ -5,6 +5,7 @@
 // standard errors of the quantity checked plus the estimator's known bias (each derived
 // next to the check), so a new seed fails one check with probability < 1e-4 and the file
 // (about 15 such checks) with probability < 2e-3.
+#include "neuroscore/banded.hpp"
 #include "neuroscore/partition.hpp"
 
 #include <gtest/gtest.h>
