@@ -20,7 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "benchmarks/flags.hpp"
+#include "benchmarks/cli/flags.hpp"
 #include "extract/gpt2_tokenizer.hpp"
 #include "extract/llama2c_tokenizer.hpp"
 #include "extract/loaders.hpp"

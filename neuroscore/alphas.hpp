@@ -51,7 +51,7 @@ inline const std::vector<double> kOmegaAlphas = {1e-2, 0.1, 1.0, 10.0, 100.0, 1e
 
 // The speed benchmarks' grid, logspace(-2, 6, 17): 10^(-2 + 0.5 i), i = 0..16, computed with
 // std::pow as ridge_benchmark.cc and null_benchmark.cc computed it (W1-W5 of the README and
-// benchmarks/w5/run_w5.sh, which prints the same powers). Half-decade steps: a realistic grid
+// benchmarks/perf/w5/run_w5.sh, which prints the same powers). Half-decade steps: a realistic grid
 // size for the cost of a fit, which grows with the number of alphas.
 inline const std::vector<double> kBenchmarkAlphas = [] {
   std::vector<double> a;

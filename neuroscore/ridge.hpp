@@ -52,7 +52,7 @@ enum class RidgeSolver { automatic, primal, dual };
 //
 // Why eigen and not BDCSVD for the primal: measured on 1920 x 768 (W1's inner training
 // set), the Gram matrix (one GEMM) plus SelfAdjointEigenSolver and the basis Xc V take
-// 273 ms against 526 ms for BDCSVD with thin U and V (benchmarks/ridge_benchmark.cc,
+// 273 ms against 526 ms for BDCSVD with thin U and V (benchmarks/perf/ridge_benchmark.cc,
 // BM_Decomposition, -O3 -march=native, one core); the gap grows with n / p because the Gram
 // matrix is GEMM-bound. The price is the squared condition number, which the rank rule above
 // accounts for; the normal equations still hold to 1e-10 (tests/neuroscore/ridge_test.cc).
@@ -858,7 +858,7 @@ inline RidgeFitOf<float> fit_ridge(const Eigen::Ref<const Eigen::MatrixXf>& x, c
 // Compiled once, in ridge_instances.cc, instead of in every translation unit that includes this
 // header (detail/eigen_instances.hpp says why; the numbers are the same either way). The two
 // instantiations are most of this header's front-end time: clang -ftime-trace on a TU that only
-// includes benchmarks/leaderboard_data.hpp, 2.2 of 10.5 s.
+// includes benchmarks/brain/leaderboard_data.hpp, 2.2 of 10.5 s.
 namespace detail {
 extern template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(
     const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::MatrixXd>&, const std::vector<Fold>&,

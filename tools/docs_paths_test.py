@@ -9,7 +9,7 @@ relative ones (`:target`, whose package only the sentence around it gives) are n
   - `:target` must be declared in that file as `name = "target"` (a textual check: targets made
     by a macro from a computed name are not seen), or be a file of the package (a source label
     such as `//:WORKSPACE`); `all`, `*` and `all-targets` only need the package, and so does an
-    all-caps target, a placeholder the reader fills in (`//benchmarks:NAME`).
+    all-caps target, a placeholder the reader fills in (`//benchmarks/perf:NAME`).
 
 File paths, only from these places:
   - markdown link and image targets `[..](x)`, relative to the Markdown file's folder;

@@ -8,4 +8,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 bash tools/setup.sh
-bazel run --config=opt //benchmarks:neuroscore -- leaderboard "$@"
+bazel run --config=opt //benchmarks/cli:neuroscore -- leaderboard "$@"

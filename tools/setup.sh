@@ -25,7 +25,7 @@ packages=(
   libopenblas-dev       # OpenBLAS (CBLAS)
   ca-certificates       # HTTPS for third_party/data/fetch_data.sh
   curl                  # third_party/data/fetch_data.sh
-  gnuplot-nox           # SVG figures of the leaderboard report (benchmarks/report.hpp)
+  gnuplot-nox           # SVG figures of the leaderboard report (benchmarks/brain/report.hpp)
   zlib1g-dev            # gzip of .nii.gz images (neuroscore/io/nifti.hpp)
   python3-nibabel       # tests: the NIfTI maps neuroscore writes open in nibabel
   libhdf5-dev           # HDF5 datasets (neuroscore/io/hdf5.hpp)

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/alice_encoding.hpp"
+#include "benchmarks/brain/alice_encoding.hpp"
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/simulate.hpp"
 #include "neuroscore/split.hpp"

@@ -45,7 +45,7 @@ struct OasmOptions {
   std::size_t inner_folds = 5;
   Gap inner_gap{4};     // contiguous inner folds only (the purge of the outer contiguous split)
   Seed inner_seed{17};  // shuffled inner folds only
-  // The ridge of benchmarks/alice_encoding.hpp: per-target alpha by inner contiguous CV over a
+  // The ridge of benchmarks/brain/alice_encoding.hpp: per-target alpha by inner contiguous CV over a
   // wide grid, standardized features.
   RidgeCvOptions ridge{kWideAlphas, 5, Gap{4}, true,
                        RidgeSolver::automatic, std::size_t{1} << 30, true};

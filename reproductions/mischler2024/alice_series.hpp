@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/alice_encoding.hpp"
+#include "benchmarks/brain/alice_encoding.hpp"
 #include "neuroscore/align.hpp"
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/hierarchy.hpp"

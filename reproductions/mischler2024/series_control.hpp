@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/alice_encoding.hpp"
+#include "benchmarks/brain/alice_encoding.hpp"
 #include "neuroscore/hierarchy.hpp"
 #include "neuroscore/split.hpp"
 #include "reproductions/harness.hpp"

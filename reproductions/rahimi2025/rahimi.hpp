@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/alice_encoding.hpp"
+#include "benchmarks/brain/alice_encoding.hpp"
 #include "neuroscore/align.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/datasets/alice.hpp"

@@ -1,14 +1,14 @@
 // tests/benchmarks/alice_encoding_test.cc: the shared Alice encoding pipeline. A column of ones
 // summed per volume is the word rate, so the pipeline must reproduce the first analysis
-// (benchmarks/alice_word_rate.hpp) on the real data; planted and absent signals on synthetic
+// (benchmarks/brain/alice_word_rate.hpp) on the real data; planted and absent signals on synthetic
 // listeners built on the real word timings are recovered and not invented.
-#include "benchmarks/alice_encoding.hpp"
+#include "benchmarks/brain/alice_encoding.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "benchmarks/alice_word_rate.hpp"
+#include "benchmarks/brain/alice_word_rate.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {

@@ -1,4 +1,4 @@
-#include "benchmarks/alice_word_rate.hpp"
+#include "benchmarks/brain/alice_word_rate.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-// Tests of benchmarks/benchmark_file.hpp: the shipped example files give bit-identical scores to
+// Tests of benchmarks/brain/benchmark_file.hpp: the shipped example files give bit-identical scores to
 // the built-in benchmarks they re-describe; a planted dataset written to NPY by the test, described
 // only by a JSON file, scores exactly as the same benchmark built in C++ and recovers the plant;
 // named bad files each fail with one line naming the file and the key.
-#include "benchmarks/benchmark_file.hpp"
+#include "benchmarks/brain/benchmark_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/leaderboard.hpp"
-#include "benchmarks/leaderboard_run.hpp"
+#include "benchmarks/brain/leaderboard.hpp"
+#include "benchmarks/cli/leaderboard_run.hpp"
 #include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
@@ -31,7 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kExamples = "benchmarks/examples";  // relative to the runfiles root
+const fs::path kExamples = "benchmarks/brain/examples";  // relative to the runfiles root
 
 // Every number of two leaderboard runs, method by method: equal to the last bit.
 void expect_identical(const std::vector<MethodScore>& a, const std::vector<MethodScore>& b) {

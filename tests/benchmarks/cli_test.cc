@@ -75,7 +75,7 @@ TEST(Cli, BadInputExitsNonZeroWithOneErrorLine) {
   EXPECT_NE(run("score --help").out.find("examples:"), std::string::npos);
 }
 
-// The built-in benchmarks come from the registry (benchmarks/builtin/BUILD.bazel's list), in its
+// The built-in benchmarks come from the registry (benchmarks/brain/builtin/BUILD.bazel's list), in its
 // order, each with its one-line summary in --help.
 TEST(Cli, LeaderboardHelpListsTheRegisteredBenchmarks) {
   const std::string help = run("leaderboard --help").out;

@@ -1,7 +1,7 @@
-// Tests of benchmarks/flags.hpp, the command line's one number and list parser: the values each
+// Tests of benchmarks/cli/flags.hpp, the command line's one number and list parser: the values each
 // flag accepted before it (std::stoull / std::stod whole-value rules) are still accepted, bad
 // values give one line naming the flag and the value.
-#include "benchmarks/flags.hpp"
+#include "benchmarks/cli/flags.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "benchmarks/leaderboard.hpp"
+#include "benchmarks/brain/leaderboard.hpp"
 
 #include <gtest/gtest.h>
 

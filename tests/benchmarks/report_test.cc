@@ -1,4 +1,4 @@
-#include "benchmarks/report.hpp"
+#include "benchmarks/brain/report.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // `neuroscore score` as a library call (run_score): the p-values belong to the printed r, the
 // default gap follows the delays, delays respect groups, and the p is calibrated under a null.
-#include "benchmarks/score_command.hpp"
+#include "benchmarks/cli/score_command.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // `neuroscore score` with its targets shared over MPI ranks (ScoreShards filled by MPI, as in
-// benchmarks/neuroscore_mpi_main.cc) against the same run in one process. score_mpi_test.sh runs
+// benchmarks/cli/neuroscore_mpi_main.cc) against the same run in one process. score_mpi_test.sh runs
 // this binary under `mpirun -np 2`; both ranks run every test (the shared runs are collective),
 // rank 0 also runs the single-process reference and compares.
 #include <mpi.h>
@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/mpi_shards.hpp"
-#include "benchmarks/score_command.hpp"
+#include "benchmarks/cli/mpi_shards.hpp"
+#include "benchmarks/cli/score_command.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"

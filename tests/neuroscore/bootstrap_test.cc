@@ -259,7 +259,7 @@ TEST(DrawResample, GivesTheSameIndicesForAFixedSeed) {
 }
 
 // draw_resample equals the loop `neuroscore score` wrote out itself at a42a262
-// (benchmarks/score_command.hpp, copied here verbatim but for names; it uses detail::uniform_below,
+// (benchmarks/cli/score_command.hpp, copied here verbatim but for names; it uses detail::uniform_below,
 // which tests may name): the same indices for group units of unequal size, many seeds, many draws.
 TEST(DrawResample, EqualsTheScoreCommandsFormerLoop) {
   const ns::ResamplingUnits units = ns::group_units({4, 4, 4, 1, 1, 9, 9, 9, 9, 2, 7, 7});

@@ -1,4 +1,4 @@
-// Fuzz entry point for benchmarks/benchmark_file.hpp (replayed in tests by the fuzz replay driver):
+// Fuzz entry point for benchmarks/brain/benchmark_file.hpp (replayed in tests by the fuzz replay driver):
 // a benchmark file is parsed, its data read and every control and feature file built
 // (check_benchmark_file) against a small fixed dataset. Only the documented errors
 // (std::invalid_argument, std::runtime_error) may escape; a crash, an Eigen assertion or any other
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "benchmarks/benchmark_file.hpp"
+#include "benchmarks/brain/benchmark_file.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "tests/testing/fuzz_target.hpp"
 
