@@ -3,7 +3,7 @@
 // responses (.npy, HDF5, NIfTI), scores them with the same seeds as one process would, and the
 // per-draw null maxima meet by MPI_Allreduce(MAX) and the per-target results by MPI_Gatherv on
 // rank 0, which prints and writes the same table and maps as `neuroscore score`.
-//   mpirun -np 4 bazel-bin/benchmarks/neuroscore_mpi score --features X.npy --responses Y.h5:/y ...
+//   mpirun -np 4 bazel-bin/benchmarks/cli/neuroscore_mpi score --features X.npy --responses Y.h5:/y ...
 #include <mpi.h>
 
 #include <iostream>

@@ -24,14 +24,14 @@ mkdir -p "$dir"
 # Copies: a later `bazel build` in another configuration re-points bazel-bin under a running W5.
 bin="$dir/bin"
 mkdir -p "$bin"
-cp -f "$root/bazel-bin/benchmarks/neuroscore" "$root/bazel-bin/benchmarks/neuroscore_mpi" "$bin/"
+cp -f "$root/bazel-bin/benchmarks/cli/neuroscore" "$root/bazel-bin/benchmarks/cli/neuroscore_mpi" "$bin/"
 alphas=$(/usr/bin/python3 -c 'print(",".join("%g" % 10 ** (-2 + 0.5 * i) for i in range(17)))')
 common=(--features "$dir/x.npy" --null 0 --bootstrap 0 --float --alphas "$alphas" --memory-budget "$budget")
 mpi=(mpirun -np 2 --oversubscribe --mca btl self,vader --mca btl_vader_single_copy_mechanism none)
 echo "W5: 3000 x 768, 5 folds, 17 alphas, float, budget $budget per process, OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS ($(nproc) cores)"
 printf "%8s %9s %9s %10s %24s %14s\n" targets processes seconds targets/s "peak RSS MiB (per proc)" "max |dr| vs 1"
 for t in "${targets[@]}"; do
-  [ -f "$dir/y_$t.npy" ] || /usr/bin/python3 "$root/benchmarks/w5/make_w5_data.py" "$dir" "$t"
+  [ -f "$dir/y_$t.npy" ] || /usr/bin/python3 "$root/benchmarks/perf/w5/make_w5_data.py" "$dir" "$t"
   for np in 1 2; do
     log="$dir/w5_${t}_np$np.log"
     start=$(date +%s.%N)
