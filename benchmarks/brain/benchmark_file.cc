@@ -332,16 +332,19 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
   return f;
 }
 
-Spec parse_spec(const fs::path& file, const fs::path& data_root) {
-  auto name = std::make_shared<const std::string>(file.string());
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::invalid_argument(file.string() + ": cannot open the benchmark file");
-  json root;
+// The JSON of a benchmark file; `file` names it in errors.
+json parse_json(const std::string& text, const fs::path& file) {
   try {
-    root = json::parse(in);
+    return json::parse(text);
   } catch (const json::parse_error& e) {
     throw std::invalid_argument(file.string() + ": not valid JSON (" + e.what() + ")");
   }
+}
+
+// `text` is the JSON of `file` (read from it, or a built-in's embedded text).
+Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& data_root) {
+  auto name = std::make_shared<const std::string>(file.string());
+  const json root = parse_json(text, file);
   const Node top(root, "", name);
   top.only({"name", "description", "rows", "responses", "groups", "split", "delays", "ridge", "metric", "bootstrap",
             "ceiling", "controls", "baseline", "methods"});
@@ -529,6 +532,13 @@ Spec parse_spec(const fs::path& file, const fs::path& data_root) {
   }
   if (s.controls.empty() && s.methods.empty()) top.fail("no \"controls\" and no \"methods\": nothing to score");
   return s;
+}
+
+Spec parse_spec(const fs::path& file, const fs::path& data_root) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::invalid_argument(file.string() + ": cannot open the benchmark file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_spec(text, file, data_root);
 }
 
 // ---- reading the data ----
@@ -1399,6 +1409,17 @@ BenchmarkEntry benchmark_file_entry(const fs::path& file, const fs::path& data_r
   e.summary = (spec.description.empty() ? std::string("benchmark file") : spec.description) + " (" + file.string() + ")";
   e.build = [spec](LeaderboardContext& ctx) { return build(spec, ctx); };
   e.needs_data = false;  // its paths are resolved already
+  return e;
+}
+
+BenchmarkEntry benchmark_text_entry(const std::string& json_text, const fs::path& display_name) {
+  const json root = parse_json(json_text, display_name);
+  const Node top(root, "", std::make_shared<const std::string>(display_name.string()));
+  BenchmarkEntry e;
+  e.name = top.at("name").str();
+  e.summary = top.str("description", "benchmark file");
+  e.build = [json_text, display_name](LeaderboardContext& ctx) { return build(parse_spec(json_text, display_name, ctx.data_root()), ctx); };
+  e.needs_data = true;  // "$DATA/..." paths are resolved when it is built
   return e;
 }
 

@@ -5,7 +5,7 @@
 // the baseline, and methods (language-model features, the user's own feature files). The format
 // is documented in benchmarks/brain/examples/README.md; every error names the file, the key and the
 // offending value ("study.json: split.kind: unknown split kind 'kfold' (known: ...)").
-// Entry points: benchmark_file_entry, check_benchmark_file.
+// Entry points: benchmark_file_entry, benchmark_text_entry, check_benchmark_file.
 #pragma once
 
 #include <filesystem>
@@ -20,6 +20,13 @@ namespace neuroscore::benchmarks {
 // Paths in the file are relative to the file's directory; "$DATA/..." is under `data_root`.
 // Errors: std::invalid_argument "FILE: KEY: message".
 BenchmarkEntry benchmark_file_entry(const std::filesystem::path& file, const std::filesystem::path& data_root);
+
+// A benchmark file's JSON text (a built-in's, embedded in the binary at build time) as a registry
+// entry: its name and its description (the summary) are read now; every other key when the entry
+// is built, with "$DATA/..." under the request's data root. `display_name` stands for the file in
+// messages and in the report; relative paths are relative to its directory.
+// Errors: std::invalid_argument "DISPLAY_NAME: KEY: message".
+BenchmarkEntry benchmark_text_entry(const std::string& json_text, const std::filesystem::path& display_name);
 
 // `neuroscore benchmark check FILE`: reads everything the file names except language models
 // (responses, timings, groups, controls, feature files), builds the split and the ceiling, and

@@ -1,7 +1,9 @@
 // benchmarks/brain/leaderboard_registry.hpp: the leaderboard's benchmark registry. A benchmark entry is
 // a name and a function that builds the benchmark (responses, folds, ceiling, baseline) and its
 // methods (controls and language-model features) for a request. The built-in entries live one
-// per file under benchmarks/brain/builtin/ and are listed once, in benchmarks/brain/builtin/BUILD.bazel;
+// per file under benchmarks/brain/builtin/ (a benchmark file NAME.json read by benchmark_file.hpp's
+// loader, or C++ where the format cannot express it yet) and are listed once, in
+// benchmarks/brain/builtin/BUILD.bazel;
 // run_leaderboard (leaderboard_run.hpp) loops over the entries a request names, with no
 // per-benchmark code of its own.
 // Entry points: LeaderboardRequest, LeaderboardContext, BuiltBenchmark, BenchmarkEntry,

@@ -1,7 +1,9 @@
-// Tests of benchmarks/brain/benchmark_file.hpp: the shipped example files give bit-identical scores to
-// the built-in benchmarks they re-describe; a planted dataset written to NPY by the test, described
-// only by a JSON file, scores exactly as the same benchmark built in C++ and recovers the plant;
-// named bad files each fail with one line naming the file and the key.
+// Tests of benchmarks/brain/benchmark_file.hpp: the built-in benchmarks defined by benchmark files
+// (benchmarks/brain/builtin/*.json, embedded in the binary) build the same benchmarks and give
+// bit-identical scores to the C++ definitions they replaced (kept here as references); a planted
+// dataset written to NPY by the test, described only by a JSON file, scores exactly as the same
+// benchmark built in C++ and recovers the plant; named bad files each fail with one line naming
+// the file and the key.
 #include "benchmarks/brain/benchmark_file.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <numeric>
@@ -19,7 +22,12 @@
 #include <vector>
 
 #include "benchmarks/brain/leaderboard.hpp"
+#include "benchmarks/brain/leaderboard_data.hpp"
+#include "benchmarks/brain/leaderboard_registry.hpp"
 #include "benchmarks/cli/leaderboard_run.hpp"
+#include "neuroscore/datasets/alice.hpp"
+#include "neuroscore/datasets/alice_predictors.hpp"
+#include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
@@ -31,7 +39,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kExamples = "benchmarks/brain/examples";  // relative to the runfiles root
+const fs::path kBuiltin = "benchmarks/brain/builtin";  // the built-in benchmark files, relative to the runfiles root
 
 // Every number of two leaderboard runs, method by method: equal to the last bit.
 void expect_identical(const std::vector<MethodScore>& a, const std::vector<MethodScore>& b) {
@@ -53,11 +61,127 @@ void expect_identical(const std::vector<MethodScore>& a, const std::vector<Metho
   }
 }
 
-// The built-in benchmark `builtin` and the example file `example`, run with the same request and
-// the same cache directory (the second run's LM features are cache hits; fits are keyed by the
-// benchmark's name, so every fit runs again).
-LeaderboardRun expect_example_matches_builtin(const fs::path& data, const std::string& builtin, const std::string& example,
-                                              const std::vector<std::string>& methods) {
+// ---- the C++ definitions that the built-in benchmark files replaced ----
+// benchmarks/brain/builtin/alice2016_roi.hpp and naturalstories_rt.hpp at commit b0b5990, verbatim
+// but for their names: the references the file-defined built-ins must equal to the last bit.
+
+BuiltBenchmark reference_alice2016_roi(LeaderboardContext& ctx) {
+  ctx.log() << "leaderboard: loading Alice\n";
+  datasets::AliceOptions ao;
+  ao.warnings = &ctx.log();
+  const datasets::AliceData data = datasets::load_alice(ctx.data_root(), ao);
+  const datasets::AlicePredictors pred = datasets::load_alice_predictors(ctx.data_root());
+  BuiltBenchmark out = with_controls(ctx, alice_benchmark(data), alice_controls(data, pred), "control/rate+frequency",
+                                     "word rate + word frequency");
+  const Benchmark& b = out.benchmark;
+  std::vector<Method>& methods = out.methods;
+  if (ctx.wants_lm()) {
+    for (const std::string& mname : ctx.request().models) {
+      const LmFeatures f = ctx.extract(mname, (ctx.data_root() / "alice_brennan2016/words.TextGrid").string(), true, "none", true);
+      if (f.words.size() != data.words.size()) {
+        throw std::runtime_error("alice: the extract read " + std::to_string(f.words.size()) +
+                                 " words from words.TextGrid, the loader " + std::to_string(data.words.size()));
+      }
+      ctx.lm_methods(f, mname, true, true,
+                     [&](const Eigen::MatrixXd& w, bool counts) {
+                       return alice_design(data, w, counts ? WordToVolume::sum : WordToVolume::lanczos);
+                     },
+                     b.baseline, methods);
+    }
+  }
+  if (ctx.request().shuffled_control) {
+    Benchmark shuffled = alice_benchmark(data, true);
+    shuffled.baseline = b.baseline;
+    out.shuffled.push_back(std::move(shuffled));
+    for (const Method& m : methods) {
+      if (m.name == "control/oasm" || m.name == "control/word_rate" || m.name == "trained/activations_block_2" ||
+          m.name == "untrained/activations_block_2")
+        out.shuffled_methods.push_back(m);
+    }
+  }
+  if (ctx.request().gap_sensitivity) {
+    // split.hpp: BOLD noise stays autocorrelated for 10-20 volumes, longer than the 4-volume
+    // purge (the longest FIR delay). The same methods with gaps of 10 and 20 volumes, outer and
+    // inner; the test blocks (and so the per-block ceiling) are the same.
+    for (const std::size_t gap : {10, 20}) {
+      Benchmark g = b;
+      g.name = "alice2016-roi-gap" + std::to_string(gap);
+      g.folds = contiguous_kfold(static_cast<std::size_t>(b.responses.rows()), b.folds.size(), Gap{gap});
+      g.ridge.inner_gap = Gap{gap};
+      g.description = b.description + "; purge gap " + std::to_string(gap) + " volumes (a sensitivity check)";
+      out.gap_variants.push_back(std::move(g));
+    }
+    for (const Method& m : methods) {
+      if (m.name == "control/oasm" || m.name == "control/word_rate" || m.name == "trained/activations_inner_cv_layer" ||
+          m.name == "untrained/activations_inner_cv_layer" || m.name == "trained/attention_all_blocks")
+        out.gap_methods.push_back(m);
+    }
+  }
+  return out;
+}
+
+BuiltBenchmark reference_naturalstories_rt(LeaderboardContext& ctx) {
+  ctx.log() << "leaderboard: loading Natural Stories\n";
+  const datasets::NaturalStoriesData d = datasets::load_naturalstories(ctx.data_root());
+  BuiltBenchmark out = with_controls(ctx, naturalstories_benchmark(d), naturalstories_controls(d),
+                                     "control/length+frequency+position", "word length + log frequency + position");
+  const Benchmark& b = out.benchmark;
+  if (ctx.wants_lm()) {
+    const bool attributions = ctx.wants_named_attributions();
+    // One story per line: context never crosses stories.
+    const std::filesystem::path stim = ctx.cache() / "naturalstories_stories.txt";
+    {
+      std::ostringstream text;
+      for (std::size_t i = 0; i < d.words.size(); ++i) {
+        if (i > 0) text << (d.story[i] != d.story[i - 1] ? '\n' : ' ');
+        text << d.words[i];
+      }
+      text << '\n';
+      std::ofstream(stim) << text.str();
+    }
+    for (const std::string& mname : ctx.request().models) {
+      const LmFeatures f = ctx.extract(mname, stim.string(), true, "lines", attributions);
+      if (f.words.size() != d.words.size()) {
+        throw std::runtime_error("naturalstories: the extract read " + std::to_string(f.words.size()) +
+                                 " words, the loader " + std::to_string(d.words.size()));
+      }
+      ctx.lm_methods(f, mname, true, attributions, [&](const Eigen::MatrixXd& w, bool) { return w; }, b.baseline,
+                     out.methods);
+    }
+  }
+  return out;
+}
+
+// The same benchmark, field by field (what scoring reads): equal to the last bit.
+void expect_same_benchmark(const Benchmark& a, const Benchmark& b) {
+  SCOPED_TRACE(b.name);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_TRUE(a.responses.rows() == b.responses.rows() && a.responses.cols() == b.responses.cols() && a.responses == b.responses);
+  EXPECT_TRUE(a.baseline.rows() == b.baseline.rows() && a.baseline.cols() == b.baseline.cols() && a.baseline == b.baseline);
+  EXPECT_EQ(a.target_subject, b.target_subject);
+  EXPECT_EQ(a.target_region, b.target_region);
+  ASSERT_EQ(a.folds.size(), b.folds.size());
+  for (std::size_t k = 0; k < a.folds.size(); ++k) {
+    EXPECT_EQ(a.folds[k].train, b.folds[k].train) << "fold " << k;
+    EXPECT_EQ(a.folds[k].test, b.folds[k].test) << "fold " << k;
+  }
+  EXPECT_TRUE(a.ceiling == b.ceiling || (std::isnan(a.ceiling) && std::isnan(b.ceiling))) << a.ceiling << " vs " << b.ceiling;
+  EXPECT_EQ(a.region_ceiling, b.region_ceiling);
+  EXPECT_EQ(a.ridge.alphas, b.ridge.alphas);
+  EXPECT_EQ(a.ridge.inner_folds, b.ridge.inner_folds);
+  EXPECT_EQ(a.ridge.inner_gap.samples, b.ridge.inner_gap.samples);
+  EXPECT_EQ(a.ridge.inner_groups, b.ridge.inner_groups);
+  EXPECT_EQ(a.ridge.standardize, b.ridge.standardize);
+  EXPECT_EQ(a.block.samples, b.block.samples);
+  EXPECT_EQ(a.bootstrap_groups, b.bootstrap_groups);
+}
+
+// The built-in benchmark `builtin` (its embedded benchmark file, through run_leaderboard) and its
+// C++ `reference` (built with the same request and cache directory, so its LM features are cache
+// hits; fitted, scored and ranked as run_leaderboard does): the same scores to the last bit.
+LeaderboardRun expect_builtin_matches_reference(const fs::path& data, const std::string& builtin,
+                                                const std::function<BuiltBenchmark(LeaderboardContext&)>& reference,
+                                                const std::vector<std::string>& methods) {
   LeaderboardRequest req;
   req.data_root = data;
   req.out_dir = testing::scratch_dir("lb_" + builtin);
@@ -69,13 +193,18 @@ LeaderboardRun expect_example_matches_builtin(const fs::path& data, const std::s
   std::ostringstream log;
   req.benchmarks = {builtin};
   const LeaderboardRun a = run_leaderboard(req, log);
-  req.benchmarks = {};
-  req.benchmark_files = {kExamples / example};
-  const LeaderboardRun b = run_leaderboard(req, log);
-  EXPECT_EQ(b.fits_cached, 0) << "the file benchmark must fit again, not read the built-in's fits";
+  LeaderboardContext ctx(req, log);
+  const BuiltBenchmark ref = reference(ctx);
+  const Benchmark& b = ref.benchmark;
+  ScoringOptions scoring;
+  scoring.bootstrap.resamples = req.bootstrap;
+  const Eigen::VectorXd base = b.baseline.size() > 0 ? baseline_r2(b) : Eigen::VectorXd();
+  std::vector<MethodScore> expected;
+  for (const Method& m : ref.methods) expected.push_back(score_fit(b, m, fit_method(b, m, base.size() > 0), base, scoring));
+  rank_methods(b, expected, scoring);
   EXPECT_GT(a.scores.size(), 4u);
-  expect_identical(a.scores, b.scores);
-  return b;
+  expect_identical(expected, a.scores);
+  return a;
 }
 
 void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
@@ -98,14 +227,16 @@ LeaderboardRun run_files(const std::vector<fs::path>& files, const fs::path& out
   return run_leaderboard(req, log);
 }
 
-TEST(BenchmarkFileExamples, AliceFileScoresExactlyAsTheBuiltIn) {
+TEST(BuiltinBenchmarkFiles, AliceScoresExactlyAsItsCppDefinition) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
-  const LeaderboardRun all = expect_example_matches_builtin(data, "alice2016-roi", "alice2016_roi.json",
-                                                            {"controls", "activations", "model+controls"});
+  const LeaderboardRun all = expect_builtin_matches_reference(data, "alice2016-roi", reference_alice2016_roi,
+                                                               {"controls", "activations", "model+controls"});
 
-  // A layer spec: the same file with two layers gives those two rows (same numbers) and an
-  // inner-CV entry choosing between them; one layer is ranked itself; an unknown layer is named.
-  std::string two = testing::file_text(kExamples / "alice2016_roi.json");
+  // A layer spec: the same file (as a user's, renamed) with two layers gives those two rows (same
+  // numbers) and an inner-CV entry choosing between them; one layer is ranked itself; an unknown
+  // layer is named.
+  std::string two = testing::file_text(kBuiltin / "alice2016_roi.json");
+  two.replace(two.find(R"("alice2016-roi")"), 15, R"("alice2016-roi-layers")");
   two.replace(two.find(R"("kind": "language_model"})"), 25, R"("kind": "language_model", "layers": ["block_2", "block_3"]})");
   const fs::path file = testing::scratch_dir("alice_layers") / "two_layers.json";
   write_text(file, two);
@@ -143,18 +274,52 @@ TEST(BenchmarkFileExamples, AliceFileScoresExactlyAsTheBuiltIn) {
   }
 }
 
-TEST(BenchmarkFileExamples, NaturalStoriesFileScoresExactlyAsTheBuiltIn) {
+TEST(BuiltinBenchmarkFiles, NaturalStoriesScoresExactlyAsItsCppDefinition) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
-  expect_example_matches_builtin(data, "naturalstories-rt", "naturalstories_rt.json", {"controls", "activations"});
+  expect_builtin_matches_reference(data, "naturalstories-rt", reference_naturalstories_rt, {"controls", "activations"});
 }
 
-TEST(BenchmarkFileExamples, CheckDescribesWhatItFound) {
+// The shuffled-split control and the purge-gap variants that alice2016_roi.hpp adds to the file's
+// benchmark: the same benchmarks (folds, ceilings, responses, baseline) and methods as the C++
+// definition built.
+TEST(BuiltinBenchmarkFiles, AliceShuffledAndGapVariantsAreTheCppDefinitions) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
-  const std::string alice = check_benchmark_file(kExamples / "alice2016_roi.json", data);
+  LeaderboardRequest req;
+  req.data_root = data;
+  req.out_dir = testing::scratch_dir("alice_variants");
+  req.methods = {"controls"};
+  req.models = {"trained"};
+  std::ostringstream log;
+  LeaderboardContext ctx(req, log);
+  const BuiltBenchmark got = require_benchmark(builtin_benchmarks(), "alice2016-roi").build(ctx);
+  const BuiltBenchmark ref = reference_alice2016_roi(ctx);
+  expect_same_benchmark(got.benchmark, ref.benchmark);
+  ASSERT_EQ(got.shuffled.size(), 1u);
+  ASSERT_EQ(ref.shuffled.size(), 1u);
+  expect_same_benchmark(got.shuffled[0], ref.shuffled[0]);
+  ASSERT_EQ(got.gap_variants.size(), 2u);
+  ASSERT_EQ(ref.gap_variants.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) expect_same_benchmark(got.gap_variants[k], ref.gap_variants[k]);
+  const auto same_methods = [](const std::vector<Method>& a, const std::vector<Method>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].name, b[i].name);
+      EXPECT_TRUE(a[i].x.rows() == b[i].x.rows() && a[i].x.cols() == b[i].x.cols() && a[i].x == b[i].x) << a[i].name;
+    }
+  };
+  EXPECT_EQ(got.shuffled_methods.size(), 2u);  // control/word_rate, control/oasm (no LM requested)
+  same_methods(got.methods, ref.methods);
+  same_methods(got.shuffled_methods, ref.shuffled_methods);
+  same_methods(got.gap_methods, ref.gap_methods);
+}
+
+TEST(BuiltinBenchmarkFiles, CheckDescribesWhatItFound) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(data);
+  const std::string alice = check_benchmark_file(kBuiltin / "alice2016_roi.json", data);
   EXPECT_NE(alice.find("subjects    27 (1 excluded"), std::string::npos) << alice;
   EXPECT_NE(alice.find("2127 timed words"), std::string::npos) << alice;
   EXPECT_NE(alice.find("rate+frequency: 362 x 5 (baseline)"), std::string::npos) << alice;
-  const std::string ns = check_benchmark_file(kExamples / "naturalstories_rt.json", data);
+  const std::string ns = check_benchmark_file(kBuiltin / "naturalstories_rt.json", data);
   EXPECT_NE(ns.find("rows        10256"), std::string::npos) << ns;
   EXPECT_NE(ns.find("groups      10"), std::string::npos) << ns;
 }
