@@ -36,7 +36,7 @@ std::string slurp(const fs::path& p) {
 CommandResult run(const std::string& args) {
   static int n = 0;
   const fs::path o = tmp_dir() / ("out" + std::to_string(n) + ".txt"), e = tmp_dir() / ("err" + std::to_string(n++) + ".txt");
-  const std::string cmd = "benchmarks/neuroscore " + args + " >" + o.string() + " 2>" + e.string();
+  const std::string cmd = "benchmarks/cli/neuroscore " + args + " >" + o.string() + " 2>" + e.string();
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
