@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,7 @@
 #include "benchmarks/brain/leaderboard.hpp"
 #include "benchmarks/brain/leaderboard_data.hpp"
 #include "benchmarks/brain/lm_features.hpp"
+#include "extract/feature_request.hpp"
 
 namespace neuroscore::benchmarks {
 
@@ -83,9 +85,9 @@ class LeaderboardContext {
   LeaderboardContext(const LeaderboardRequest& request, std::ostream& log) : request_(request), log_(log) {
     model_ = request.model_path.empty() ? request.data_root / "models/stories260K/stories260K.bin" : request.model_path;
     tokenizer_ = request.tokenizer_path.empty() ? request.data_root / "models/stories260K/tok512.bin" : request.tokenizer_path;
-    if (wants("attributions") || wants("grad_norm")) attributions_.push_back("grad_norm");
-    if (wants("attributions") || wants("grad_x_input")) attributions_.push_back("grad_x_input");
-    if (wants("erasure")) attributions_.push_back("erasure");
+    if (wants("attributions") || wants("grad_norm")) attributions_.push_back(extract::Feature::kGradNorm);
+    if (wants("attributions") || wants("grad_x_input")) attributions_.push_back(extract::Feature::kGradXInput);
+    if (wants("erasure")) attributions_.push_back(extract::Feature::kErasure);
   }
 
   const LeaderboardRequest& request() const { return request_; }
@@ -117,20 +119,24 @@ class LeaderboardContext {
                      const std::string& segments, bool with_attributions, const std::filesystem::path& model = {},
                      const std::filesystem::path& tokenizer = {}) {
     namespace fs = std::filesystem;
+    const std::optional<extract::ModelVariant> variant = model_variant_of(detail::lbrun::variant_of(model_name));
+    if (!variant) {
+      throw std::invalid_argument("unknown model '" + model_name + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
+    }
     LmFeatureRequest q;
     q.model_path = (model.empty() ? model_ : model).string();
     q.tokenizer_path = (tokenizer.empty() ? tokenizer_ : tokenizer).string();
-    q.model_variant = detail::lbrun::variant_of(model_name);
-    q.stimulus_path = stimulus;
-    q.segments = segments;
+    q.model_variant = *variant;
+    const bool lines = segments == "lines";
+    q.stimulus = extract::Stimulus::file(stimulus, lines ? extract::Segments::kLines : extract::Segments::kNone);
     q.cache_root = cache();
-    q.features = {"activations"};
-    if (segments == "lines" && !word_level) q.segment_pool = "last";
+    q.features = {extract::Feature::kActivations};
+    if (lines && !word_level) q.segment_pool = extract::SegmentPool::kLast;
     if (word_level) {
-      if (wants("attention")) q.features.push_back("attention");
+      if (wants("attention")) q.features.push_back(extract::Feature::kAttention);
       if (with_attributions) {
-        for (const auto& a : attributions_) q.features.push_back(a);
-        if (wants("conductance")) q.features.push_back("conductance");
+        for (const extract::Feature a : attributions_) q.features.push_back(a);
+        if (wants("conductance")) q.features.push_back(extract::Feature::kConductance);
       }
     }
     LmFeatures f = cached_extract(q, &log_);
@@ -184,7 +190,10 @@ class LeaderboardContext {
       out.push_back({label + "/attention_all_blocks", label, "attention", -1, detail::lbdata::hcat(parts)});
     }
     if (!with_attributions) return;
-    for (const auto& a : attributions_) out.push_back({label + "/" + a, label, "attribution", -1, to_design(f.read(a), true)});
+    for (const extract::Feature a : attributions_) {
+      const std::string name = extract::to_string(a);
+      out.push_back({label + "/" + name, label, "attribution", -1, to_design(f.read(name), true)});
+    }
     if (wants("conductance")) {
       Method selected{label + "/conductance_inner_cv_block", label, "attribution-selected", -1, Eigen::MatrixXd()};
       for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
@@ -202,7 +211,7 @@ class LeaderboardContext {
   const LeaderboardRequest& request_;
   std::ostream& log_;
   std::filesystem::path model_, tokenizer_;
-  std::vector<std::string> attributions_;
+  std::vector<extract::Feature> attributions_;  // grad_norm, grad_x_input, erasure as requested
   int extracts_cached_ = 0, extracts_computed_ = 0;
 };
 

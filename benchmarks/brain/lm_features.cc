@@ -1,12 +1,15 @@
+// benchmarks/brain/lm_features.cc: cached_extract, its cache key, leaderboard model names.
 #include "benchmarks/brain/lm_features.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
-#include "extract/extract_command.hpp"
+#include "extract/run_extract.hpp"
 #include "extract/sha256.hpp"
 #include "neuroscore/io/npy.hpp"
 
@@ -27,15 +30,65 @@ std::string file_or_dir_hash(const std::string& path) {
   return extract::sha256_file_hex(path);
 }
 
+// The text file a stimulus in memory would be (see lm_feature_key).
+std::string stimulus_text(const extract::Stimulus& s) {
+  const extract::SegmentedWords& w = s.words;
+  const bool lines = s.segments == extract::Segments::kLines;
+  std::string text;
+  for (std::size_t i = 0; i < w.words.size(); ++i) {
+    if (i > 0) text += lines && w.segment_of[i] != w.segment_of[i - 1] ? '\n' : ' ';
+    text += w.words[i];
+  }
+  return text + '\n';
+}
+
+std::string stimulus_name(const extract::Stimulus& s) {
+  return s.words.words.empty() ? fs::path(s.path).filename().string() : std::string("words in memory");
+}
+
+// A whole number as std::stoull reads it whole; nothing otherwise.
+std::optional<std::uint64_t> seed_of(const std::string& s) {
+  std::uint64_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
+std::optional<extract::ModelVariant> model_variant_of(const std::string& name) {
+  if (name == "trained") return extract::ModelVariant::trained();
+  if (name.rfind("untrained:", 0) == 0) {
+    const std::optional<std::uint64_t> seed = seed_of(name.substr(10));
+    if (!seed) return std::nullopt;
+    return extract::ModelVariant::untrained(*seed);
+  }
+  if (name.rfind("noise:", 0) == 0) {
+    const std::string rest = name.substr(6);
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    double rel_sd = 0.0;
+    const auto r = std::from_chars(rest.data(), rest.data() + colon, rel_sd);
+    const std::optional<std::uint64_t> seed = seed_of(rest.substr(colon + 1));
+    if (colon == 0 || r.ec != std::errc() || r.ptr != rest.data() + colon || !std::isfinite(rel_sd) || rel_sd < 0.0 ||
+        !seed) {
+      return std::nullopt;
+    }
+    return extract::ModelVariant::noise(rel_sd, *seed);
+  }
+  return std::nullopt;
+}
+
 std::string lm_feature_key(const LmFeatureRequest& r) {
+  const std::string stim = r.stimulus.words.words.empty() ? extract::sha256_file_hex(r.stimulus.path)
+                                                          : extract::sha256_hex(stimulus_text(r.stimulus));
   std::ostringstream s;
   s << "v" << extract::kExtractVersion << "|model=" << file_or_dir_hash(r.model_path) << "|tok=" << file_or_dir_hash(r.tokenizer_path)
-    << "|stim=" << extract::sha256_file_hex(r.stimulus_path) << "|variant=" << r.model_variant
-    << "|segments=" << r.segments << "|pool=" << r.segment_pool << "|context=" << r.context_words
-    << "|lags=" << r.lags << "|ig=" << r.ig_steps << "|baseline=" << r.baseline << "|features=";
-  for (const auto& f : r.features) s << f << ',';
+    << "|stim=" << stim << "|variant=" << extract::to_string(r.model_variant)
+    << "|segments=" << extract::to_string(r.stimulus.segments) << "|pool=" << extract::to_string(r.segment_pool)
+    << "|context=" << r.context_words << "|lags=" << r.lags << "|ig=" << r.ig_steps
+    << "|baseline=" << extract::to_string(r.baseline) << "|features=";
+  for (const extract::Feature f : r.features) s << extract::to_string(f) << ',';
   return extract::sha256_hex(s.str()).substr(0, 20);
 }
 
@@ -51,18 +104,17 @@ LmFeatures cached_extract(const LmFeatureRequest& r, std::ostream* progress) {
   out.cache_hit = fs::exists(manifest);
   if (!out.cache_hit) {
     if (progress) {
-      *progress << "leaderboard: extracting " << r.model_variant << " features (";
-      for (const auto& f : r.features) *progress << f << ' ';
-      *progress << ") for " << fs::path(r.stimulus_path).filename().string() << "\n";
+      *progress << "leaderboard: extracting " << extract::to_string(r.model_variant) << " features (";
+      for (const extract::Feature f : r.features) *progress << extract::to_string(f) << ' ';
+      *progress << ") for " << stimulus_name(r.stimulus) << "\n";
     }
     const fs::path tmp = r.cache_root / ("extract-" + out.key + ".partial");
     fs::remove_all(tmp);
-    extract::ExtractRequest q;
+    extract::FeatureRequest q;
     q.model_path = r.model_path;
     q.tokenizer_path = r.tokenizer_path;
-    q.stimulus_path = r.stimulus_path;
+    q.stimulus = r.stimulus;
     q.model_variant = r.model_variant;
-    q.segments = r.segments;
     q.segment_pool = r.segment_pool;
     q.features = r.features;
     q.context_words = r.context_words;

@@ -5,24 +5,29 @@
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "extract/feature_request.hpp"
+
 namespace neuroscore::benchmarks {
 
+// What the leaderboard asks of the extract pipeline: a typed subset of extract::FeatureRequest with
+// the leaderboard's defaults (the other options keep the pipeline's).
 struct LmFeatureRequest {
   std::string model_path;       // llama2.c .bin or Hugging Face directory
   std::string tokenizer_path;
-  std::string model_variant = "trained";  // trained | untrained:SEED | noise:SD:SEED
-  std::string stimulus_path;    // TextGrid or text (one segment per line with segments = "lines")
-  std::string segments = "none";
-  std::string segment_pool = "none";
-  std::vector<std::string> features = {"activations"};
+  extract::ModelVariant model_variant;  // default: trained
+  // A TextGrid or text file (with Segments::kLines, one segment per line), or words in memory.
+  extract::Stimulus stimulus;
+  extract::SegmentPool segment_pool = extract::SegmentPool::kNone;
+  std::vector<extract::Feature> features = {extract::Feature::kActivations};
   long context_words = 20;
   long lags = 10;
   long ig_steps = 8;             // conductance: few Gauss-Legendre points (cost), mean baseline
-  std::string baseline = "mean";
+  extract::AttributionBaseline baseline{extract::AttributionBaseline::Kind::kMean, 0};
   std::filesystem::path cache_root;  // features go to cache_root / "extract-<hash>"
 };
 
@@ -38,10 +43,16 @@ struct LmFeatures {
   Eigen::MatrixXd read(const std::string& array) const;
 };
 
-// The hash of the request (sha256 of model, tokenizer and stimulus files, and every option).
+// The hash of the request (sha256 of model, tokenizer and stimulus, and every option). A stimulus
+// in memory hashes as the text file that holds it: its words joined by a space, its segments by a
+// newline, a final newline; so words in memory and that file share their cache entry.
 std::string lm_feature_key(const LmFeatureRequest& request);
 
 // Runs run_extract into the cache unless a complete result (manifest.json) is there already.
 LmFeatures cached_extract(const LmFeatureRequest& request, std::ostream* progress);
+
+// The variant a leaderboard model name stands for: trained, untrained:SEED, noise:REL_SD:SEED (as
+// detail::lbrun::variant_of writes them); nothing for any other name.
+std::optional<extract::ModelVariant> model_variant_of(const std::string& name);
 
 }  // namespace neuroscore::benchmarks

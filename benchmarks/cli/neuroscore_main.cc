@@ -17,10 +17,10 @@
 
 #include "benchmarks/brain/alice_word_rate.hpp"
 #include "benchmarks/brain/benchmark_file.hpp"
+#include "benchmarks/cli/extract_args.hpp"
 #include "benchmarks/cli/flags.hpp"
 #include "benchmarks/cli/leaderboard_run.hpp"
 #include "benchmarks/cli/score_command.hpp"
-#include "extract/extract_command.hpp"
 #include "neuroscore/data_root.hpp"
 #include "neuroscore/datasets/alice.hpp"
 
@@ -244,7 +244,7 @@ int benchmark_command(const std::vector<std::string>& args) {
 
 // Paths are resolved by extract_main itself (BUILD_WORKING_DIRECTORY under `bazel run`).
 int extract_command(const std::vector<std::string>& args) {
-  return ns::extract::extract_main(args, std::cout, std::cerr);
+  return ns::cli::extract_main(args, std::cout, std::cerr);
 }
 
 }  // namespace

@@ -1,32 +1,40 @@
 // reproductions/features/extract_features.cc: the build-action tool behind lm_features(): prepares
-// a dataset's stimulus (one word list, or one segment per line) from the data root and runs
-// `neuroscore extract` (run_extract) into the action's output directory.
+// a dataset's stimulus (one word list, or one segment per line) from the data root and runs the
+// extract pipeline (run_extract, a typed extract::FeatureRequest) into the action's output directory.
 //
 //   extract_features --dataset alice|pereira|naturalstories --data-hint FILE --out DIR
-//                    [--model-name stories260K] [extract options...]
+//                    [--model-name stories260K] [options]
+//
+// Options, spelled as `neuroscore extract` spells them (features.bzl passes them): --model-variant,
+// --features, --context, --lags, --threads, --segment-pool, --baseline (zero | mean),
+// --ig-steps, --conductance-steps. Names are matched against extract::to_string of each value.
 //
 // The data root is $NEUROSCORE_DATA when set, else <realpath(FILE)'s directory>/../shared/data
 // (FILE is a workspace source file given to the action as an input, e.g. //:WORKSPACE, whose
 // realpath leads out of the sandbox to the workspace). Stimuli:
 //   alice          alice_brennan2016/words.TextGrid, tier "word", silences ("sp") dropped
 //   pereira        stimuli_384sentences.txt then stimuli_243sentences.txt, one sentence per line
-//                  (627 segments, --segments lines), written to DIR/stimulus.txt
+//                  (627 segments, Segments::kLines), words in memory
 //   naturalstories processed_wordinfo.tsv rows ordered by (item, zone), one story per line
-//                  (10 segments, --segments lines), written to DIR/stimulus.txt
+//                  (10 segments, Segments::kLines), words in memory
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <iomanip>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "extract/extract_command.hpp"
+#include "benchmarks/brain/lm_features.hpp"
+#include "extract/feature_request.hpp"
+#include "extract/run_extract.hpp"
 
 namespace {
 
@@ -127,9 +135,70 @@ std::vector<std::string> naturalstories_lines(const fs::path& tsv, nlohmann::jso
   return lines;
 }
 
+namespace ex = neuroscore::extract;
+
+// The value of enum E whose extract::to_string is `name`, among `values`.
+template <class E>
+E named(const std::string& flag, const std::string& name, const std::vector<E>& values) {
+  for (const E v : values) {
+    if (ex::to_string(v) == name) return v;
+  }
+  throw std::invalid_argument(flag + ": unknown value '" + name + "'");
+}
+
+std::int64_t whole(const std::string& flag, const std::string& value) {
+  std::size_t end = 0;
+  const long long v = std::stoll(value, &end);
+  if (end != value.size() || v < 0) throw std::invalid_argument(flag + ": '" + value + "' is not a whole number");
+  return v;
+}
+
+// The extract options features.bzl passes, into the request.
+void apply_option(const std::string& flag, const std::string& value, ex::FeatureRequest& req) {
+  if (flag == "--model-variant") {
+    const std::optional<ex::ModelVariant> v = neuroscore::benchmarks::model_variant_of(value);
+    if (!v) throw std::invalid_argument("--model-variant: unknown variant '" + value + "'");
+    req.model_variant = *v;
+  } else if (flag == "--features") {
+    req.features.clear();
+    std::istringstream in(value);
+    std::string name;
+    while (std::getline(in, name, ',')) {
+      if (name.empty()) continue;
+      req.features.push_back(named(flag, name,
+                                   std::vector<ex::Feature>{ex::Feature::kActivations, ex::Feature::kAttention,
+                                                            ex::Feature::kGradNorm, ex::Feature::kGradXInput,
+                                                            ex::Feature::kIntegratedGradients, ex::Feature::kErasure,
+                                                            ex::Feature::kConductance}));
+    }
+  } else if (flag == "--context") {
+    req.context_words = whole(flag, value);
+  } else if (flag == "--lags") {
+    req.lags = whole(flag, value);
+  } else if (flag == "--threads") {
+    req.threads = whole(flag, value);
+  } else if (flag == "--segment-pool") {
+    req.segment_pool = named(flag, value,
+                             std::vector<ex::SegmentPool>{ex::SegmentPool::kNone, ex::SegmentPool::kLast,
+                                                          ex::SegmentPool::kMean, ex::SegmentPool::kLastToken});
+  } else if (flag == "--baseline") {
+    const ex::AttributionBaseline zero{ex::AttributionBaseline::Kind::kZero, 0};
+    const ex::AttributionBaseline mean{ex::AttributionBaseline::Kind::kMean, 0};
+    if (value == ex::to_string(zero)) req.baseline = zero;
+    else if (value == ex::to_string(mean)) req.baseline = mean;
+    else throw std::invalid_argument("--baseline: wants zero or mean here, got '" + value + "'");
+  } else if (flag == "--ig-steps") {
+    req.ig_steps = whole(flag, value);
+  } else if (flag == "--conductance-steps") {
+    req.conductance_steps = whole(flag, value);
+  } else {
+    throw std::invalid_argument("unsupported option " + flag + " (see extract_features.cc)");
+  }
+}
+
 int run(const std::vector<std::string>& args) {
   std::string dataset, hint, out, model_name = "stories260K";
-  std::vector<std::string> rest;
+  std::vector<std::pair<std::string, std::string>> options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
     const auto value = [&]() -> const std::string& {
@@ -140,7 +209,7 @@ int run(const std::vector<std::string>& args) {
     else if (flag == "--data-hint") hint = value();
     else if (flag == "--model-name") model_name = value();
     else if (flag == "--out") out = value();
-    else rest.push_back(flag);
+    else options.emplace_back(flag, value());
   }
   if (dataset.empty() || hint.empty() || out.empty()) {
     throw std::invalid_argument("usage: extract_features --dataset D --data-hint FILE --out DIR [extract options]");
@@ -152,12 +221,13 @@ int run(const std::vector<std::string>& args) {
   if (models.count(model_name) == 0) throw std::invalid_argument("unknown --model-name " + model_name);
   fs::create_directories(out);
   nlohmann::json info = {{"name", dataset}, {"data_root", root.string()}};
-  std::vector<std::string> extract_args = {"--model", (model_dir / models.at(model_name).first).string(),
-                                           "--tokenizer", (model_dir / models.at(model_name).second).string(),
-                                           "--out", out};
+  ex::FeatureRequest req;
+  req.model_path = (model_dir / models.at(model_name).first).string();
+  req.tokenizer_path = (model_dir / models.at(model_name).second).string();
+  req.out_dir = out;
   if (dataset == "alice") {
     const fs::path tg = root / "alice_brennan2016" / "words.TextGrid";
-    extract_args.insert(extract_args.end(), {"--stimulus", tg.string(), "--tier", "word"});
+    req.stimulus = ex::Stimulus::file(tg.string(), ex::Segments::kNone, "word");
     info["stimulus"] = "alice_brennan2016/words.TextGrid, tier \"word\", silences dropped";
   } else if (dataset == "pereira" || dataset == "naturalstories") {
     std::vector<std::string> lines;
@@ -172,20 +242,17 @@ int run(const std::vector<std::string>& args) {
       lines = naturalstories_lines(root / "naturalstories_futrell2018" / "processed_wordinfo.tsv", info);
       info["stimulus"] = "naturalstories_futrell2018/processed_wordinfo.tsv";
     }
-    const fs::path stim = fs::path(out) / "stimulus.txt";
-    std::ofstream s(stim);
-    for (const std::string& l : lines) s << l << "\n";
-    if (!s) throw std::runtime_error("cannot write " + stim.string());
-    s.close();
     info["segments"] = lines.size();
-    extract_args.insert(extract_args.end(), {"--stimulus", stim.string(), "--segments", "lines"});
+    req.stimulus = ex::Stimulus::in_memory(ex::segment_lines(lines, dataset + " sentences"));
   } else {
     throw std::invalid_argument("--dataset wants alice, pereira or naturalstories, got '" + dataset + "'");
   }
-  extract_args.insert(extract_args.end(), rest.begin(), rest.end());
+  for (const auto& [flag, value] : options) apply_option(flag, value, req);
   // Progress lines would fill the build log: the summary line only.
-  std::ostringstream progress;
-  const int rc = neuroscore::extract::extract_main(extract_args, std::cout, progress);
+  const ex::ExtractSummary s = ex::run_extract(req, nullptr);
+  std::cout << "extract: " << s.words << " words (" << s.tokens << " tokens, " << s.segments << " segments) in "
+            << std::fixed << std::setprecision(2) << s.seconds << " s; perplexity " << std::setprecision(3)
+            << s.perplexity << "; wrote " << s.files.size() << " files to " << out << "\n";
   // Record the dataset preparation next to the extract manifest.
   const fs::path manifest_path = fs::path(out) / "manifest.json";
   nlohmann::json manifest;
@@ -195,7 +262,7 @@ int run(const std::vector<std::string>& args) {
   }
   manifest["dataset"] = info;
   std::ofstream(manifest_path) << manifest.dump(2) << "\n";
-  return rc;
+  return 0;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // extract additions: segments (windows never cross a line), perplexity under the windows used,
-// model variants (untrained twin, noisy copy), tokenizer families in the CLI, argument parsing.
+// model variants (untrained twin, noisy copy), tokenizer families, words in memory. The flags of
+// `neuroscore extract` are tested in tests/benchmarks/extract_args_test.cc.
 #include <gtest/gtest.h>
 #include <torch/types.h>
 #include <torch/utils.h>
@@ -11,9 +12,11 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "extract/extract_command.hpp"
+#include "extract/feature_request.hpp"
 #include "extract/gpt2_tokenizer.hpp"
 #include "extract/loaders.hpp"
+#include "extract/run_extract.hpp"
+#include "extract/stimulus_files.hpp"
 #include "extract/word_features.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "tests/testing/data.hpp"
@@ -209,25 +212,20 @@ TEST(StimulusLines, OneSegmentPerLine) {
   EXPECT_THROW(read_stimulus_lines((dir / "blank.txt").string()), std::runtime_error);
 }
 
-TEST(ExtractArgs, FlagsMapToTheRequest) {
-  bool help = false;
-  const ExtractRequest r = parse_extract_args(
-      {"--model", "/m.bin", "--tokenizer", "/t.bin", "--stimulus", "/s.txt", "--out", "/o", "--model-variant",
-       "noise:0.2:3", "--segments", "lines", "--segment-pool", "last", "--features", "activations,grad_norm",
-       "--context", "20", "--ig-steps", "7"},
-      &help);
-  EXPECT_FALSE(help);
-  EXPECT_EQ(r.model_variant, "noise:0.2:3");
-  EXPECT_EQ(r.segments, "lines");
-  EXPECT_EQ(r.segment_pool, "last");
-  EXPECT_EQ(r.features, (std::vector<std::string>{"activations", "grad_norm"}));
-  EXPECT_EQ(r.context_words, 20);
-  EXPECT_EQ(r.ig_steps, 7);
-  parse_extract_args({"--help"}, &help);
-  EXPECT_TRUE(help);
-  EXPECT_THROW(parse_extract_args({"--stimulus", "s", "--bogus", "1"}), std::invalid_argument);
-  EXPECT_THROW(parse_extract_args({"--stimulus", "s", "--context", "-1"}), std::invalid_argument);
-  EXPECT_NE(std::string(extract_usage()).find("--model-variant"), std::string::npos);
+TEST(StimulusLines, InMemoryLinesAreTheFileLines) {
+  const SegmentedWords s = segment_lines({"The cat sat.", "A dog  ran away"}, "test");
+  EXPECT_EQ(s.segments, 2);
+  EXPECT_EQ(s.words, (std::vector<std::string>{"The", "cat", "sat.", "A", "dog", "ran", "away"}));
+  EXPECT_EQ(s.segment_of, (std::vector<std::int64_t>{0, 0, 0, 1, 1, 1, 1}));
+  EXPECT_THROW(segment_lines({"one", " ", "two"}, "test"), std::runtime_error);
+  // Words in memory are checked: one segment_of entry per word, from 0, none skipped.
+  SegmentedWords bad = s;
+  bad.segment_of.back() = 3;
+  EXPECT_THROW(stimulus_words(Stimulus::in_memory(bad)), std::invalid_argument);
+  bad.segment_of.pop_back();
+  EXPECT_THROW(stimulus_words(Stimulus::in_memory(bad)), std::invalid_argument);
+  EXPECT_EQ(stimulus_words(Stimulus::in_memory(s)).segment_of, s.segment_of);
+  EXPECT_EQ(stimulus_words(Stimulus::in_memory(s.words)).segments, 1);
 }
 
 // GPT-2 family end to end: a byte-level vocabulary with one merge ("Ġ" + "a"), a tiny GPT-2 written
@@ -243,13 +241,12 @@ TEST(ExtractCommand, Gpt2TokenizerWordConvention) {
   std::ofstream(dir / "merges.txt") << "#version: 0.2\n" << sym[' '] << " a\n";
   save_hf(untrained_twin(tiny(Family::kGpt2, 258), 2), (dir / "model").string());
   std::ofstream(dir / "s.txt") << "a a b\na a\n";
-  ExtractRequest req;
+  FeatureRequest req;
   req.model_path = (dir / "model").string();
   req.tokenizer_path = dir.string();
-  req.stimulus_path = (dir / "s.txt").string();
+  req.stimulus = Stimulus::file((dir / "s.txt").string(), Segments::kLines);
   req.out_dir = (dir / "out").string();
-  req.segments = "lines";
-  req.segment_pool = "last";
+  req.segment_pool = SegmentPool::kLast;
   const ExtractSummary s = run_extract(req, nullptr);
   EXPECT_EQ(s.words, 5);
   EXPECT_EQ(s.segments, 2);
@@ -277,6 +274,23 @@ TEST(ExtractCommand, Gpt2TokenizerWordConvention) {
   const Eigen::MatrixXd seg = io::read_npy_matrix(dir / "out" / "segment.npy");
   EXPECT_EQ(seg(2, 0), 0.0);
   EXPECT_EQ(seg(3, 0), 1.0);
+  // The same words in memory: the same arrays, bit for bit, and the same words and tokens.
+  req.stimulus = Stimulus::in_memory(segment_lines({"a a b", "a a"}, "memory"));
+  req.out_dir = (dir / "memory").string();
+  const ExtractSummary mem = run_extract(req, nullptr);
+  EXPECT_EQ(mem.files, s.files);
+  for (const std::string& file : s.files) {
+    if (file == "manifest.json") continue;
+    const Eigen::MatrixXd a = io::read_npy_matrix(dir / "memory" / file), b = io::read_npy_matrix(dir / "out" / file);
+    ASSERT_EQ(a.rows(), b.rows()) << file;
+    ASSERT_EQ(a.cols(), b.cols()) << file;
+    EXPECT_TRUE(((a.array() == b.array()) || (a.array().isNaN() && b.array().isNaN())).all()) << file;
+  }
+  const nlohmann::json mm = nlohmann::json::parse(std::ifstream(dir / "memory" / "manifest.json"));
+  EXPECT_EQ(mm["words"], m["words"]);
+  EXPECT_EQ(mm["word_tokens"], m["word_tokens"]);
+  EXPECT_EQ(mm["options"], m["options"]);
+  EXPECT_EQ(mm["stimulus"]["path"], "(in memory)");
 }
 
 // Sentence pooling and final punctuation (issue 12.4), on the real stories260K tokenizer, float64.
@@ -290,29 +304,28 @@ TEST(ExtractCommand, SentencePoolingLeavesTheFinalPunctuationOut) {
   const fs::path dir = neuroscore::testing::scratch_dir("sentence_pool");
   std::ofstream(dir / "with.txt") << "Lily saw a big ball.\nThe dog ran home!\nShe was happy .\n";
   std::ofstream(dir / "without.txt") << "Lily saw a big ball\nThe dog ran home\nShe was happy\n";
-  ExtractRequest req;
+  FeatureRequest req;
   req.model_path = (model / "stories260K.bin").string();
   req.tokenizer_path = (model / "tok512.bin").string();
-  req.segments = "lines";
-  req.dtype = "float64";
-  const auto pooled = [&](const std::string& stimulus, const std::string& pool, const std::string& layer) {
-    req.stimulus_path = (dir / stimulus).string();
+  req.dtype = Precision::kFloat64;
+  const auto pooled = [&](const std::string& stimulus, SegmentPool pool, const std::string& layer) {
+    req.stimulus = Stimulus::file((dir / stimulus).string(), Segments::kLines);
     req.segment_pool = pool;
-    req.out_dir = (dir / (stimulus + "_" + pool)).string();
+    req.out_dir = (dir / (stimulus + "_" + to_string(pool))).string();
     run_extract(req, nullptr);
     return io::read_npy_matrix(fs::path(req.out_dir) / ("segment_activations_" + layer + ".npy"));
   };
-  const Eigen::MatrixXd old_rows = pooled("with.txt", "last-token", "embedding");
+  const Eigen::MatrixXd old_rows = pooled("with.txt", SegmentPool::kLastToken, "embedding");
   ASSERT_EQ(old_rows.rows(), 3);
   EXPECT_EQ((old_rows.row(0) - old_rows.row(2)).cwiseAbs().maxCoeff(), 0.0) << "both end in the '.' token";
-  const Eigen::MatrixXd last = pooled("with.txt", "last", "embedding");
+  const Eigen::MatrixXd last = pooled("with.txt", SegmentPool::kLast, "embedding");
   EXPECT_GT((last.row(0) - last.row(2)).cwiseAbs().maxCoeff(), 0.1);
   for (const std::string layer : {"embedding", "block_2", "block_4"}) {
-    const Eigen::MatrixXd got_last = pooled("with.txt", "last", layer);
-    const Eigen::MatrixXd want_last = pooled("without.txt", "last-token", layer);
+    const Eigen::MatrixXd got_last = pooled("with.txt", SegmentPool::kLast, layer);
+    const Eigen::MatrixXd want_last = pooled("without.txt", SegmentPool::kLastToken, layer);
     EXPECT_LT((got_last - want_last).cwiseAbs().maxCoeff(), 1e-12) << layer;
-    const Eigen::MatrixXd got_mean = pooled("with.txt", "mean", layer);
-    const Eigen::MatrixXd want_mean = pooled("without.txt", "mean", layer);
+    const Eigen::MatrixXd got_mean = pooled("with.txt", SegmentPool::kMean, layer);
+    const Eigen::MatrixXd want_mean = pooled("without.txt", SegmentPool::kMean, layer);
     EXPECT_LT((got_mean - want_mean).cwiseAbs().maxCoeff(), 1e-12) << layer;
   }
   // The manifest says what was done: two periods/exclamation marks left out of a word, one
@@ -321,7 +334,9 @@ TEST(ExtractCommand, SentencePoolingLeavesTheFinalPunctuationOut) {
   EXPECT_EQ(m["stimulus"]["final_punctuation"]["left_out_of_last_word"].get<int>(), 2);
   EXPECT_EQ(m["stimulus"]["final_punctuation"]["punctuation_only_last_words"].get<int>(), 1);
   EXPECT_EQ(m["stimulus"]["final_punctuation"]["merged_into_a_word_token"].get<int>(), 0);
-  req.segment_pool = "first";
+  // A segment pool over activations that were not asked for is refused ("--segment-pool first",
+  // an unknown pool, is refused by the command line: tests/benchmarks/extract_args_test.cc).
+  req.features = {Feature::kAttention};
   EXPECT_THROW(run_extract(req, nullptr), std::invalid_argument);
 }
 
@@ -330,19 +345,19 @@ TEST(ExtractCommand, Stories260kVariantsAndPerplexity) {
   const fs::path model = root / "models" / "stories260K";
   const fs::path dir = neuroscore::testing::scratch_dir("variants");
   std::ofstream(dir / "s.txt") << "Once upon a time, there was a little girl named Lily.\nShe loved to play outside.\n";
-  ExtractRequest req;
+  FeatureRequest req;
   req.model_path = (model / "stories260K.bin").string();
   req.tokenizer_path = (model / "tok512.bin").string();
-  req.stimulus_path = (dir / "s.txt").string();
-  const auto run = [&](const std::string& variant, const std::string& out) {
+  req.stimulus = Stimulus::file((dir / "s.txt").string());
+  const auto run = [&](const ModelVariant& variant, const std::string& out) {
     req.model_variant = variant;
     req.out_dir = (dir / out).string();
     return run_extract(req, nullptr);
   };
-  const ExtractSummary trained = run("trained", "t");
-  const ExtractSummary zero = run("noise:0:1", "n0");
-  const ExtractSummary noisy = run("noise:0.1:1", "n1");
-  const ExtractSummary untrained = run("untrained:1", "u");
+  const ExtractSummary trained = run(ModelVariant::trained(), "t");
+  const ExtractSummary zero = run(ModelVariant::noise(0.0, 1), "n0");
+  const ExtractSummary noisy = run(ModelVariant::noise(0.1, 1), "n1");
+  const ExtractSummary untrained = run(ModelVariant::untrained(1), "u");
   // TinyStories text under a TinyStories model: a few nats per token at most.
   EXPECT_LT(trained.perplexity, 20.0);
   EXPECT_EQ(zero.perplexity, trained.perplexity);
@@ -355,10 +370,10 @@ TEST(ExtractCommand, Stories260kVariantsAndPerplexity) {
   EXPECT_EQ(m["model_variant"]["kind"], "noise");
   EXPECT_EQ(m["model_variant"]["rel_sd"].get<double>(), 0.1);
   EXPECT_NEAR(m["perplexity"]["perplexity"].get<double>(), noisy.perplexity, 1e-9);
-  req.model_variant = "noise:x:1";
-  EXPECT_THROW(run_extract(req, nullptr), std::invalid_argument);
-  req.model_variant = "trained";
-  req.segment_pool = "last";  // without --segments lines
+  EXPECT_EQ(m["model_variant"]["spec"], "noise:0.1:1");
+  // "noise:x:1" is refused by the command line (tests/benchmarks/extract_args_test.cc).
+  req.model_variant = ModelVariant::trained();
+  req.segment_pool = SegmentPool::kLast;  // without --segments lines
   EXPECT_THROW(run_extract(req, nullptr), std::invalid_argument);
 }
 

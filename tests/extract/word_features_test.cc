@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "extract/extract_command.hpp"
+#include "extract/feature_request.hpp"
 #include "extract/loaders.hpp"
+#include "extract/run_extract.hpp"
 #include "extract/sha256.hpp"
 #include "extract/word_features.hpp"
 #include "neuroscore/io/npy.hpp"
@@ -138,13 +139,13 @@ TEST(ExtractCommand, Stories260kEndToEnd) {
   const auto dir = root / "models" / "stories260K";
   const std::filesystem::path scratch = neuroscore::testing::scratch_dir("extract_command");
   std::ofstream(scratch / "words.txt") << "Once upon a time, there was a little girl named Lily.\n";
-  ExtractRequest req;
+  FeatureRequest req;
   req.model_path = (dir / "stories260K.bin").string();
   req.tokenizer_path = (dir / "tok512.bin").string();
-  req.stimulus_path = (scratch / "words.txt").string();
+  req.stimulus = Stimulus::file((scratch / "words.txt").string());
   req.out_dir = (scratch / "out").string();
-  req.features = {"activations", "attention", "grad_norm", "grad_x_input", "integrated_gradients", "erasure",
-                  "conductance"};
+  req.features = {Feature::kActivations, Feature::kAttention, Feature::kGradNorm, Feature::kGradXInput,
+                  Feature::kIntegratedGradients, Feature::kErasure, Feature::kConductance};
   req.ig_steps = 8;
   const ExtractSummary s = run_extract(req, nullptr);
   EXPECT_EQ(s.words, 11);
@@ -158,7 +159,9 @@ TEST(ExtractCommand, Stories260kEndToEnd) {
   const Eigen::MatrixXd ig = io::read_npy_matrix(scratch / "out" / "integrated_gradients.npy");
   EXPECT_EQ(ig.cols(), 10);
   EXPECT_TRUE(std::filesystem::exists(scratch / "out" / "conductance_block_0.npy"));
-  req.features = {"activations", "bogus"};
+  // No feature is refused ("--features activations,bogus" by the command line:
+  // tests/benchmarks/extract_args_test.cc).
+  req.features = {};
   EXPECT_THROW(run_extract(req, nullptr), std::invalid_argument);
 }
 

@@ -1,0 +1,79 @@
+// The leaderboard's feature cache key (benchmarks/brain/lm_features.hpp) is the one it was before
+// the extract request became typed, so caches written by earlier builds stay valid; and words in
+// memory share the key of the text file holding them.
+#include "benchmarks/brain/lm_features.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "neuroscore/datasets/naturalstories.hpp"
+#include "tests/testing/data.hpp"
+
+namespace neuroscore::benchmarks {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace neuroscore::extract;
+
+TEST(LmFeatures, ModelNamesAreVariants) {
+  EXPECT_EQ(to_string(*model_variant_of("trained")), "trained");
+  EXPECT_EQ(to_string(*model_variant_of("untrained:1")), "untrained:1");
+  EXPECT_EQ(to_string(*model_variant_of("noise:0.05:1")), "noise:0.05:1");
+  EXPECT_EQ(model_variant_of("noise:0.05:1")->rel_sd, 0.05);
+  for (const std::string bad : {"untrained", "untrained:", "untrained:x", "noise:0.1", "noise:-1:1", "noise:x:1",
+                                "noise:0.1:", "noise:inf:1", "big"}) {
+    EXPECT_FALSE(model_variant_of(bad).has_value()) << bad;
+  }
+}
+
+// The golden keys are the cache directories `neuroscore leaderboard` wrote at commit b0b5990 (the
+// last commit with string requests) for the default models on stories260K, results/.cache of the
+// main checkout: same inputs, same key.
+TEST(LmFeatures, CacheKeysAreUnchanged) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(root);
+  LmFeatureRequest q;
+  q.model_path = (root / "models/stories260K/stories260K.bin").string();
+  q.tokenizer_path = (root / "models/stories260K/tok512.bin").string();
+  const std::vector<Feature> word_features = {Feature::kActivations, Feature::kAttention, Feature::kGradNorm,
+                                              Feature::kGradXInput};
+  q.stimulus = Stimulus::file((root / "alice_brennan2016/words.TextGrid").string());
+  q.features = word_features;
+  EXPECT_EQ(lm_feature_key(q), "e888837d14495d1a86d4");
+  q.model_variant = ModelVariant::untrained(1);
+  EXPECT_EQ(lm_feature_key(q), "6f56f468fd09b9c65511");
+
+  q.stimulus = Stimulus::file((root / "pereira2018/stimuli_384sentences.txt").string(), Segments::kLines);
+  q.features = {Feature::kActivations};
+  q.segment_pool = SegmentPool::kLast;
+  EXPECT_EQ(lm_feature_key(q), "dac23e43108392198a4b");
+  q.model_variant = ModelVariant::trained();
+  EXPECT_EQ(lm_feature_key(q), "cff0f05e7758ccd5a3c5");
+
+  // Natural Stories: one story per line, written to a file (as the built-in does) or in memory.
+  const datasets::NaturalStoriesData d = datasets::load_naturalstories(root);
+  SegmentedWords words;
+  std::ostringstream text;
+  for (std::size_t i = 0; i < d.words.size(); ++i) {
+    if (i > 0) text << (d.story[i] != d.story[i - 1] ? '\n' : ' ');
+    text << d.words[i];
+    words.words.push_back(d.words[i]);
+    words.segment_of.push_back(i == 0 ? 0 : words.segment_of.back() + (d.story[i] != d.story[i - 1] ? 1 : 0));
+  }
+  text << '\n';
+  const fs::path file = neuroscore::testing::scratch_dir("lm_features") / "naturalstories_stories.txt";
+  std::ofstream(file) << text.str();
+  q.features = {Feature::kActivations, Feature::kAttention};
+  q.segment_pool = SegmentPool::kNone;
+  q.stimulus = Stimulus::file(file.string(), Segments::kLines);
+  EXPECT_EQ(lm_feature_key(q), "743231a9c3bfea9c3ea6");
+  q.stimulus = Stimulus::in_memory(words);
+  EXPECT_EQ(lm_feature_key(q), "743231a9c3bfea9c3ea6");
+  q.model_variant = ModelVariant::untrained(1);
+  EXPECT_EQ(lm_feature_key(q), "f47ef10acea3e2361ad3");
+}
+
+}  // namespace
+}  // namespace neuroscore::benchmarks
