@@ -20,10 +20,12 @@
 
 #include "benchmarks/brain/leaderboard.hpp"
 #include "benchmarks/cli/leaderboard_run.hpp"
+#include "neuroscore/controls.hpp"
 #include "neuroscore/io/gifti.hpp"
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "neuroscore/simulate.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
