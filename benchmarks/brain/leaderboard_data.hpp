@@ -4,37 +4,21 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <cmath>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "benchmarks/brain/alice_encoding.hpp"
 #include "benchmarks/brain/leaderboard.hpp"
-#include "neuroscore/align.hpp"
-#include "neuroscore/alphas.hpp"
-#include "neuroscore/ceiling.hpp"
-#include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/datasets/alice_predictors.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/datasets/pereira.hpp"
-#include "neuroscore/split.hpp"
 
 namespace neuroscore::benchmarks {
 
 namespace detail::lbdata {
-inline Eigen::MatrixXd hcat(const std::vector<Eigen::MatrixXd>& parts) {
-  Eigen::Index cols = 0;
-  for (const auto& p : parts) cols += p.cols();
-  Eigen::MatrixXd out(parts.front().rows(), cols);
-  Eigen::Index c = 0;
-  for (const auto& p : parts) {
-    out.middleCols(c, p.cols()) = p;
-    c += p.cols();
-  }
-  return out;
-}
+// The parts side by side (same rows), in order.
+Eigen::MatrixXd hcat(const std::vector<Eigen::MatrixXd>& parts);
 }  // namespace detail::lbdata
 
 // ---- alice2016-roi ----
@@ -46,82 +30,22 @@ inline Eigen::MatrixXd hcat(const std::vector<Eigen::MatrixXd>& parts) {
 // a single-subject ceiling sqrt(rho_1) (r units); the benchmark's ceiling is the median over
 // ROIs, matching the score's median over a listener's ROIs. `shuffled` swaps the outer split for
 // shuffled 5-fold: the leaky CONTROL of Feghhi et al. (never a leaderboard score).
-inline Benchmark alice_benchmark(const datasets::AliceData& data, bool shuffled = false) {
-  const AliceEncodingOptions enc;
-  Benchmark b;
-  b.name = shuffled ? "alice2016-roi-shuffled" : "alice2016-roi";
-  const Eigen::Index rois = static_cast<Eigen::Index>(datasets::kAliceRois.size());
-  const Eigen::Index volumes = data.subjects.front().timecourses.rows();
-  const auto listeners = static_cast<Eigen::Index>(data.subjects.size());
-  b.responses.resize(volumes, listeners * rois);
-  std::vector<Eigen::MatrixXd> per_subject;
-  for (Eigen::Index s = 0; s < listeners; ++s) {
-    const auto& subj = data.subjects[static_cast<std::size_t>(s)];
-    const Eigen::MatrixXd z = zscore_columns(subj.timecourses, "listener " + subj.id);
-    b.responses.middleCols(s * rois, rois) = z;
-    per_subject.push_back(z);
-    for (Eigen::Index j = 0; j < rois; ++j) {
-      b.target_subject.push_back(static_cast<int>(s));
-      b.target_region.emplace_back(datasets::kAliceRois[static_cast<std::size_t>(j)]);
-    }
-  }
-  for (auto r : datasets::kAliceRois) b.regions.emplace_back(r);
-  b.folds = shuffled ? shuffled_kfold(static_cast<std::size_t>(volumes), enc.outer_folds, Seed{0}).folds
-                     : contiguous_kfold(static_cast<std::size_t>(volumes), enc.outer_folds, enc.gap);
-  b.block = BlockLength{20};
-  b.ridge = enc.ridge;
-  // Per test block, averaged over folds, exactly as the score (the per-fold mean r).
-  const InterSubjectCeiling isc = leave_one_subject_out_ceiling(per_subject, b.folds);
-  std::vector<double> c;
-  for (Eigen::Index j = 0; j < rois; ++j) {
-    b.region_ceiling[b.regions[static_cast<std::size_t>(j)]] = isc.corrected_r(j);
-    c.push_back(isc.corrected_r(j));
-  }
-  b.ceiling = detail::leaderboard::median(c);
-  b.ceiling_note = "leave-one-subject-out ISC per ROI on each test fold, mean over folds as the score, corrected to "
-                   "one listener (sqrt(rho_1), r units); benchmark ceiling = median over ROIs";
-  b.description = std::string("Brennan et al. 2016 Alice fMRI: ") + std::to_string(listeners) +
-                  " listeners x 6 ROIs x " + std::to_string(volumes) + " volumes; " +
-                  (shuffled ? "SHUFFLED 5-fold (leaky control)" : "contiguous 5-fold, 4-volume purge gap") +
-                  "; FIR delays 1-4 volumes; ridge, per-target alpha by inner CV; Pearson r per fold, mean over "
-                  "folds, median over ROIs, mean over listeners; bootstrap blocks of 20 volumes";
-  return b;
-}
+Benchmark alice_benchmark(const datasets::AliceData& data, bool shuffled = false);
 
 // Word-level matrix (one row per data.words entry) -> Alice design (FIR 1-4 on kept volumes).
-inline Eigen::MatrixXd alice_design(const datasets::AliceData& data, const Eigen::Ref<const Eigen::MatrixXd>& words,
-                                    WordToVolume how) {
-  return alice_volume_features(data, words, how, AliceEncodingOptions{}.delays_volumes);
-}
+Eigen::MatrixXd alice_design(const datasets::AliceData& data, const Eigen::Ref<const Eigen::MatrixXd>& words,
+                             WordToVolume how);
 
 // The features of the control called `name` (e.g. "control/rate+frequency"): the benchmarks'
 // baselines are picked by name, so reordering or adding controls cannot swap a baseline.
-inline const Eigen::MatrixXd& control_features(const std::vector<Method>& controls, const std::string& name) {
-  for (const Method& m : controls) {
-    if (m.name == name) return m.x;
-  }
-  throw std::logic_error("leaderboard: no control named " + name);
-}
+const Eigen::MatrixXd& control_features(const std::vector<Method>& controls, const std::string& name);
 
 // Controls: word rate (FIR), word frequency (the released HRF-convolved frq_conv_orth; no FIR),
 // OASM over the single run (Gaussian width 1 volume, fixed a priori: the run is one sequence; its
 // tails, down to 1e-281 on a test block's own columns, are left to ridge.hpp's near-constant
 // column guard).
 // No GloVe for Alice: no word-vector file ships with the data.
-inline std::vector<Method> alice_controls(const datasets::AliceData& data, const datasets::AlicePredictors& pred) {
-  std::vector<Method> out;
-  const Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(data.words.size()), 1);
-  out.push_back({"control/word_rate", "control", "control", -1, alice_design(data, ones, WordToVolume::sum)});
-  Eigen::MatrixXd freq(pred.values.rows(), 1);
-  for (std::size_t k = 0; k < pred.names.size(); ++k) {
-    if (pred.names[k] == "frq_conv_orth") freq = pred.values.col(static_cast<Eigen::Index>(k));
-  }
-  out.push_back({"control/word_frequency", "control", "control", -1, freq});
-  const std::vector<int> one_run(static_cast<std::size_t>(pred.values.rows()), 0);
-  out.push_back({"control/oasm", "control", "control", -1, oasm_features(one_run, 1.0)});
-  out.push_back({"control/rate+frequency", "control", "control", -1, detail::lbdata::hcat({out[0].x, out[1].x})});
-  return out;
-}
+std::vector<Method> alice_controls(const datasets::AliceData& data, const datasets::AlicePredictors& pred);
 
 // ---- pereira2018-langnet ----
 // The 384-sentence set (96 passages x 4) with a matched averaged language-network response; one
@@ -132,96 +56,26 @@ struct PereiraRows {
   std::vector<int> rows;  // indices into PereiraData (384 set, finite response)
 };
 
-inline PereiraRows pereira_rows(const datasets::PereiraData& d) {
-  PereiraRows out;
-  for (int i = 0; i < static_cast<int>(d.sentences.size()); ++i) {
-    if (d.experiment[static_cast<std::size_t>(i)] == 384 && std::isfinite(d.response(i))) out.rows.push_back(i);
-  }
-  return out;
-}
+// The rows of the 384-sentence set with a finite response.
+PereiraRows pereira_rows(const datasets::PereiraData& d);
 
-inline Eigen::MatrixXd take(const Eigen::Ref<const Eigen::MatrixXd>& m, const std::vector<int>& rows) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = m.row(rows[i]);
-  return out;
-}
+// The rows of `m` listed in `rows`, in that order.
+Eigen::MatrixXd take(const Eigen::Ref<const Eigen::MatrixXd>& m, const std::vector<int>& rows);
 
-inline Benchmark pereira_benchmark(const datasets::PereiraData& d) {
-  const PereiraRows pr = pereira_rows(d);
-  Benchmark b;
-  b.name = "pereira2018-langnet";
-  b.responses = take(d.response, pr.rows);
-  b.target_subject = {0};
-  b.target_region = {"langnet"};
-  b.regions = {"langnet"};
-  std::vector<int> passage;
-  for (int i : pr.rows) passage.push_back(d.passage[static_cast<std::size_t>(i)]);
-  b.folds = group_kfold(passage, 5);
-  b.bootstrap_groups = passage;
-  b.ridge.inner_groups = passage;  // alpha chosen on held-out passages too
-  b.block = BlockLength{8};
-  b.ridge.alphas = kTableAlphas;  // alphas.hpp
-  b.ridge.standardize = true;
-  b.ceiling_note = "none: only the participant-averaged response is released (no split-half or inter-subject data)";
-  b.description = "Pereira et al. 2018 exp. 2: " + std::to_string(pr.rows.size()) +
-                  " sentences with a matched averaged language-network response; sentence-level; passage-grouped "
-                  "5-fold CV, alpha by passage-grouped inner CV; Pearson r per fold, mean over folds; bootstrap over passages; no ceiling";
-  return b;
-}
+Benchmark pereira_benchmark(const datasets::PereiraData& d);
 
 // Controls on the same rows: sentence length, position in passage (one-hot), GloVe (300),
 // OASM within passage (width 1 sentence). Baseline = length + position (Feghhi et al. F2).
-inline std::vector<Method> pereira_controls(const datasets::PereiraData& d) {
-  const PereiraRows pr = pereira_rows(d);
-  std::vector<int> pos, passage;
-  for (int i : pr.rows) {
-    pos.push_back(d.position[static_cast<std::size_t>(i)]);
-    passage.push_back(d.passage[static_cast<std::size_t>(i)]);
-  }
-  std::vector<Method> out;
-  out.push_back({"control/sentence_length", "control", "control", -1, take(d.length_words, pr.rows)});
-  out.push_back({"control/sentence_position", "control", "control", -1, one_hot(pos)});
-  out.push_back({"control/glove", "control", "control", -1, take(d.glove, pr.rows)});
-  out.push_back({"control/oasm", "control", "control", -1, oasm_features(passage, 1.0)});
-  out.push_back({"control/length+position", "control", "control", -1, detail::lbdata::hcat({out[0].x, out[1].x})});
-  return out;
-}
+std::vector<Method> pereira_controls(const datasets::PereiraData& d);
 
 // ---- naturalstories-rt ----
 // Mean self-paced reading time per word (log ms) over readers, 10 stories; one target. Story-
 // grouped 5-fold CV (2 stories per fold); bootstrap blocks of 50 words. No ceiling: a split-half
 // ceiling needs per-reader times, which are not in the release.
-inline Benchmark naturalstories_benchmark(const datasets::NaturalStoriesData& d) {
-  Benchmark b;
-  b.name = "naturalstories-rt";
-  b.responses = d.mean_rt.array().log().matrix();
-  b.target_subject = {0};
-  b.target_region = {"log_mean_rt"};
-  b.regions = {"log_mean_rt"};
-  b.folds = group_kfold(d.story, 5);
-  b.ridge.inner_groups = d.story;  // alpha chosen on held-out stories too
-  b.block = BlockLength{50};
-  b.ridge.alphas = kTableAlphas;  // alphas.hpp
-  b.ridge.standardize = true;
-  b.ceiling_note = "none: a split-half ceiling needs per-reader reading times, which are not in the release";
-  b.description = "Natural Stories (Futrell et al. 2021): " + std::to_string(d.words.size()) +
-                  " words, log mean RT over readers; word-level; story-grouped 5-fold CV, alpha by story-grouped inner CV; bootstrap blocks of 50 "
-                  "words; no ceiling";
-  return b;
-}
+Benchmark naturalstories_benchmark(const datasets::NaturalStoriesData& d);
 
 // Controls: word length, log frequency, position in story; baseline = all three. No OASM here (a
 // 10,256 x 10,256 dense matrix), no GloVe (no word vectors ship with the data).
-inline std::vector<Method> naturalstories_controls(const datasets::NaturalStoriesData& d) {
-  std::vector<Method> out;
-  Eigen::MatrixXd zone(static_cast<Eigen::Index>(d.zone.size()), 1);
-  for (std::size_t i = 0; i < d.zone.size(); ++i) zone(static_cast<Eigen::Index>(i), 0) = std::log(1.0 + d.zone[i]);
-  out.push_back({"control/word_length", "control", "control", -1, d.word_length});
-  out.push_back({"control/word_frequency", "control", "control", -1, d.log_frequency});
-  out.push_back({"control/position", "control", "control", -1, zone});
-  out.push_back({"control/length+frequency+position", "control", "control", -1,
-                 detail::lbdata::hcat({out[0].x, out[1].x, out[2].x})});
-  return out;
-}
+std::vector<Method> naturalstories_controls(const datasets::NaturalStoriesData& d);
 
 }  // namespace neuroscore::benchmarks

@@ -25,6 +25,7 @@
 #include "benchmarks/brain/leaderboard_data.hpp"
 #include "benchmarks/brain/leaderboard_registry.hpp"
 #include "benchmarks/cli/leaderboard_run.hpp"
+#include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/alice.hpp"
 #include "neuroscore/datasets/alice_predictors.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
@@ -32,6 +33,7 @@
 #include "neuroscore/io/hdf5.hpp"
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "neuroscore/simulate.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {

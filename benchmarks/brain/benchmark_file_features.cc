@@ -1,0 +1,203 @@
+// benchmarks/brain/benchmark_file_features.cc: a benchmark file's controls and methods on its rows:
+// word-level and row-level features, feature files, joins, language models, and the brain maps of
+// NIfTI and GIfTI benchmarks (benchmark_file_internal.hpp).
+#include "benchmarks/brain/benchmark_file_internal.hpp"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "benchmarks/brain/leaderboard_data.hpp"
+#include "neuroscore/align.hpp"
+#include "neuroscore/controls.hpp"
+#include "neuroscore/datasets/naturalstories.hpp"
+#include "neuroscore/io/brain_run.hpp"
+#include "neuroscore/split.hpp"
+
+namespace neuroscore::benchmarks::detail::bfile {
+namespace {
+
+// The rows of a benchmark from per-word values (`counts`: summed per volume, else Lanczos), FIR
+// delays included, or per-row values with delays when asked.
+Eigen::MatrixXd word_design(const Loaded& L, const Eigen::MatrixXd& w, bool counts, bool delays = true) {
+  const Spec& s = L.spec;
+  if (s.rows_kind == "volumes") {
+    const Eigen::MatrixXd v = counts ? boxcar_per_volume(L.onsets, w, L.grid).sum
+                                     : lanczos_resample(event_midpoints(L.onsets, L.ends), w, L.grid);
+    const Eigen::MatrixXd delayed = s.delays.empty() || !delays ? v : fir_delays(v, s.delays);
+    return delayed.bottomRows(L.rows());
+  }
+  if (s.delays.empty() || !delays) return w;
+  return L.groups.empty() ? fir_delays(w, s.delays) : fir_delays(w, s.delays, runs_of_labels(L.groups));
+}
+
+Eigen::MatrixXd row_delays(const Loaded& L, const Eigen::MatrixXd& x) {
+  if (L.spec.delays.empty()) return x;
+  return L.groups.empty() ? fir_delays(x, L.spec.delays) : fir_delays(x, L.spec.delays, runs_of_labels(L.groups));
+}
+
+Eigen::MatrixXd apply_transform(const Node& where, const std::string& t, Eigen::MatrixXd x) {
+  if (t == "log" || t == "log1p") {
+    const double shift = t == "log1p" ? 1.0 : 0.0;
+    if (((x.array() + shift) <= 0.0).any()) {
+      Eigen::Index r = 0, c = 0;
+      const double v = x.minCoeff(&r, &c);
+      where.fail("transform '" + t + "' of " + std::to_string(v) + " (row " + std::to_string(r) + ", column " + std::to_string(c) + ")");
+    }
+    x = x.unaryExpr([shift](double v) { return std::log(v + shift); });  // libm's log, element by element
+  }
+  return x;
+}
+
+// One control or file method on the benchmark's rows. `done`: earlier controls (for joins).
+Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
+  auto file = std::make_shared<const std::string>(L.spec.file.string());
+  const json empty = json::object();
+  const Node where(empty, f.key, file);
+  const Eigen::Index n = L.rows();
+  const bool word_kind = f.kind == "word_rate" || f.kind == "word_length" || f.kind == "word_frequency";
+  if (word_kind && L.words.empty()) where.fail("'" + f.kind + "' needs words (rows.words, or rows.word of a table)");
+  if (word_kind && L.spec.unit == "sentence") where.fail("'" + f.kind + "' is per word; this benchmark's rows are sentences");
+  Eigen::MatrixXd x;
+  if (f.kind == "word_rate") {
+    x = word_design(L, Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(L.words.size()), 1), true);
+  } else if (f.kind == "word_length" || f.kind == "word_frequency") {
+    std::unique_ptr<datasets::UnigramCounts> corpus;
+    if (f.kind == "word_frequency") {
+      std::ifstream in(f.corpus, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      corpus = std::make_unique<datasets::UnigramCounts>(datasets::count_unigrams(
+          text.find("*** START OF") != std::string::npos ? datasets::detail::gutenberg_body(f.corpus) : text));
+    }
+    Eigen::MatrixXd w(static_cast<Eigen::Index>(L.words.size()), 1);
+    for (std::size_t i = 0; i < L.words.size(); ++i) {
+      const std::string key = datasets::frequency_key(L.words[i]);
+      if (key.empty()) where.fail("word " + std::to_string(i) + " ('" + L.words[i] + "') has no letters or digits");
+      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(datasets::word_length(L.words[i]));
+    }
+    x = word_design(L, w, f.resample == "sum");
+  } else if ((f.kind == "oasm" || f.kind == "position_one_hot") && n > 5000) {
+    where.fail("'" + f.kind + "' has up to one column per row: " + std::to_string(n) + " rows would be an " + std::to_string(n) + " x " +
+               std::to_string(n) + " matrix (limit 5000 rows)");
+  } else if (f.kind == "position_one_hot" && L.groups.empty()) {
+    where.fail("'position_one_hot' needs \"groups\" (without them every row has its own position)");
+  } else if (f.kind == "position" || f.kind == "position_one_hot") {
+    const std::vector<int> pos = position_in_group(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups);
+    if (f.kind == "position_one_hot") {
+      x = one_hot(pos);
+    } else {
+      x.resize(n, 1);
+      for (Eigen::Index i = 0; i < n; ++i) x(i, 0) = pos[static_cast<std::size_t>(i)] + 1.0;  // 1-based
+      x = apply_transform(where, f.transform, x);
+    }
+  } else if (f.kind == "oasm") {
+    x = oasm_features(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups, f.width);
+  } else if (f.kind == "join") {
+    std::vector<Eigen::MatrixXd> parts;
+    for (const std::string& p : f.of) parts.push_back(done.at(p));
+    x = detail::lbdata::hcat(parts);
+  } else if (f.kind == "file") {
+    std::vector<std::string> cols;
+    Eigen::MatrixXd m = read_numeric(where, f.file, f.columns, f.skip_rows, &cols, f.dataset);
+    require_finite_rows(where, f.file.string(), m, f.skip_rows, cols);
+    m = apply_transform(where, f.transform, m);
+    const auto expected = static_cast<Eigen::Index>(f.per == "word" ? L.words.size() : static_cast<std::size_t>(n));
+    if (f.per == "word" && L.words.empty()) where.fail("per \"word\" needs words (rows.words, or rows.word of a table)");
+    if (m.rows() != expected) {
+      where.fail(f.file.string() + " has " + std::to_string(m.rows()) + " rows" + (f.skip_rows ? " after skip_rows" : "") + ", the benchmark " +
+                 std::to_string(expected) + (f.per == "word" ? " words" : " rows"));
+    }
+    m = in_sorted_row_order(L, m);  // a table's words are its rows
+    x = f.per == "word" ? word_design(L, m, f.resample == "sum", f.delays) : (f.delays ? row_delays(L, m) : m);
+  }
+  if (x.rows() != n) where.fail("has " + std::to_string(x.rows()) + " rows, the benchmark " + std::to_string(n));
+  return x;
+}
+
+}  // namespace
+
+Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
+  return under(L, f.key, [&] { return build_feature(L, f, done); });
+}
+
+namespace {
+
+// Writes the words as text (one line per group, or per line) for the extract pipeline.
+fs::path write_words(const Loaded& L, const fs::path& dir) {
+  fs::create_directories(dir);
+  std::ostringstream text;
+  for (std::size_t i = 0; i < L.words.size(); ++i) {
+    if (L.words[i].find_first_of(" \t\n") != std::string::npos && L.spec.unit == "word") {
+      throw std::invalid_argument(L.spec.file.string() + ": word " + std::to_string(i) + " ('" + L.words[i] + "') contains whitespace");
+    }
+    if (i > 0) {
+      const bool new_line = L.lm_segments == "lines" && (L.spec.unit == "sentence" || L.groups[i] != L.groups[i - 1]);
+      text << (new_line ? '\n' : ' ');
+    }
+    text << L.words[i];
+  }
+  text << '\n';
+  const fs::path p = dir / (L.spec.name + "_stimulus.txt");
+  std::ofstream(p) << text.str();
+  return p;
+}
+
+}  // namespace
+
+void require_lm_words(const Loaded& L, const FeatureSpec& f) {
+  if (L.words.empty()) L.where(f.key).fail("a language model needs words (rows.words, rows.word of a table, or lines)");
+}
+
+void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& ctx, BuiltBenchmark& out) {
+  const Spec& spec = L.spec;
+  require_lm_words(L, f);
+  const bool word_level = spec.unit == "word";
+  const bool attributions = word_level && (f.attributions == "requested" ? (ctx.wants("attributions") || ctx.wants_named_attributions())
+                                                                          : f.attributions == "named" && ctx.wants_named_attributions());
+  const std::string stimulus = L.lm_textgrid ? spec.words_file.string() : write_words(L, ctx.cache()).string();
+  const std::vector<std::string>& variants = f.variants.empty() ? ctx.request().models : f.variants;
+  for (const std::string& v : variants) {
+    const LmFeatures feats = ctx.extract(v, stimulus, word_level, L.lm_segments, attributions, f.model, f.tokenizer);
+    const auto read = static_cast<std::size_t>(word_level ? feats.words.size() : feats.read("segment_activations_" + feats.layer_names.front()).rows());
+    if (read != L.words.size()) {
+      L.where(f.key).fail("the language model read " + std::to_string(read) + (word_level ? " words" : " sentences") + ", the benchmark has " +
+                          std::to_string(L.words.size()));
+    }
+    for (const std::string& layer : f.layers) {
+      if (std::find(feats.layer_names.begin(), feats.layer_names.end(), layer) == feats.layer_names.end()) {
+        std::string known;
+        for (const std::string& k : feats.layer_names) known += (known.empty() ? "" : ", ") + k;
+        L.where(f.key + ".layers").fail("the model has no layer '" + layer + "' (layers: " + known + ")");
+      }
+    }
+    const std::string label = f.name == "lm" ? v : f.name + ":" + v;
+    ctx.lm_methods(feats, label, word_level, attributions,
+                   [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, w, counts); }, out.benchmark.baseline,
+                   out.methods, f.layers);
+  }
+}
+
+std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::path&)> score_maps(const Loaded& L) {
+  return [targets = L.targets](const std::vector<MethodScore>& scores, const fs::path& out_dir) {
+    std::vector<fs::path> written;
+    for (const MethodScore& s : scores) {
+      Eigen::VectorXd r(static_cast<Eigen::Index>(targets.voxels.size()));
+      for (std::size_t k = 0; k < targets.voxels.size(); ++k) r(static_cast<Eigen::Index>(k)) = s.region_raw.at("v" + std::to_string(targets.voxels[k]));
+      std::string file = s.method;
+      for (char& c : file) if (c == '/' || c == ':') c = '_';
+      const fs::path dir = out_dir / "maps" / s.benchmark;
+      fs::create_directories(dir);
+      written.push_back(io::write_brain_map(dir / (file + "_r"), targets, r));
+    }
+    return written;
+  };
+}
+
+}  // namespace neuroscore::benchmarks::detail::bfile
