@@ -14,6 +14,7 @@
 #include "neuroscore/banded.hpp"
 #include "neuroscore/bootstrap.hpp"
 #include "neuroscore/ceiling.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/compare.hpp"
 #include "neuroscore/controls.hpp"
 #include "neuroscore/data_root.hpp"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "neuroscore/alphas.hpp"
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/detail/eigen_instances.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
@@ -329,7 +329,7 @@ void gathered_means(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic,
 }
 
 // A constant column: centred sum of squares below what rounding leaves of a constant,
-// n * (64 eps * max|y|)^2, with eps of the Scalar (as detail::is_constant in score.hpp).
+// n * (64 eps * max|y|)^2, with eps of the Scalar (as is_constant_column in score.hpp).
 template <class Scalar>
 bool is_constant_of(double centred_sum_squares, double max_abs, Eigen::Index n) {
   const double tol = 64.0 * static_cast<double>(std::numeric_limits<Scalar>::epsilon()) * max_abs;

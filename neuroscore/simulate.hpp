@@ -79,6 +79,13 @@ inline void require_nonnegative(double v, const char* name, const char* who) {
 
 }  // namespace detail::simulation
 
+// A rows x cols matrix of independent standard normal draws (Box-Muller on raw std::mt19937_64
+// draws, column by column), the same for a seed with every standard library, unlike
+// std::normal_distribution. The draw of every simulation here.
+inline Eigen::MatrixXd standard_normal_matrix(Eigen::Index rows, Eigen::Index cols, std::mt19937_64& rng) {
+  return detail::simulation::normal_matrix(rows, cols, rng);
+}
+
 // Draws from a Dirichlet(concentration, ..., concentration) distribution on the simplex of
 // `parts` weights (normalized independent Gamma(concentration) variates).
 inline Eigen::VectorXd dirichlet_sample(Eigen::Index parts, double concentration, std::mt19937_64& rng) {

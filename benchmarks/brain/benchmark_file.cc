@@ -562,7 +562,7 @@ Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::ve
       }
       for (const std::string& c : columns) {
         const auto it = std::find(t.columns.begin(), t.columns.end(), c);
-        if (it == t.columns.end()) where.fail(p.string() + " has no column '" + c + "' (columns: " + io::detail::list_column_names(t.columns) + ")");
+        if (it == t.columns.end()) where.fail(p.string() + " has no column '" + c + "' (columns: " + io::list_column_names(t.columns) + ")");
         take.push_back(static_cast<std::size_t>(it - t.columns.begin()));
       }
       all.resize(static_cast<Eigen::Index>(t.rows.size()), static_cast<Eigen::Index>(take.size()));
@@ -740,7 +740,7 @@ std::string skipped_text(const std::map<std::string, std::size_t>& per_label, st
   std::string detail;
   for (const auto& [label, count] : per_label) {
     n += count;
-    detail += (detail.empty() ? "" : ", ") + io::detail::quote_for_message(label) + " " + std::to_string(count);
+    detail += (detail.empty() ? "" : ", ") + io::quote_for_message(label) + " " + std::to_string(count);
   }
   if (other_trial_type > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(other_trial_type) + " of another trial_type";
   return std::to_string(n) + " " + unit + " skipped" + (detail.empty() ? "" : " (" + detail + ")");
@@ -890,7 +890,7 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
     for (std::size_t k = 0; k < spec.response_columns.size(); ++k) {
       const std::string& c = spec.response_columns[k];
       if (std::find(L.table.columns.begin(), L.table.columns.end(), c) == L.table.columns.end()) {
-        where("responses.columns").fail(spec.rows_file.string() + " has no column '" + c + "' (columns: " + io::detail::list_column_names(L.table.columns) + ")");
+        where("responses.columns").fail(spec.rows_file.string() + " has no column '" + c + "' (columns: " + io::list_column_names(L.table.columns) + ")");
       }
       Eigen::VectorXd v;
       try {
@@ -1234,7 +1234,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
       std::ifstream in(f.corpus, std::ios::binary);
       const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       corpus = std::make_unique<datasets::UnigramCounts>(datasets::count_unigrams(
-          text.find("*** START OF") != std::string::npos ? datasets::detail::gutenberg_body(f.corpus) : text));
+          text.find("*** START OF") != std::string::npos ? datasets::gutenberg_body(f.corpus) : text));
     }
     Eigen::MatrixXd w(static_cast<Eigen::Index>(L.words.size()), 1);
     for (std::size_t i = 0; i < L.words.size(); ++i) {
@@ -1413,7 +1413,7 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   o << "  rows        " << b.responses.rows() << " (" << spec.rows_kind;
   if (spec.rows_kind == "volumes") o << ", TR " << L.spec.tr << " s" << L.tr_note;
   o << ")\n";
-  o << "  targets     " << b.regions.size() << " per subject (" << io::detail::list_column_names(b.regions) << "), " << b.responses.cols() << " in all\n";
+  o << "  targets     " << b.regions.size() << " per subject (" << io::list_column_names(b.regions) << "), " << b.responses.cols() << " in all\n";
   o << "  subjects    " << L.subject_ids.size();
   if (!L.excluded.empty()) o << " (" << L.excluded.size() << " excluded: " << L.excluded.front() << (L.excluded.size() > 1 ? ", ..." : "") << ")";
   o << "\n";
