@@ -180,7 +180,7 @@ class BandSearch {
   Eigen::RowVectorXd column_factors(const std::vector<std::size_t>& train) const {
     const Eigen::MatrixXd raw = rows_of(unscaled_, train);
     const Eigen::MatrixXd centred = raw.rowwise() - raw.colwise().mean();
-    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options_.standardize);
+    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options_.standardize, kNearConstantColumn);
     Eigen::RowVectorXd factors = columns.scale.cwiseInverse();
     for (Eigen::Index j : columns.dropped) factors(j) = 0.0;
     return factors;
