@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/score.hpp"
 
 namespace neuroscore {
@@ -243,11 +243,11 @@ inline Eigen::MatrixXd fir_delays(const Eigen::Ref<const Eigen::MatrixXd>& x,
 // scipy.stats.zscore's default). A constant column is an error naming the column.
 inline Eigen::MatrixXd zscore_columns(const Eigen::Ref<const Eigen::MatrixXd>& y,
                                       const std::string& what = "matrix") {
-  detail::require_finite(y, what);
+  require_finite(y, what);
   Eigen::MatrixXd out = y.rowwise() - y.colwise().mean();
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     const double ss = out.col(j).squaredNorm();
-    if (detail::is_constant(ss, y.col(j).cwiseAbs().maxCoeff(), y.rows())) {
+    if (is_constant_column(ss, y.col(j).cwiseAbs().maxCoeff(), y.rows())) {
       throw std::invalid_argument("zscore_columns: column " + std::to_string(j) + " of " + what +
                                   " is constant");
     }

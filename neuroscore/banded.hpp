@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "neuroscore/alphas.hpp"
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/detail/eigen_instances.hpp"
 #include "neuroscore/partition.hpp"
 #include "neuroscore/ridge.hpp"
@@ -116,9 +116,9 @@ inline std::vector<double> check_banded(const std::vector<Eigen::MatrixXd>& band
       throw std::invalid_argument(w + ": band " + std::to_string(b) + " has " + std::to_string(bands[b].rows()) +
                                   " samples but Y has " + std::to_string(y.rows()));
     }
-    detail::require_finite(bands[b], "band " + std::to_string(b));
+    require_finite(bands[b], "band " + std::to_string(b));
   }
-  detail::require_finite(y, "Y");
+  require_finite(y, "Y");
   if (options.alphas.empty() || options.candidates == 0 || options.concentrations.empty()) {
     throw std::invalid_argument(w + ": needs alphas, candidates > 0 and concentrations");
   }
@@ -178,9 +178,9 @@ class BandSearch {
   // Per training set: 1 / training sd (standardize) or 1 per kept column, 0 per dropped one
   // (ridge.hpp's column rule on the unweighted bands, so the weights never decide a drop).
   Eigen::RowVectorXd column_factors(const std::vector<std::size_t>& train) const {
-    const Eigen::MatrixXd raw = detail::rows_of(unscaled_, train);
+    const Eigen::MatrixXd raw = rows_of(unscaled_, train);
     const Eigen::MatrixXd centred = raw.rowwise() - raw.colwise().mean();
-    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options_.standardize);
+    const detail::TrainingColumns columns = detail::training_columns(centred, raw, options_.standardize, kNearConstantColumn);
     Eigen::RowVectorXd factors = columns.scale.cwiseInverse();
     for (Eigen::Index j : columns.dropped) factors(j) = 0.0;
     return factors;
@@ -188,7 +188,7 @@ class BandSearch {
 
   // Rows of candidate c's scaled bands, times the column factors.
   Eigen::MatrixXd prepared(Eigen::Index c, const std::vector<std::size_t>& rows, const Eigen::RowVectorXd& factors) const {
-    Eigen::MatrixXd x = detail::rows_of(scaled_[static_cast<std::size_t>(c)], rows);
+    Eigen::MatrixXd x = rows_of(scaled_[static_cast<std::size_t>(c)], rows);
     x.array().rowwise() *= factors.array();
     return x;
   }
@@ -211,8 +211,8 @@ class BandSearch {
       Eigen::MatrixXd score = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(alphas_.size()), t);
       for (std::size_t k = 0; k < inner_train.size(); ++k) {
         const Eigen::MatrixXd x_tr = prepared(c, inner_train[k], inner_factors[k]);
-        const Eigen::MatrixXd y_tr = detail::rows_of(y, inner_train[k]);
-        const Eigen::MatrixXd y_te = detail::rows_of(y, inner_test[k]);
+        const Eigen::MatrixXd y_tr = rows_of(y, inner_train[k]);
+        const Eigen::MatrixXd y_te = rows_of(y, inner_test[k]);
         const RidgeDecomposition<double> path(x_tr);
         const Eigen::MatrixXd z = projected_targets(path, y_tr);
         const Eigen::MatrixXd inputs = path.project_inputs(prepared(c, inner_test[k], inner_factors[k]));
@@ -248,7 +248,7 @@ class BandSearch {
   template <class Visit>
   void refit(const Eigen::Ref<const Eigen::MatrixXd>& y, const std::vector<std::size_t>& train, const Choice& choice,
              const Eigen::RowVectorXd& factors, Visit&& visit) const {
-    const Eigen::MatrixXd y_tr = detail::rows_of(y, train);
+    const Eigen::MatrixXd y_tr = rows_of(y, train);
     for (Eigen::Index c = 0; c < candidate_weights_.rows(); ++c) {
       std::vector<Eigen::Index> members;
       for (Eigen::Index j = 0; j < y.cols(); ++j) {
@@ -328,7 +328,7 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
     const detail::partitioning::BandSearch::Choice choice = search.search(y, inner_train, inner_test);
     // Refit per chosen candidate on the whole outer training set, predict the test block.
     Eigen::MatrixXd weights(n_bands, t);
-    const Eigen::RowVectorXd y_mean = detail::rows_of(y, fold.train).colwise().mean();
+    const Eigen::RowVectorXd y_mean = rows_of(y, fold.train).colwise().mean();
     const auto n_te = static_cast<Eigen::Index>(fold.test.size());
     const Eigen::RowVectorXd outer_factors = search.column_factors(fold.train);
     Eigen::MatrixXd pred(n_te, t);
@@ -353,7 +353,7 @@ inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,
                    out.chosen_alpha(static_cast<Eigen::Index>(f), j) = choice.best_alpha(j);
                  });
     out.chosen_weights.push_back(weights);
-    const Eigen::MatrixXd observed = detail::rows_of(y, fold.test);
+    const Eigen::MatrixXd observed = rows_of(y, fold.test);
     out.fold_r.row(static_cast<Eigen::Index>(f)) = pearson_r(observed, pred).value.transpose();
     for (std::size_t i = 0; i < fold.test.size(); ++i) {
       const auto row = static_cast<Eigen::Index>(fold.test[i]);
@@ -438,8 +438,8 @@ inline SplitR2 banded_split_r2(const Eigen::Ref<const Eigen::MatrixXd>& y, const
   out.per_band = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(fit.band_predictions.size()), y.cols());
   for (const Fold& f : folds) {
     std::vector<Eigen::MatrixXd> blocks;
-    for (const Eigen::MatrixXd& p : fit.band_predictions) blocks.push_back(detail::rows_of(p, f.test));
-    out.per_band += split_r2(detail::rows_of(y, f.test), blocks).per_band;
+    for (const Eigen::MatrixXd& p : fit.band_predictions) blocks.push_back(rows_of(p, f.test));
+    out.per_band += split_r2(rows_of(y, f.test), blocks).per_band;
   }
   out.per_band /= static_cast<double>(folds.size());
   out.total = out.per_band.colwise().sum().transpose();

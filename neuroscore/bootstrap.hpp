@@ -114,6 +114,16 @@ inline void draw_resample(const ResamplingUnits& units, std::mt19937_64& rng, st
   }
 }
 
+// The q-quantile (0 <= q <= 1) of x sorted ascending, by linear interpolation between order
+// statistics (Hyndman & Fan 1996 type 7, numpy.percentile's default): the rule of every percentile
+// interval here. x must be non-empty and sorted (not checked).
+inline double quantile_sorted(const std::vector<double>& x, double q) {
+  const double h = (static_cast<double>(x.size()) - 1.0) * q;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, x.size() - 1);
+  return x[lo] + (h - static_cast<double>(lo)) * (x[hi] - x[lo]);
+}
+
 namespace detail {
 
 // A result with its inputs recorded and room for the B resampled scores.
@@ -127,14 +137,6 @@ inline BootstrapCi start_ci(double observed, const ResamplingUnits& units, Seed 
   out.seed = seed;
   out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
   return out;
-}
-
-// Linear-interpolation quantile (Hyndman & Fan type 7, numpy.percentile's default) of sorted x.
-inline double quantile_sorted(const std::vector<double>& x, double q) {
-  const double h = (static_cast<double>(x.size()) - 1.0) * q;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, x.size() - 1);
-  return x[lo] + (h - static_cast<double>(lo)) * (x[hi] - x[lo]);
 }
 
 inline std::vector<double> sorted_copy(const Eigen::Ref<const Eigen::VectorXd>& v) {
@@ -162,7 +164,7 @@ inline Interval percentile_interval(const Eigen::Ref<const Eigen::VectorXd>& dis
   if (distribution.size() == 0) throw std::invalid_argument("percentile_interval: empty distribution");
   const std::vector<double> s = detail::sorted_copy(distribution);
   const double alpha = (1.0 - confidence) / 2.0;
-  return {detail::quantile_sorted(s, alpha), detail::quantile_sorted(s, 1.0 - alpha)};
+  return {quantile_sorted(s, alpha), quantile_sorted(s, 1.0 - alpha)};
 }
 
 struct BcaInterval {
@@ -216,8 +218,8 @@ inline BcaInterval bca_interval(double theta, const Eigen::Ref<const Eigen::Vect
   const double z_lo = boost::math::quantile(normal, alpha);
   const double z_hi = boost::math::quantile(boost::math::complement(normal, alpha));
   const std::vector<double> s = detail::sorted_copy(distribution);
-  out.lower = detail::quantile_sorted(s, adjusted(z_lo));
-  out.upper = detail::quantile_sorted(s, adjusted(z_hi));
+  out.lower = quantile_sorted(s, adjusted(z_lo));
+  out.upper = quantile_sorted(s, adjusted(z_hi));
   return out;
 }
 

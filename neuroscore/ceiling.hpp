@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {
@@ -216,8 +216,8 @@ inline NormalizedCorrelation schoppe_cc_norm(const std::vector<Eigen::MatrixXd>&
                                              const Eigen::Ref<const Eigen::MatrixXd>& prediction) {
   NormalizedCorrelation out;
   out.ceiling = schoppe_cc_max(trials);
-  detail::require_same_shape(prediction, "prediction", trials[0], "each trial");
-  detail::require_finite(prediction, "prediction");
+  require_same_shape(prediction, "prediction", trials[0], "each trial");
+  require_finite(prediction, "prediction");
   Eigen::MatrixXd mean = Eigen::MatrixXd::Zero(trials[0].rows(), trials[0].cols());
   for (const Eigen::MatrixXd& r : trials) mean += r;
   mean /= static_cast<double>(trials.size());
@@ -461,8 +461,8 @@ inline SaturatingFit fit_saturating_curve(const Eigen::Ref<const Eigen::VectorXd
     throw std::invalid_argument("fit_saturating_curve: needs >= 2 points and equal sizes, got " +
                                 std::to_string(n.size()) + " and " + std::to_string(v.size()));
   }
-  detail::require_finite(n, "pool sizes");
-  detail::require_finite(v, "consistencies");
+  require_finite(n, "pool sizes");
+  require_finite(v, "consistencies");
   if (n.minCoeff() <= 0.0) throw std::invalid_argument("fit_saturating_curve: pool sizes must be > 0");
   const auto residuals = [&](double v0, double log_tau, Eigen::VectorXd& e) {
     const Eigen::ArrayXd g = 1.0 - (-n.array() / std::exp(log_tau)).exp();

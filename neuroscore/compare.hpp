@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "neuroscore/bootstrap.hpp"
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/null.hpp"
 #include "neuroscore/split.hpp"
 
@@ -131,8 +131,14 @@ inline Eigen::MatrixXd squared_error_difference(const Eigen::Ref<const Eigen::Ma
   return ((observed - a).array().square() - (observed - b).array().square()).matrix();
 }
 
-// Block sums of d (blocks x targets), blocks of L, the last one holding the remainder.
-inline Eigen::MatrixXd block_sums(const Eigen::MatrixXd& d, std::size_t l, const char* who) {
+
+}  // namespace detail
+
+// The sums of d's rows over consecutive blocks of `block` samples: blocks x targets, the last block
+// holding the remainder (n % block samples, when n is not a multiple). The units of the blocked
+// tests below; `who` names the caller in the errors (block length 0, fewer than 2 blocks).
+inline Eigen::MatrixXd block_sums(const Eigen::MatrixXd& d, BlockLength block, const char* who = "block_sums") {
+  const std::size_t l = block.samples;
   if (l == 0) throw std::invalid_argument(std::string(who) + ": block length 0");
   const auto n = static_cast<std::size_t>(d.rows());
   if (n < 2 * l) {
@@ -149,7 +155,14 @@ inline Eigen::MatrixXd block_sums(const Eigen::MatrixXd& d, std::size_t l, const
   return sums;
 }
 
-}  // namespace detail
+// One random sign vector of `units` entries, +1 or -1 with probability 1/2 each: the draw of every
+// sign-flip test here (one raw 64-bit word of rng per 64 units, the same with every standard
+// library). For callers that run a sign-flip null of their own statistic.
+inline Eigen::RowVectorXd random_signs(Eigen::Index units, std::mt19937_64& rng) {
+  Eigen::MatrixXd signs(1, units);
+  detail::fill_signs(signs, 0, 1, false, rng);
+  return signs.row(0);
+}
 
 // Blocked sign-flip test of the squared-error difference (see the comment above).
 // Errors: shape mismatch, non-finite values, block length 0, fewer than 2 blocks, 0 permutations.
@@ -159,7 +172,7 @@ inline PermutationTest paired_squared_error_test(const Eigen::Ref<const Eigen::M
                                                  const PairedTestOptions& options = {}) {
   const char* who = "paired_squared_error_test";
   const Eigen::MatrixXd d = detail::squared_error_difference(observed, predicted_a, predicted_b, who);
-  const Eigen::MatrixXd sums = detail::block_sums(d, options.block.samples, who);
+  const Eigen::MatrixXd sums = block_sums(d, options.block, who);
   PermutationTest out = detail::sign_flip_core(sums, static_cast<double>(d.rows()), seed, options.permutations,
                                                options.tail, options.keep_null);
   out.block = options.block;
@@ -185,7 +198,7 @@ inline BlockedTTest blocked_t_test(const Eigen::Ref<const Eigen::MatrixXd>& obse
                                    Tail tail = Tail::greater) {
   const char* who = "blocked_t_test";
   const Eigen::MatrixXd d = detail::squared_error_difference(observed, predicted_a, predicted_b, who);
-  const Eigen::MatrixXd sums = detail::block_sums(d, block.samples, who);
+  const Eigen::MatrixXd sums = block_sums(d, block, who);
   const Eigen::Index k = sums.rows();
   const auto n = static_cast<std::size_t>(d.rows());
   Eigen::MatrixXd means = sums;
@@ -230,7 +243,7 @@ BootstrapCi score_difference_ci(const ResamplingUnits& units, ScoreA&& score_a, 
 // subjects x targets. Errors: fewer than 2 subjects, non-finite values, 0 permutations.
 inline PermutationTest sign_flip_test(const Eigen::Ref<const Eigen::MatrixXd>& differences, Seed seed,
                                       const SignFlipOptions& options = {}) {
-  detail::require_finite(differences, "sign_flip_test: differences");
+  require_finite(differences, "sign_flip_test: differences");
   PermutationTest out = detail::sign_flip_core(differences, static_cast<double>(differences.rows()), seed,
                                                options.permutations, options.tail, options.keep_null);
   out.block = BlockLength{1};
@@ -278,7 +291,7 @@ struct BestComparison {
 // Errors: fewer than 2 units or 2 methods, non-finite scores, 0 permutations.
 inline BestComparison comparison_with_the_best(const Eigen::Ref<const Eigen::MatrixXd>& scores, Seed seed,
                                                const SignFlipOptions& options = {}) {
-  detail::require_finite(scores, "comparison_with_the_best: scores");
+  require_finite(scores, "comparison_with_the_best: scores");
   const Eigen::Index k = scores.rows(), m = scores.cols();
   if (k < 2) throw std::invalid_argument("comparison_with_the_best: fewer than 2 units");
   if (m < 2) throw std::invalid_argument("comparison_with_the_best: fewer than 2 methods");
@@ -352,8 +365,8 @@ inline AggregateScore aggregate_benchmark_scores(const Eigen::Ref<const Eigen::V
     throw std::invalid_argument("aggregate_benchmark_scores: " + std::to_string(scores.size()) + " scores but " +
                                 std::to_string(ceilings.size()) + " ceilings");
   }
-  detail::require_finite(scores, "aggregate_benchmark_scores: scores");
-  detail::require_finite(ceilings, "aggregate_benchmark_scores: ceilings");
+  require_finite(scores, "aggregate_benchmark_scores: scores");
+  require_finite(ceilings, "aggregate_benchmark_scores: ceilings");
   for (Eigen::Index i = 0; i < ceilings.size(); ++i) {
     if (!(ceilings(i) > 0.0)) {
       throw std::invalid_argument("aggregate_benchmark_scores: ceiling " + std::to_string(ceilings(i)) +

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
 
@@ -122,7 +122,7 @@ inline std::vector<std::size_t> block_permutation(std::size_t n, BlockLength blo
   const std::size_t m = n / block.samples;
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  detail::shuffle_indices(order, rng);
+  shuffle_indices(order, rng);
   std::vector<std::size_t> out(n);
   for (std::size_t a = 0; a < m; ++a) {
     for (std::size_t t = 0; t < block.samples; ++t) out[a * block.samples + t] = order[a] * block.samples + t;
@@ -205,7 +205,7 @@ inline void standardize_columns(const Eigen::Ref<const Eigen::MatrixXd>& m, Eige
     const double mean = col.mean();
     z.col(c) = col.array() - mean;
     const double ss = z.col(c).squaredNorm();
-    if (is_constant(ss, col.cwiseAbs().maxCoeff(), n)) {
+    if (is_constant_column(ss, col.cwiseAbs().maxCoeff(), n)) {
       z.col(c).setZero();
       constant[static_cast<std::size_t>(col0 + c)] = true;
     } else {
@@ -326,7 +326,7 @@ inline PermutationTest block_permutation_test(const Eigen::Ref<const Eigen::Matr
   for (auto& o : orders) {
     o.resize(static_cast<std::size_t>(m));
     std::iota(o.begin(), o.end(), std::size_t{0});
-    detail::shuffle_indices(o, rng);
+    shuffle_indices(o, rng);
   }
 
   PermutationTest out;

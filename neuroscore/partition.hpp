@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
@@ -158,7 +158,7 @@ inline SplitR2 split_r2(const Eigen::Ref<const Eigen::MatrixXd>& observed,
   if (band_predictions.empty()) throw std::invalid_argument("split_r2: no band predictions");
   Eigen::MatrixXd joint = Eigen::MatrixXd::Zero(observed.rows(), observed.cols());
   for (std::size_t b = 0; b < band_predictions.size(); ++b) {
-    detail::require_same_shape(band_predictions[b], "band prediction " + std::to_string(b), observed, "observed");
+    require_same_shape(band_predictions[b], "band prediction " + std::to_string(b), observed, "observed");
     joint += band_predictions[b];
   }
   const Eigen::MatrixXd yc = observed.rowwise() - observed.colwise().mean();

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/null.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/score.hpp"

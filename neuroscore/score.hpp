@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroscore/detail/check.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {
@@ -28,20 +28,20 @@ struct TargetScores {
   }
 };
 
-namespace detail {
-// A centred column counts as constant when its sum of squares is below what rounding
-// leaves of a constant column: n * (64 eps * max|x|)^2.
-inline bool is_constant(double centred_sum_squares, double max_abs, Eigen::Index n) {
+// The degeneracy rule of every score here: a column of n values whose largest magnitude is
+// max_abs counts as constant when its sum of squares about its mean is below what rounding leaves
+// of a constant column, n * (64 eps * max_abs)^2. Public for callers that compute a score
+// themselves (the Python bindings' resampled Pearson r) and must call the same columns degenerate.
+inline bool is_constant_column(double centred_sum_squares, double max_abs, Eigen::Index n) {
   const double tol = 64.0 * std::numeric_limits<double>::epsilon() * max_abs;
   return !(centred_sum_squares > static_cast<double>(n) * tol * tol);
 }
-}  // namespace detail
 
 // Pearson correlation per column:
 //   r = sum_i (y_i - mean y)(p_i - mean p) / sqrt(sum_i (y_i - mean y)^2 sum_i (p_i - mean p)^2).
 inline TargetScores pearson_r(const Eigen::Ref<const Eigen::MatrixXd>& observed,
                               const Eigen::Ref<const Eigen::MatrixXd>& predicted) {
-  detail::require_same_shape(observed, "observed", predicted, "predicted");
+  require_same_shape(observed, "observed", predicted, "predicted");
   if (observed.rows() < 2) {
     throw std::invalid_argument("pearson_r needs at least 2 samples, got " +
                                 std::to_string(observed.rows()));
@@ -54,8 +54,8 @@ inline TargetScores pearson_r(const Eigen::Ref<const Eigen::MatrixXd>& observed,
     const Eigen::ArrayXd p = predicted.col(j).array() - predicted.col(j).mean();
     const double syy = y.square().sum();
     const double spp = p.square().sum();
-    if (detail::is_constant(syy, observed.col(j).cwiseAbs().maxCoeff(), n) ||
-        detail::is_constant(spp, predicted.col(j).cwiseAbs().maxCoeff(), n)) {
+    if (is_constant_column(syy, observed.col(j).cwiseAbs().maxCoeff(), n) ||
+        is_constant_column(spp, predicted.col(j).cwiseAbs().maxCoeff(), n)) {
       out.degenerate[static_cast<std::size_t>(j)] = true;
       continue;
     }
@@ -69,13 +69,13 @@ inline TargetScores pearson_r(const Eigen::Ref<const Eigen::MatrixXd>& observed,
 // A constant observed column gives 0 and `degenerate`.
 inline TargetScores r2_score(const Eigen::Ref<const Eigen::MatrixXd>& observed,
                              const Eigen::Ref<const Eigen::MatrixXd>& predicted) {
-  detail::require_same_shape(observed, "observed", predicted, "predicted");
+  require_same_shape(observed, "observed", predicted, "predicted");
   const Eigen::Index n = observed.rows();
   TargetScores out{Eigen::VectorXd::Zero(observed.cols()),
                    std::vector<bool>(static_cast<std::size_t>(observed.cols()), false)};
   for (Eigen::Index j = 0; j < observed.cols(); ++j) {
     const double sst = (observed.col(j).array() - observed.col(j).mean()).square().sum();
-    if (n < 2 || detail::is_constant(sst, observed.col(j).cwiseAbs().maxCoeff(), n)) {
+    if (n < 2 || is_constant_column(sst, observed.col(j).cwiseAbs().maxCoeff(), n)) {
       out.degenerate[static_cast<std::size_t>(j)] = true;
       continue;
     }
@@ -96,19 +96,19 @@ inline TargetScores r2_score(const Eigen::Ref<const Eigen::MatrixXd>& observed,
 inline TargetScores r2_oos(const Eigen::Ref<const Eigen::MatrixXd>& observed,
                            const Eigen::Ref<const Eigen::MatrixXd>& predicted,
                            const Eigen::Ref<const Eigen::VectorXd>& training_mean) {
-  detail::require_same_shape(observed, "observed", predicted, "predicted");
+  require_same_shape(observed, "observed", predicted, "predicted");
   if (training_mean.size() != observed.cols()) {
     throw std::invalid_argument("r2_oos: training_mean has " + std::to_string(training_mean.size()) +
                                 " entries but observed has " + std::to_string(observed.cols()) +
                                 " targets");
   }
-  detail::require_finite(training_mean, "training_mean");
+  require_finite(training_mean, "training_mean");
   const Eigen::Index n = observed.rows();
   TargetScores out{Eigen::VectorXd::Zero(observed.cols()),
                    std::vector<bool>(static_cast<std::size_t>(observed.cols()), false)};
   for (Eigen::Index j = 0; j < observed.cols(); ++j) {
     const double sst = (observed.col(j).array() - observed.col(j).mean()).square().sum();
-    if (n < 1 || detail::is_constant(sst, observed.col(j).cwiseAbs().maxCoeff(), n)) {
+    if (n < 1 || is_constant_column(sst, observed.col(j).cwiseAbs().maxCoeff(), n)) {
       out.degenerate[static_cast<std::size_t>(j)] = true;
       continue;
     }
@@ -145,6 +145,17 @@ struct CrossValidatedScore {
   Metric metric = Metric::pearson_r;
   FoldAggregation aggregation = FoldAggregation::per_fold_mean;
 };
+
+// The rows `rows` of m, in that order (repeats allowed): rows_of(y, fold.test) is a fold's test
+// block. Every index must be below m.rows() (not checked: callers validate their folds first).
+inline Eigen::MatrixXd rows_of(const Eigen::Ref<const Eigen::MatrixXd>& m,
+                               const std::vector<std::size_t>& rows) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.row(static_cast<Eigen::Index>(i)) = m.row(static_cast<Eigen::Index>(rows[i]));
+  }
+  return out;
+}
 
 namespace detail {
 
@@ -192,15 +203,6 @@ inline void validate_fold_predictions(const Eigen::Ref<const Eigen::MatrixXd>& y
   }
 }
 
-inline Eigen::MatrixXd rows_of(const Eigen::Ref<const Eigen::MatrixXd>& m,
-                               const std::vector<std::size_t>& rows) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    out.row(static_cast<Eigen::Index>(i)) = m.row(static_cast<Eigen::Index>(rows[i]));
-  }
-  return out;
-}
-
 inline Eigen::VectorXd training_mean_of(const Eigen::Ref<const Eigen::MatrixXd>& y, const Fold& fold) {
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(y.cols());
   for (std::size_t i : fold.train) mean += y.row(static_cast<Eigen::Index>(i)).transpose();
@@ -226,7 +228,7 @@ inline CrossValidatedScore per_fold_mean_score(const Eigen::Ref<const Eigen::Mat
   out.degenerate.assign(static_cast<std::size_t>(y.cols()), false);
   for (Eigen::Index f = 0; f < k; ++f) {
     const Fold& fold = folds[static_cast<std::size_t>(f)];
-    const Eigen::MatrixXd observed = detail::rows_of(y, fold.test);
+    const Eigen::MatrixXd observed = rows_of(y, fold.test);
     const Eigen::MatrixXd& predicted = fold_predictions[static_cast<std::size_t>(f)];
     const TargetScores s = metric == Metric::pearson_r ? pearson_r(observed, predicted)
                            : metric == Metric::r2      ? r2_score(observed, predicted)
@@ -256,7 +258,7 @@ inline CrossValidatedScore pooled_score(const Eigen::Ref<const Eigen::MatrixXd>&
   Eigen::Index at = 0;
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const auto m = static_cast<Eigen::Index>(folds[f].test.size());
-    observed.middleRows(at, m) = detail::rows_of(y, folds[f].test);
+    observed.middleRows(at, m) = rows_of(y, folds[f].test);
     predicted.middleRows(at, m) = fold_predictions[f];
     if (metric == Metric::r2_oos) {
       baseline.middleRows(at, m).rowwise() = detail::training_mean_of(y, folds[f]).transpose();
@@ -278,7 +280,7 @@ inline CrossValidatedScore pooled_score(const Eigen::Ref<const Eigen::MatrixXd>&
     s = TargetScores{Eigen::VectorXd::Zero(t), std::vector<bool>(static_cast<std::size_t>(t), false)};
     for (Eigen::Index j = 0; j < t; ++j) {
       const double sst = (observed.col(j).array() - observed.col(j).mean()).square().sum();
-      if (detail::is_constant(sst, observed.col(j).cwiseAbs().maxCoeff(), rows)) {
+      if (is_constant_column(sst, observed.col(j).cwiseAbs().maxCoeff(), rows)) {
         s.degenerate[static_cast<std::size_t>(j)] = true;
         continue;
       }

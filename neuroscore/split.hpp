@@ -170,16 +170,17 @@ inline std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
   }
 }
 
-// Fisher-Yates over v with uniform_below's raw draws: position i (from the back) swaps with
-// a uniform j <= i, so a seed gives the same order with every standard library.
+}  // namespace detail
+
+// Shuffles v in place by Fisher-Yates with raw draws of rng: position i (from the back) swaps
+// with a uniform j <= i (rejection sampling, no modulo bias), so a seed gives the same order with
+// every standard library, unlike std::shuffle. The shuffle of every split and null here.
 inline void shuffle_indices(std::vector<std::size_t>& v, std::mt19937_64& rng) {
   for (std::size_t i = v.size(); i > 1; --i) {
-    const auto j = static_cast<std::size_t>(uniform_below(rng, i));
+    const auto j = static_cast<std::size_t>(detail::uniform_below(rng, i));
     std::swap(v[i - 1], v[j]);
   }
 }
-
-}  // namespace detail
 
 // Contiguous k-fold: the samples 0..n-1 are cut into k consecutive blocks. Remainder rule
 // (as scikit-learn's KFold): the first n % k blocks get one extra sample, so block sizes
@@ -270,7 +271,7 @@ inline ShuffledKFold shuffled_kfold(std::size_t n_samples, std::size_t k, Seed s
   }
   std::vector<std::size_t> order = detail::iota(n_samples);
   std::mt19937_64 rng(seed.value);
-  detail::shuffle_indices(order, rng);
+  shuffle_indices(order, rng);
   const std::vector<std::size_t> bounds = detail::block_bounds(n_samples, k);
   ShuffledKFold out{std::vector<Fold>(k), seed};
   std::vector<std::size_t> fold_of(n_samples);

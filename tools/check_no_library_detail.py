@@ -9,13 +9,19 @@ whose NAME is such an application namespace declared in the scanned files is the
 as is libtorch's at::detail. Tests under tests/ are not scanned: they test internals.
 
 Usage: check_no_library_detail.py ROOT  (prints file:line: text for each use, exits 1 if any)
+As //tools:no_library_detail_test (no ROOT) it reads the tree Bazel gives it from //:all_files,
+as //tools:docs_paths_test does (examples/bazel/, another Bazel workspace, is not in it).
 """
+import os
 import pathlib
 import re
 import sys
 
 SCANNED = ["benchmarks", "extract", "reproductions", "python/src", "examples"]
 SUFFIXES = {".cc", ".hpp", ".h", ".cpp"}
+# Fewer scanned files than this means the sources did not reach the check (a Bazel data
+# dependency lost): fail rather than pass on nothing. 84 were scanned when this was written.
+MIN_FILES = 60
 OWN_NAMESPACE = re.compile(r"\bnamespace\s+detail::(\w+)")
 OWN_PLAIN = re.compile(r"\bnamespace\s+detail\s*\{")
 USE = re.compile(r"((?:\w+::)*)detail::(\w+)")
@@ -48,6 +54,10 @@ def main(root):
                     continue  # the file's own detail namespace (e.g. mischler's model_series.hpp)
                 bad.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
                 break
+    if len(sources) < MIN_FILES:
+        print(f"only {len(sources)} source files under {root} ({', '.join(SCANNED)}): the tree did not "
+              f"reach the check", file=sys.stderr)
+        return 1
     for b in bad:
         print(b)
     if bad:
@@ -58,5 +68,11 @@ def main(root):
     return 0
 
 
+def default_root():
+    if "TEST_SRCDIR" in os.environ:  # under bazel test: the runfiles tree of //:all_files
+        return os.path.join(os.environ["TEST_SRCDIR"], os.environ["TEST_WORKSPACE"])
+    return "."
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else default_root()))

@@ -74,7 +74,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
       std::ifstream in(f.corpus, std::ios::binary);
       const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       corpus = std::make_unique<datasets::UnigramCounts>(datasets::count_unigrams(
-          text.find("*** START OF") != std::string::npos ? datasets::detail::gutenberg_body(f.corpus) : text));
+          text.find("*** START OF") != std::string::npos ? datasets::gutenberg_body(f.corpus) : text));
     }
     Eigen::MatrixXd w(static_cast<Eigen::Index>(L.words.size()), 1);
     for (std::size_t i = 0; i < L.words.size(); ++i) {

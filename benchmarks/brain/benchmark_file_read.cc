@@ -57,7 +57,7 @@ Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::ve
       }
       for (const std::string& c : columns) {
         const auto it = std::find(t.columns.begin(), t.columns.end(), c);
-        if (it == t.columns.end()) where.fail(p.string() + " has no column '" + c + "' (columns: " + io::detail::list_column_names(t.columns) + ")");
+        if (it == t.columns.end()) where.fail(p.string() + " has no column '" + c + "' (columns: " + io::list_column_names(t.columns) + ")");
         take.push_back(static_cast<std::size_t>(it - t.columns.begin()));
       }
       all.resize(static_cast<Eigen::Index>(t.rows.size()), static_cast<Eigen::Index>(take.size()));
@@ -199,7 +199,7 @@ std::string skipped_text(const std::map<std::string, std::size_t>& per_label, st
   std::string detail;
   for (const auto& [label, count] : per_label) {
     n += count;
-    detail += (detail.empty() ? "" : ", ") + io::detail::quote_for_message(label) + " " + std::to_string(count);
+    detail += (detail.empty() ? "" : ", ") + io::quote_for_message(label) + " " + std::to_string(count);
   }
   if (other_trial_type > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(other_trial_type) + " of another trial_type";
   return std::to_string(n) + " " + unit + " skipped" + (detail.empty() ? "" : " (" + detail + ")");
@@ -348,7 +348,7 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
     for (std::size_t k = 0; k < spec.response_columns.size(); ++k) {
       const std::string& c = spec.response_columns[k];
       if (std::find(L.table.columns.begin(), L.table.columns.end(), c) == L.table.columns.end()) {
-        where("responses.columns").fail(spec.rows_file.string() + " has no column '" + c + "' (columns: " + io::detail::list_column_names(L.table.columns) + ")");
+        where("responses.columns").fail(spec.rows_file.string() + " has no column '" + c + "' (columns: " + io::list_column_names(L.table.columns) + ")");
       }
       Eigen::VectorXd v;
       try {

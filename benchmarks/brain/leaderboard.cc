@@ -275,7 +275,7 @@ void rank_methods(const Benchmark& b, std::vector<MethodScore>& scores, const Sc
     for (Eigen::Index c = 0; c < m; ++c) {
       const MethodScore& s = scores[ranked[static_cast<std::size_t>(c)]];
       const Eigen::Map<const Eigen::MatrixXd> p(s.fit.predictions.data(), n * t, 1);
-      const Eigen::MatrixXd sums = neuroscore::detail::block_sums((y - p).array().square().matrix(), b.block.samples, "rank_methods");
+      const Eigen::MatrixXd sums = neuroscore::block_sums((y - p).array().square().matrix(), b.block, "rank_methods");
       if (c == 0) unit_scores.resize(sums.rows(), m);
       unit_scores.col(c) = -sums.col(0);
     }
@@ -367,7 +367,7 @@ SyntheticBenchmark synthetic_benchmark(Seed seed, Eigen::Index subjects, Eigen::
   out.methods.push_back({"synthetic/planted", "synthetic", "synthetic", -1, sim.design});
   out.methods.push_back({"synthetic/partial", "synthetic", "synthetic", -1, sim.design.leftCols(2)});
   out.methods.push_back({"synthetic/null", "synthetic", "synthetic", -1,
-                         neuroscore::detail::simulation::normal_matrix(samples, 8, rng)});
+                         neuroscore::standard_normal_matrix(samples, 8, rng)});
   return out;
 }
 

@@ -90,10 +90,9 @@ inline double log10_per_million(const UnigramCounts& corpus, const std::string& 
   return std::log10((count + 1.0) / denominator * 1e6);
 }
 
-namespace detail {
-
-// The body of a Project Gutenberg text: between the "*** START OF" and "*** END OF" marker lines
-// (the licence boilerplate outside them would otherwise count). Throws when a marker is missing.
+// The body of a Project Gutenberg text file: the text between the "*** START OF" and "*** END OF"
+// marker lines (the licence boilerplate outside them would otherwise count as words). Throws
+// std::runtime_error naming the path when it cannot be read or a marker is missing.
 inline std::string gutenberg_body(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path.string() + ": cannot open");
@@ -109,8 +108,6 @@ inline std::string gutenberg_body(const std::filesystem::path& path) {
   const std::size_t body = text.find('\n', start);
   return text.substr(body, end - body);
 }
-
-}  // namespace detail
 
 // Reads DATA_ROOT/naturalstories_futrell2018/processed_wordinfo.tsv (columns word, zone, item,
 // nItem, meanItemRT, ...; 10,256 rows in the release), sorts rows by (item, zone) and checks that
@@ -184,7 +181,7 @@ inline NaturalStoriesData load_naturalstories(const std::filesystem::path& data_
   });
 
   const UnigramCounts corpus = count_unigrams(
-      detail::gutenberg_body(dataset_dir(data_root, "alice_brennan2016") / "alice_gutenberg_full_text.txt"));
+      gutenberg_body(dataset_dir(data_root, "alice_brennan2016") / "alice_gutenberg_full_text.txt"));
 
   NaturalStoriesData d;
   d.frequency_source =

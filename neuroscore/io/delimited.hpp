@@ -86,20 +86,19 @@ inline std::string format_delimited(const Table& table, char delimiter = ',');
 inline void write_delimited(const std::filesystem::path& path, const Table& table,
                             char delimiter = ',');
 
+// `text` in double quotes for a one-line error message: `"`, `\` and control bytes escaped (\n,
+// \t, \r, \xNN), text over max_bytes cut (never inside a UTF-8 sequence) and marked with "..."
+// after the closing quote. How every reader of neuroscore/io quotes file content in its errors.
+inline std::string quote_for_message(std::string_view text, std::size_t max_bytes = 40);
+
+// The first 20 column names, each quoted as quote_for_message does, comma-separated, then
+// ", ... (N in all)" when there are more: how a "no column named" error lists the columns there are.
+inline std::string list_column_names(const std::vector<std::string>& columns);
+
 // ---------------------------------------------------------------------------------------------
 // Implementation.
 
 namespace detail {
-
-inline std::string list_column_names(const std::vector<std::string>& columns) {
-  constexpr std::size_t kShown = 20;
-  std::string out;
-  for (std::size_t i = 0; i < columns.size() && i < kShown; ++i) {
-    out += (i == 0 ? "" : ", ") + quote_for_message(columns[i]);
-  }
-  if (columns.size() > kShown) out += ", ... (" + std::to_string(columns.size()) + " in all)";
-  return out;
-}
 
 inline void check_delimiter(char delimiter) {
   if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
@@ -109,11 +108,25 @@ inline void check_delimiter(char delimiter) {
 
 }  // namespace detail
 
+inline std::string quote_for_message(std::string_view text, std::size_t max_bytes) {
+  return detail::quote_for_message(text, max_bytes);
+}
+
+inline std::string list_column_names(const std::vector<std::string>& columns) {
+  constexpr std::size_t kShown = 20;
+  std::string out;
+  for (std::size_t i = 0; i < columns.size() && i < kShown; ++i) {
+    out += (i == 0 ? "" : ", ") + detail::quote_for_message(columns[i]);
+  }
+  if (columns.size() > kShown) out += ", ... (" + std::to_string(columns.size()) + " in all)";
+  return out;
+}
+
 inline std::size_t Table::column_index(std::string_view name) const {
   const auto found = std::find(columns.begin(), columns.end(), name);
   if (found == columns.end()) {
     throw std::invalid_argument("no column named " + detail::quote_for_message(name) +
-                                "; available columns: " + detail::list_column_names(columns));
+                                "; available columns: " + list_column_names(columns));
   }
   const auto index = static_cast<std::size_t>(found - columns.begin());
   const auto again = std::find(found + 1, columns.end(), name);
@@ -263,7 +276,7 @@ inline Table parse_delimited(std::string_view text, char delimiter, std::string_
       for (const std::string& name : options.free_text_columns) {
         if (std::find(table.columns.begin(), table.columns.end(), name) == table.columns.end()) {
           throw std::invalid_argument(source + ": free-text column " + detail::quote_for_message(name) +
-                                      " is not in the header (columns: " + detail::list_column_names(table.columns) + ")");
+                                      " is not in the header (columns: " + list_column_names(table.columns) + ")");
         }
       }
     } else if (record.size() != table.columns.size()) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "neuroscore/bootstrap.hpp"
+#include "neuroscore/check.hpp"
 #include "neuroscore/fdr.hpp"
 #include "neuroscore/null.hpp"
 #include "neuroscore/refit_null.hpp"
@@ -144,7 +145,7 @@ double pearson_r_on(const double* y, const double* p, const std::vector<std::siz
     spp += dp * dp;
     syp += dy * dp;
   }
-  if (detail::is_constant(syy, max_y, n) || detail::is_constant(spp, max_p, n)) return 0.0;
+  if (is_constant_column(syy, max_y, n) || is_constant_column(spp, max_p, n)) return 0.0;
   return syp / std::sqrt(syy * spp);
 }
 
@@ -184,9 +185,9 @@ py::dict pearson_r_py(const py::handle& observed_obj, const py::handle& predicte
   {
     py::gil_scoped_release release;
     const ConstRef y(observed.view()), p(predicted.view());
-    detail::require_same_shape(y, "pearson_r: observed", p, "predicted");
-    detail::require_finite(y, "pearson_r: observed");
-    detail::require_finite(p, "pearson_r: predicted");
+    require_same_shape(y, "pearson_r: observed", p, "predicted");
+    require_finite(y, "pearson_r: observed");
+    require_finite(p, "pearson_r: predicted");
     s = pearson_r(y, p);
   }
   py::dict d;
@@ -293,7 +294,7 @@ py::dict block_bootstrap_r_py(const py::handle& observed_obj, const py::handle& 
   const MatrixArg<double> observed(observed_obj, "observed", true);
   const MatrixArg<double> predicted(predicted_obj, "predicted", true);
   const ConstRef y(observed.view()), p(predicted.view());
-  detail::require_same_shape(y, std::string(who) + ": observed", p, "predicted");
+  require_same_shape(y, std::string(who) + ": observed", p, "predicted");
   const ResamplingUnits units = units_from(static_cast<std::size_t>(y.rows()), block, groups, who);
   const BootstrapOptions options = bootstrap_options(resamples, confidence, method);
   const Eigen::Index t = y.cols();
@@ -305,8 +306,8 @@ py::dict block_bootstrap_r_py(const py::handle& observed_obj, const py::handle& 
   TargetScores original;
   {
     py::gil_scoped_release release;
-    detail::require_finite(y, std::string(who) + ": observed");
-    detail::require_finite(p, std::string(who) + ": predicted");
+    require_finite(y, std::string(who) + ": observed");
+    require_finite(p, std::string(who) + ": predicted");
     original = pearson_r(y, p);
     for (Eigen::Index j = 0; j < t; ++j) {
       const double* yj = y.col(j).data();

@@ -79,11 +79,11 @@ inline OasmScores oasm_scores(const Eigen::Ref<const Eigen::MatrixXd>& y, const 
         inner_folds.push_back(positions_in(train, k));
       }
     }
-    const Eigen::MatrixXd y_train = detail::rows_of(y, train);
+    const Eigen::MatrixXd y_train = rows_of(y, train);
     std::size_t best = 0;
     double best_score = -std::numeric_limits<double>::infinity();
     for (std::size_t w = 0; w < designs.size(); ++w) {
-      const Eigen::MatrixXd x_train = detail::rows_of(designs[w], train);
+      const Eigen::MatrixXd x_train = rows_of(designs[w], train);
       const double s = cross_validated_ridge(x_train, y_train, inner_folds, options.ridge).mean_r().mean();
       if (s > best_score) {
         best_score = s;
@@ -319,8 +319,8 @@ inline OmegaAnalysis omega_analysis(const std::vector<Eigen::MatrixXd>& simple_b
     if (o <= options.threshold_percent) ++at_or_below;
   }
   std::sort(omegas.begin(), omegas.end());
-  out.omega_low = detail::quantile_sorted(omegas, (1.0 - options.bootstrap.confidence) / 2.0);
-  out.omega_high = detail::quantile_sorted(omegas, (1.0 + options.bootstrap.confidence) / 2.0);
+  out.omega_low = quantile_sorted(omegas, (1.0 - options.bootstrap.confidence) / 2.0);
+  out.omega_high = quantile_sorted(omegas, (1.0 + options.bootstrap.confidence) / 2.0);
   out.p = (1.0 + static_cast<double>(at_or_below)) / (1.0 + static_cast<double>(omegas.size()));
 
   PartitionOptions po;
@@ -392,7 +392,7 @@ inline PereiraRows pereira_384_rows(const std::vector<int>& experiment, const st
 }
 
 inline Eigen::MatrixXd take_rows(const Eigen::Ref<const Eigen::MatrixXd>& m, const std::vector<std::size_t>& rows) {
-  return detail::rows_of(m, rows);
+  return rows_of(m, rows);
 }
 
 inline constexpr std::size_t kPereiraFolds = 10;  // group k-fold over the 96 passages

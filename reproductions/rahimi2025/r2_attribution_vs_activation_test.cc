@@ -109,7 +109,7 @@ OneSidedP selection_redone_p(const std::vector<Eigen::MatrixXd>& attribution,
   Eigen::MatrixXd signs(1, listeners);
   std::size_t at_least = 0, at_most = 0;
   for (std::size_t d = 0; d < defaults.permutations; ++d) {
-    neuroscore::detail::fill_signs(signs, 0, 1, false, rng);
+    signs = neuroscore::random_signs(listeners, rng);
     for (Eigen::Index i = 0; i < listeners; ++i) {
       flip(attribution, a, i, signs(0, i) < 0.0);
       flip(activation, b, i, signs(0, i) < 0.0);

@@ -80,7 +80,7 @@ R3Statistic r3_statistic(const std::vector<Eigen::MatrixXd>& layer_designs, cons
   for (std::size_t b = 0; b < draws; ++b) {
     for (Eigen::Index s = 0; s < listeners; ++s) {
       for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-      detail::shuffle_indices(order, rng);
+      shuffle_indices(order, rng);
       for (Eigen::Index k = 0; k < kRois; ++k) {
         permuted(s * kRois + k) = roi_stage()(static_cast<Eigen::Index>(order[static_cast<std::size_t>(k)]));
       }

@@ -119,7 +119,7 @@ inline std::vector<Eigen::MatrixXd> simulate_listeners(const std::vector<Eigen::
   for (std::size_t c = 0; c < components.size(); ++c) {
     if (components[c].rows() != n) throw std::invalid_argument("simulate_listeners: components differ in length");
     const Eigen::MatrixXd conv = convolve_columns(components[c], hrf);
-    const Eigen::MatrixXd w = detail::simulation::normal_matrix(components[c].cols(), rois, rng);
+    const Eigen::MatrixXd w = standard_normal_matrix(components[c].cols(), rois, rng);
     for (Eigen::Index k = 0; k < rois; ++k) {
       const double v = variance(static_cast<Eigen::Index>(c), k);
       if (v < 0.0) throw std::invalid_argument("simulate_listeners: negative variance");

@@ -380,8 +380,8 @@ TEST(FitBandedRidge, ChoosesAsBandedRidgeAndOneBandIsFitRidge) {
   const ns::BandedRidgeResult nested = ns::banded_ridge(data.bands, data.y, outer, opt);
   for (std::size_t f = 0; f < outer.size(); ++f) {
     std::vector<Eigen::MatrixXd> bands_tr;
-    for (const auto& b : data.bands) bands_tr.push_back(ns::detail::rows_of(b, outer[f].train));
-    const Eigen::MatrixXd y_tr = ns::detail::rows_of(data.y, outer[f].train);
+    for (const auto& b : data.bands) bands_tr.push_back(ns::rows_of(b, outer[f].train));
+    const Eigen::MatrixXd y_tr = ns::rows_of(data.y, outer[f].train);
     const ns::BandedRidgeFit fit = ns::fit_banded_ridge(bands_tr, y_tr, ns::contiguous_kfold(y_tr.rows(), 4), opt);
     EXPECT_EQ(fit.best_alpha.transpose(), nested.chosen_alpha.row(f)) << "outer fold " << f;
     EXPECT_EQ(fit.band_weights, nested.chosen_weights[f]) << "outer fold " << f;

@@ -1,5 +1,6 @@
-// neuroscore/detail/check.hpp: argument checks shared by the public headers.
-// Entry point: require_finite(matrix, "name") throws naming the first bad row and column.
+// neuroscore/check.hpp: the argument checks every function of the library applies, public so that
+// bindings and applications validate their inputs with the same messages. Entry point:
+// require_finite(matrix, "name") throws naming the first bad row and column.
 #pragma once
 
 #include <Eigen/Core>
@@ -7,12 +8,15 @@
 #include <stdexcept>
 #include <string>
 
-namespace neuroscore::detail {
+namespace neuroscore {
 
+// "rows x cols", as the messages below print a shape.
 inline std::string shape_string(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + " x " + std::to_string(cols);
 }
 
+// Throws std::invalid_argument naming `what`, the first non-finite value and its row and column
+// (column-major order), if m has a NaN or an infinity.
 template <class Derived>
 void require_finite(const Eigen::DenseBase<Derived>& m, const std::string& what) {
   if (m.allFinite()) return;
@@ -27,6 +31,7 @@ void require_finite(const Eigen::DenseBase<Derived>& m, const std::string& what)
   }
 }
 
+// Throws std::invalid_argument naming both shapes if a and b differ in rows or columns.
 template <class A, class B>
 void require_same_shape(const Eigen::DenseBase<A>& a, const std::string& a_name,
                         const Eigen::DenseBase<B>& b, const std::string& b_name) {
@@ -36,4 +41,4 @@ void require_same_shape(const Eigen::DenseBase<A>& a, const std::string& a_name,
   }
 }
 
-}  // namespace neuroscore::detail
+}  // namespace neuroscore

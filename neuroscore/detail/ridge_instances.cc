@@ -1,5 +1,5 @@
-// The instantiations ridge.hpp declares extern when NEUROSCORE_EIGEN_INSTANCES is defined.
-#include "neuroscore/ridge.hpp"
+// The instantiations detail/ridge_cv_impl.hpp declares extern when NEUROSCORE_EIGEN_INSTANCES is defined.
+#include "neuroscore/detail/ridge_cv_impl.hpp"
 
 namespace neuroscore::detail {
 template RidgeCvResultOf<double> cross_validated_ridge_impl<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
