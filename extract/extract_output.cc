@@ -9,7 +9,7 @@
 #include "extract/sha256.hpp"
 #include "neuroscore/io/npy.hpp"
 
-namespace neuroscore::extract::detail {
+namespace neuroscore::extract::internal {
 namespace {
 
 namespace fs = std::filesystem;
@@ -243,4 +243,4 @@ ExtractSummary write_extract_outputs(const ExtractRun& run) {
   return summary;
 }
 
-}  // namespace neuroscore::extract::detail
+}  // namespace neuroscore::extract::internal

@@ -14,7 +14,7 @@
 #include "extract/word_features.hpp"
 #include "extract/word_tokenizer.hpp"
 
-namespace neuroscore::extract::detail {
+namespace neuroscore::extract::internal {
 
 // A segment's final punctuation: the trailing ASCII punctuation (std::ispunct: . , ; : ! ? " ' )
 // and so on) of its last word, or a last word made only of punctuation. For each segment, the last
@@ -47,4 +47,4 @@ struct ExtractRun {
 // One NPY per array and manifest.json into run.request.out_dir (created); the summary of the run.
 ExtractSummary write_extract_outputs(const ExtractRun& run);
 
-}  // namespace neuroscore::extract::detail
+}  // namespace neuroscore::extract::internal

@@ -21,7 +21,7 @@ namespace neuroscore::extract {
 namespace {
 
 namespace fs = std::filesystem;
-using detail::FinalPunctuation;
+using internal::FinalPunctuation;
 
 FeatureSet feature_set(const std::vector<Feature>& features) {
   FeatureSet f;
@@ -221,7 +221,7 @@ ExtractSummary run_extract(const FeatureRequest& req, std::ostream* progress) {
   }
   const WordFeatures wf = extract_word_features(model, word_tokens, opt);
   if (progress != nullptr) *progress << "\n";
-  return detail::write_extract_outputs({req, stim, model, tok, word_tokens, n_tokens, punct, features, wf, start});
+  return internal::write_extract_outputs({req, stim, model, tok, word_tokens, n_tokens, punct, features, wf, start});
 }
 
 }  // namespace neuroscore::extract

@@ -25,18 +25,18 @@ namespace neuroscore::benchmarks {
 namespace {
 
 namespace fs = std::filesystem;
-using detail::bfile::FeatureSpec;
-using detail::bfile::Loaded;
-using detail::bfile::Spec;
-using detail::bfile::add_lm_methods;
-using detail::bfile::feature_matrix;
-using detail::bfile::load;
-using detail::bfile::Node;
-using detail::bfile::parse_json;
-using detail::bfile::parse_spec;
-using detail::bfile::require_lm_words;
-using detail::bfile::score_maps;
-using detail::bfile::under;
+using bfile::FeatureSpec;
+using bfile::Loaded;
+using bfile::Spec;
+using bfile::add_lm_methods;
+using bfile::feature_matrix;
+using bfile::load;
+using bfile::Node;
+using bfile::parse_json;
+using bfile::parse_spec;
+using bfile::require_lm_words;
+using bfile::score_maps;
+using bfile::under;
 
 BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
   ctx.log() << "leaderboard: loading benchmark file " << spec.file.string() << "\n";

@@ -21,7 +21,7 @@
 #include "neuroscore/io/brain_run.hpp"
 #include "neuroscore/split.hpp"
 
-namespace neuroscore::benchmarks::detail::bfile {
+namespace neuroscore::benchmarks::bfile {
 namespace {
 
 // The rows of a benchmark from per-word values (`counts`: summed per volume, else Lanczos), FIR
@@ -200,4 +200,4 @@ std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::p
   };
 }
 
-}  // namespace neuroscore::benchmarks::detail::bfile
+}  // namespace neuroscore::benchmarks::bfile

@@ -28,7 +28,7 @@
 #include "neuroscore/io/delimited.hpp"
 #include "neuroscore/ridge.hpp"
 
-namespace neuroscore::benchmarks::detail::bfile {
+namespace neuroscore::benchmarks::bfile {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -260,4 +260,4 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
 // over subjects), NaN where nothing was scored.
 std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::path&)> score_maps(const Loaded& L);
 
-}  // namespace neuroscore::benchmarks::detail::bfile
+}  // namespace neuroscore::benchmarks::bfile

@@ -17,7 +17,7 @@
 #include "neuroscore/ceiling.hpp"
 #include "neuroscore/split.hpp"
 
-namespace neuroscore::benchmarks::detail::bfile {
+namespace neuroscore::benchmarks::bfile {
 namespace {
 
 // The timings against the `n` response rows (and the volume grid of a volumes benchmark).
@@ -254,4 +254,4 @@ Loaded load(const Spec& spec, std::ostream* log) {
   return L;
 }
 
-}  // namespace neuroscore::benchmarks::detail::bfile
+}  // namespace neuroscore::benchmarks::bfile

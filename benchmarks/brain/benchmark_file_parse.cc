@@ -19,7 +19,7 @@
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/split.hpp"
 
-namespace neuroscore::benchmarks::detail::bfile {
+namespace neuroscore::benchmarks::bfile {
 
 // ---- Node ----
 
@@ -439,4 +439,4 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
   return s;
 }
 
-}  // namespace neuroscore::benchmarks::detail::bfile
+}  // namespace neuroscore::benchmarks::bfile

@@ -25,7 +25,7 @@
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/io/textgrid.hpp"
 
-namespace neuroscore::benchmarks::detail::bfile {
+namespace neuroscore::benchmarks::bfile {
 namespace {
 
 std::string lower_extension(const fs::path& p) {
@@ -395,4 +395,4 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
   return per_file;
 }
 
-}  // namespace neuroscore::benchmarks::detail::bfile
+}  // namespace neuroscore::benchmarks::bfile
