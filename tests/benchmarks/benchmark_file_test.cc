@@ -34,6 +34,7 @@
 #include "neuroscore/io/nifti.hpp"
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/simulate.hpp"
+#include "tests/benchmarks/builtin_reference.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
