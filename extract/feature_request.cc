@@ -2,6 +2,7 @@
 #include "extract/feature_request.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -21,6 +22,37 @@ std::string to_string(const ModelVariant& v) {
     }
   }
   throw std::logic_error("ModelVariant: unknown kind");
+}
+
+namespace {
+
+std::uint64_t variant_seed(const std::string& s, const std::string& name, const std::string& what) {
+  std::uint64_t v = 0;
+  const std::from_chars_result r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
+    throw std::invalid_argument(what + " '" + name + "': seed '" + s + "' is not a non-negative integer");
+  }
+  return v;
+}
+
+}  // namespace
+
+ModelVariant parse_model_variant(const std::string& name, const std::string& what) {
+  if (name == "trained") return ModelVariant::trained();
+  if (name.rfind("untrained:", 0) == 0) return ModelVariant::untrained(variant_seed(name.substr(10), name, what));
+  if (name.rfind("noise:", 0) == 0) {
+    const std::string rest = name.substr(6);
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string::npos) throw std::invalid_argument(what + " noise wants noise:REL_SD:SEED, got '" + name + "'");
+    const std::string sd = rest.substr(0, colon);
+    double rel_sd = 0.0;
+    const std::from_chars_result r = std::from_chars(sd.data(), sd.data() + sd.size(), rel_sd);
+    if (sd.empty() || r.ec != std::errc() || r.ptr != sd.data() + sd.size() || !std::isfinite(rel_sd) || rel_sd < 0.0) {
+      throw std::invalid_argument(what + " '" + name + "': REL_SD '" + sd + "' is not a number >= 0");
+    }
+    return ModelVariant::noise(rel_sd, variant_seed(rest.substr(colon + 1), name, what));
+  }
+  throw std::invalid_argument(what + " wants trained, untrained:SEED or noise:REL_SD:SEED, got '" + name + "'");
 }
 
 std::string to_string(Feature f) {

@@ -3,7 +3,9 @@
 //
 // Free of libtorch: benchmarks and the command line build requests without its headers. Parsing
 // strings into a request is the command line's job (benchmarks/cli/extract_args.hpp); to_string()
-// gives each value's name as `neuroscore extract` spells it and manifest.json records it.
+// gives each value's name as `neuroscore extract` spells it and manifest.json records it. The one
+// exception is parse_model_variant: a variant is also named in benchmark files and by the
+// reproductions' feature tool, so its reader lives beside its writer.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,12 @@ struct ModelVariant {
 // "trained", "untrained:SEED" or "noise:REL_SD:SEED" (REL_SD in the shortest form that reads back
 // exactly, e.g. 0.05).
 std::string to_string(const ModelVariant& variant);
+// The inverse of to_string: "trained", "untrained:SEED", "noise:REL_SD:SEED" (SEED decimal digits,
+// REL_SD a finite number >= 0 as std::from_chars reads it; no blanks, no '+'). Errors
+// (std::invalid_argument) start with `what`, the place the name came from, e.g.
+//   --model-variant 'untrained:x': seed 'x' is not a non-negative integer
+//   --model-variant wants trained, untrained:SEED or noise:REL_SD:SEED, got 'big'
+ModelVariant parse_model_variant(const std::string& name, const std::string& what);
 
 // The arrays computed for every word (manifest.json lists them in request order).
 enum class Feature {

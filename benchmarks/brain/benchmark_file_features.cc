@@ -129,24 +129,28 @@ Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std:
 
 namespace {
 
-// Writes the words as text (one line per group, or per line) for the extract pipeline.
-fs::path write_words(const Loaded& L, const fs::path& dir) {
-  fs::create_directories(dir);
-  std::ostringstream text;
-  for (std::size_t i = 0; i < L.words.size(); ++i) {
-    if (L.words[i].find_first_of(" \t\n") != std::string::npos && L.spec.unit == "word") {
-      throw std::invalid_argument(L.spec.file.string() + ": word " + std::to_string(i) + " ('" + L.words[i] + "') contains whitespace");
-    }
-    if (i > 0) {
-      const bool new_line = L.lm_segments == "lines" && (L.spec.unit == "sentence" || L.groups[i] != L.groups[i - 1]);
-      text << (new_line ? '\n' : ' ');
-    }
-    text << L.words[i];
+// The words as the extract pipeline reads them, in memory: one segment per sentence (sentence
+// rows) or per group of word rows (with groups), or one unsegmented run of words. A word row
+// holding whitespace would be read as several words: refused, naming it.
+extract::Stimulus lm_stimulus(const Loaded& L) {
+  if (L.lm_textgrid) {
+    return extract::Stimulus::file(L.spec.words_file.string(), L.lm_segments == "lines" ? extract::Segments::kLines : extract::Segments::kNone);
   }
-  text << '\n';
-  const fs::path p = dir / (L.spec.name + "_stimulus.txt");
-  std::ofstream(p) << text.str();
-  return p;
+  if (L.spec.unit == "word") {
+    for (std::size_t i = 0; i < L.words.size(); ++i) {
+      if (L.words[i].find_first_of(" \t\n\r\f\v") != std::string::npos) {
+        L.where("rows").fail(describe_row(L, i) + ": the word '" + L.words[i] + "' contains whitespace (one word per row)");
+      }
+    }
+  }
+  if (L.lm_segments != "lines") return extract::Stimulus::in_memory(L.words);
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < L.words.size(); ++i) {
+    const bool new_line = i == 0 || L.spec.unit == "sentence" || L.groups[i] != L.groups[i - 1];
+    if (new_line) lines.push_back(L.words[i]);
+    else lines.back() += " " + L.words[i];
+  }
+  return extract::Stimulus::in_memory(extract::segment_lines(lines, L.spec.file.string()));
 }
 
 }  // namespace
@@ -161,10 +165,10 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
   const bool word_level = spec.unit == "word";
   const bool attributions = word_level && (f.attributions == "requested" ? (ctx.wants("attributions") || ctx.wants_named_attributions())
                                                                           : f.attributions == "named" && ctx.wants_named_attributions());
-  const std::string stimulus = L.lm_textgrid ? spec.words_file.string() : write_words(L, ctx.cache()).string();
-  const std::vector<std::string>& variants = f.variants.empty() ? ctx.request().models : f.variants;
-  for (const std::string& v : variants) {
-    const LmFeatures feats = ctx.extract(v, stimulus, word_level, L.lm_segments, attributions, f.model, f.tokenizer);
+  const extract::Stimulus stimulus = lm_stimulus(L);
+  const std::vector<LeaderboardModel>& models = f.variants.empty() ? ctx.request().models : f.variants;
+  for (const LeaderboardModel& model : models) {
+    const LmFeatures feats = ctx.extract(model, stimulus, word_level, attributions, f.model, f.tokenizer);
     const auto read = static_cast<std::size_t>(word_level ? feats.words.size() : feats.read("segment_activations_" + feats.layer_names.front()).rows());
     if (read != L.words.size()) {
       L.where(f.key).fail("the language model read " + std::to_string(read) + (word_level ? " words" : " sentences") + ", the benchmark has " +
@@ -177,7 +181,7 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
         L.where(f.key + ".layers").fail("the model has no layer '" + layer + "' (layers: " + known + ")");
       }
     }
-    const std::string label = f.name == "lm" ? v : f.name + ":" + v;
+    const std::string label = f.name == "lm" ? model.label : f.name + ":" + model.label;
     ctx.lm_methods(feats, label, word_level, attributions,
                    [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, w, counts); }, out.benchmark.baseline,
                    out.methods, f.layers);

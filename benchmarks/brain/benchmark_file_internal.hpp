@@ -112,7 +112,7 @@ struct FeatureSpec {
   std::vector<std::string> of;     // join
   // language_model
   fs::path model, tokenizer;
-  std::vector<std::string> variants;  // empty: the request's --models
+  std::vector<LeaderboardModel> variants;  // empty: the request's --models
   std::vector<std::string> layers;    // empty: every layer
   std::string attributions = "requested";  // requested | named | none
 };

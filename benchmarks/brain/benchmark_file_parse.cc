@@ -218,9 +218,12 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
     if (n.has("model")) f.model = path(n.at("model"));
     if (n.has("tokenizer")) f.tokenizer = path(n.at("tokenizer"));
     if (f.model.empty() != f.tokenizer.empty()) n.fail("give both \"model\" and \"tokenizer\", or neither (the leaderboard's model)");
-    f.variants = n.strings("variants");
-    for (const std::string& v : f.variants) {
-      if (!detail::lbrun::is_model_variant(v)) n.at("variants").fail("unknown variant '" + v + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
+    for (const std::string& v : n.strings("variants")) {
+      try {
+        f.variants.push_back(parse_leaderboard_model(v, "variant"));
+      } catch (const std::invalid_argument& e) {
+        n.at("variants").fail(e.what());
+      }
     }
     f.attributions = n.choice("attributions", "requested", {"requested", "named", "none"});
   }

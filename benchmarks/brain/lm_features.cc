@@ -1,9 +1,7 @@
-// benchmarks/brain/lm_features.cc: cached_extract, its cache key, leaderboard model names.
+// benchmarks/brain/lm_features.cc: cached_extract, its cache key, leaderboard models.
 #include "benchmarks/brain/lm_features.hpp"
 
-#include <charconv>
 #include <chrono>
-#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -42,41 +40,18 @@ std::string stimulus_text(const extract::Stimulus& s) {
   return text + '\n';
 }
 
-std::string stimulus_name(const extract::Stimulus& s) {
-  return s.words.words.empty() ? fs::path(s.path).filename().string() : std::string("words in memory");
-}
-
-// A whole number as std::stoull reads it whole; nothing otherwise.
-std::optional<std::uint64_t> seed_of(const std::string& s) {
-  std::uint64_t v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
-std::optional<extract::ModelVariant> model_variant_of(const std::string& name) {
-  if (name == "trained") return extract::ModelVariant::trained();
-  if (name.rfind("untrained:", 0) == 0) {
-    const std::optional<std::uint64_t> seed = seed_of(name.substr(10));
-    if (!seed) return std::nullopt;
-    return extract::ModelVariant::untrained(*seed);
+std::string lm_stimulus_name(const extract::Stimulus& s) {
+  return s.words.words.empty() ? fs::path(s.path).filename().string() : std::to_string(s.words.words.size()) + " words in memory";
+}
+
+LeaderboardModel parse_leaderboard_model(const std::string& name, const std::string& what) {
+  if (name == "untrained") return LeaderboardModel::untrained();
+  if (name != "trained" && name.rfind("untrained:", 0) != 0 && name.rfind("noise:", 0) != 0) {
+    throw std::invalid_argument(what + " wants trained, untrained, untrained:SEED or noise:REL_SD:SEED, got '" + name + "'");
   }
-  if (name.rfind("noise:", 0) == 0) {
-    const std::string rest = name.substr(6);
-    const std::size_t colon = rest.find(':');
-    if (colon == std::string::npos) return std::nullopt;
-    double rel_sd = 0.0;
-    const auto r = std::from_chars(rest.data(), rest.data() + colon, rel_sd);
-    const std::optional<std::uint64_t> seed = seed_of(rest.substr(colon + 1));
-    if (colon == 0 || r.ec != std::errc() || r.ptr != rest.data() + colon || !std::isfinite(rel_sd) || rel_sd < 0.0 ||
-        !seed) {
-      return std::nullopt;
-    }
-    return extract::ModelVariant::noise(rel_sd, *seed);
-  }
-  return std::nullopt;
+  return {name, extract::parse_model_variant(name, what)};
 }
 
 std::string lm_feature_key(const LmFeatureRequest& r) {
@@ -106,7 +81,7 @@ LmFeatures cached_extract(const LmFeatureRequest& r, std::ostream* progress) {
     if (progress) {
       *progress << "leaderboard: extracting " << extract::to_string(r.model_variant) << " features (";
       for (const extract::Feature f : r.features) *progress << extract::to_string(f) << ' ';
-      *progress << ") for " << stimulus_name(r.stimulus) << "\n";
+      *progress << ") for " << lm_stimulus_name(r.stimulus) << "\n";
     }
     const fs::path tmp = r.cache_root / ("extract-" + out.key + ".partial");
     fs::remove_all(tmp);

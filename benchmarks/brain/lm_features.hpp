@@ -5,7 +5,6 @@
 
 #include <Eigen/Core>
 #include <filesystem>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -48,11 +47,25 @@ struct LmFeatures {
 // newline, a final newline; so words in memory and that file share their cache entry.
 std::string lm_feature_key(const LmFeatureRequest& request);
 
+// How a stimulus is named in progress lines: the file's name, or "N words in memory".
+std::string lm_stimulus_name(const extract::Stimulus& stimulus);
+
 // Runs run_extract into the cache unless a complete result (manifest.json) is there already.
 LmFeatures cached_extract(const LmFeatureRequest& request, std::ostream* progress);
 
-// The variant a leaderboard model name stands for: trained, untrained:SEED, noise:REL_SD:SEED (as
-// detail::lbrun::variant_of writes them); nothing for any other name.
-std::optional<extract::ModelVariant> model_variant_of(const std::string& name);
+// A language model the leaderboard scores: the name it goes by in method names, the CSV and the
+// report, and the weights it stands for.
+struct LeaderboardModel {
+  std::string label;  // as named (--models, a benchmark file's variants); ':' becomes '_' in method names
+  extract::ModelVariant variant;
+
+  static LeaderboardModel trained() { return {"trained", extract::ModelVariant::trained()}; }
+  // "untrained" is the untrained twin with seed 1 (untrained:1).
+  static LeaderboardModel untrained() { return {"untrained", extract::ModelVariant::untrained(1)}; }
+};
+
+// The model a name stands for: trained, untrained (= untrained:1), or any extract variant
+// (untrained:SEED, noise:REL_SD:SEED). Errors name `what` (extract::parse_model_variant).
+LeaderboardModel parse_leaderboard_model(const std::string& name, const std::string& what);
 
 }  // namespace neuroscore::benchmarks

@@ -78,32 +78,6 @@ std::vector<Feature> parse_features(const std::vector<std::string>& names) {
   return out;
 }
 
-std::uint64_t parse_seed(const std::string& s, const std::string& spec) {
-  const std::optional<std::uint64_t> v = whole_number(s);
-  if (!v) throw std::invalid_argument("--model-variant '" + spec + "': seed '" + s + "' is not a non-negative integer");
-  return *v;
-}
-
-// --model-variant: trained | untrained:SEED | noise:REL_SD:SEED.
-ModelVariant parse_variant(const std::string& spec) {
-  if (spec == "trained") return ModelVariant::trained();
-  if (spec.rfind("untrained:", 0) == 0) return ModelVariant::untrained(parse_seed(spec.substr(10), spec));
-  if (spec.rfind("noise:", 0) == 0) {
-    const std::string rest = spec.substr(6);
-    const std::size_t colon = rest.find(':');
-    if (colon == std::string::npos) {
-      throw std::invalid_argument("--model-variant noise wants noise:REL_SD:SEED, got '" + spec + "'");
-    }
-    const std::string sd = rest.substr(0, colon);
-    const std::optional<double> rel_sd = finite_number(sd);
-    if (!rel_sd || *rel_sd < 0.0) {
-      throw std::invalid_argument("--model-variant '" + spec + "': REL_SD '" + sd + "' is not a number >= 0");
-    }
-    return ModelVariant::noise(*rel_sd, parse_seed(rest.substr(colon + 1), spec));
-  }
-  throw std::invalid_argument("--model-variant wants trained, untrained:SEED or noise:REL_SD:SEED, got '" + spec + "'");
-}
-
 Segments parse_segments(const std::string& s) {
   if (s == "none") return Segments::kNone;
   if (s == "lines") return Segments::kLines;
@@ -260,7 +234,7 @@ FeatureRequest parse_extract_args(const std::vector<std::string>& args, bool* he
   if (req.tokenizer_path.empty()) throw std::invalid_argument("--tokenizer is required");
   req.features = parse_features(features);
   req.dtype = parse_dtype(dtype);
-  req.model_variant = parse_variant(variant);
+  req.model_variant = extract::parse_model_variant(variant, "--model-variant");
   req.stimulus = Stimulus::file(stimulus_path, parse_segments(segments), tier);
   req.segment_pool = parse_segment_pool(segment_pool);
   req.activation_pooling = parse_pooling("--activation-pooling", activation_pooling);

@@ -91,10 +91,8 @@ LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>& args, 
       for (const auto& m : r.methods)
         if (!known_methods.count(m)) throw std::invalid_argument("unknown method family '" + m + "' (see neuroscore leaderboard --help)");
     } else if (flag == "--models") {
-      r.models = cli::split_names(v);
-      for (const auto& m : r.models)
-        if (!detail::lbrun::is_model_variant(m))
-          throw std::invalid_argument("unknown model '" + m + "' (trained, untrained, untrained:SEED, noise:SD:SEED)");
+      r.models.clear();
+      for (const std::string& m : cli::split_names(v)) r.models.push_back(parse_leaderboard_model(m, "--models"));
     } else if (flag == "--out") r.out_dir = v;
     else if (flag == "--data") r.data_root = v;
     else if (flag == "--model") r.model_path = v;

@@ -151,7 +151,7 @@ LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log)
     note << "No language-model features in this run. ";
   } else {
     note << "Models: stories260K (" << context.model_path().filename().string() << ")";
-    for (const auto& m : req.models) note << ", " << m << " = variant " << detail::lbrun::variant_of(m);
+    for (const LeaderboardModel& m : req.models) note << ", " << m.label << " = variant " << extract::to_string(m.variant);
     note << ". LM word features: context 20 words, 10 lags, last-sub-word activations, summed attributions "
             "(grad_norm, grad_x_input; conductance uses 8 Gauss-Legendre points and a mean-embedding baseline when asked for). ";
   }

@@ -32,7 +32,6 @@
 #include <tuple>
 #include <vector>
 
-#include "benchmarks/brain/lm_features.hpp"
 #include "extract/feature_request.hpp"
 #include "extract/run_extract.hpp"
 
@@ -156,9 +155,7 @@ std::int64_t whole(const std::string& flag, const std::string& value) {
 // The extract options features.bzl passes, into the request.
 void apply_option(const std::string& flag, const std::string& value, ex::FeatureRequest& req) {
   if (flag == "--model-variant") {
-    const std::optional<ex::ModelVariant> v = neuroscore::benchmarks::model_variant_of(value);
-    if (!v) throw std::invalid_argument("--model-variant: unknown variant '" + value + "'");
-    req.model_variant = *v;
+    req.model_variant = ex::parse_model_variant(value, flag);
   } else if (flag == "--features") {
     req.features.clear();
     std::istringstream in(value);

@@ -79,8 +79,10 @@ BuiltBenchmark reference_alice2016_roi(LeaderboardContext& ctx) {
   const Benchmark& b = out.benchmark;
   std::vector<Method>& methods = out.methods;
   if (ctx.wants_lm()) {
-    for (const std::string& mname : ctx.request().models) {
-      const LmFeatures f = ctx.extract(mname, (ctx.data_root() / "alice_brennan2016/words.TextGrid").string(), true, "none", true);
+    for (const LeaderboardModel& model : ctx.request().models) {
+      const std::string& mname = model.label;
+      const LmFeatures f = ctx.extract(model, extract::Stimulus::file((ctx.data_root() / "alice_brennan2016/words.TextGrid").string()),
+                                       true, true);
       if (f.words.size() != data.words.size()) {
         throw std::runtime_error("alice: the extract read " + std::to_string(f.words.size()) +
                                  " words from words.TextGrid, the loader " + std::to_string(data.words.size()));
@@ -142,8 +144,9 @@ BuiltBenchmark reference_naturalstories_rt(LeaderboardContext& ctx) {
       text << '\n';
       std::ofstream(stim) << text.str();
     }
-    for (const std::string& mname : ctx.request().models) {
-      const LmFeatures f = ctx.extract(mname, stim.string(), true, "lines", attributions);
+    for (const LeaderboardModel& model : ctx.request().models) {
+      const std::string& mname = model.label;
+      const LmFeatures f = ctx.extract(model, extract::Stimulus::file(stim.string(), extract::Segments::kLines), true, attributions);
       if (f.words.size() != d.words.size()) {
         throw std::runtime_error("naturalstories: the extract read " + std::to_string(f.words.size()) +
                                  " words, the loader " + std::to_string(d.words.size()));
@@ -189,7 +192,7 @@ LeaderboardRun expect_builtin_matches_reference(const fs::path& data, const std:
   req.data_root = data;
   req.out_dir = testing::scratch_dir("lb_" + builtin);
   req.methods = methods;
-  req.models = {"trained"};
+  req.models = {LeaderboardModel::trained()};
   req.bootstrap = 200;
   req.shuffled_control = false;
   req.gap_sensitivity = false;
@@ -247,7 +250,7 @@ TEST(BuiltinBenchmarkFiles, AliceScoresExactlyAsItsCppDefinition) {
   req.data_root = data;
   req.out_dir = all.files.csv.parent_path();  // the same cache: the features are extracted once
   req.methods = {"activations"};
-  req.models = {"trained"};
+  req.models = {LeaderboardModel::trained()};
   req.bootstrap = 200;
   req.benchmark_files = {file};
   std::ostringstream log;
@@ -291,7 +294,7 @@ TEST(BuiltinBenchmarkFiles, AliceShuffledAndGapVariantsAreTheCppDefinitions) {
   req.data_root = data;
   req.out_dir = testing::scratch_dir("alice_variants");
   req.methods = {"controls"};
-  req.models = {"trained"};
+  req.models = {LeaderboardModel::trained()};
   std::ostringstream log;
   LeaderboardContext ctx(req, log);
   const BuiltBenchmark got = require_benchmark(builtin_benchmarks(), "alice2016-roi").build(ctx);
@@ -493,9 +496,13 @@ TEST(BenchmarkFileNifti, SurfaceRunsGiveAVertexMap) {
   ASSERT_EQ(map.arrays[0].data.size(), 30u);
   for (std::size_t v = 0; v < 30; ++v) {
     const double r = map.arrays[0].data[v];
-    if (v < 5) EXPECT_TRUE(std::isnan(r)) << v;
-    else if (v < 15) EXPECT_GT(r, 0.5) << v;
-    else EXPECT_LT(std::abs(r), 0.25) << v;
+    if (v < 5) {
+      EXPECT_TRUE(std::isnan(r)) << v;
+    } else if (v < 15) {
+      EXPECT_GT(r, 0.5) << v;
+    } else {
+      EXPECT_LT(std::abs(r), 0.25) << v;
+    }
     if (v >= 5) EXPECT_EQ(r, static_cast<double>(static_cast<float>(run.scores[0].region_raw.at("v" + std::to_string(v)))));
   }
 }
@@ -801,6 +808,39 @@ TEST(BenchmarkFileTable, FeatureAndGroupFilesFollowTheTableUnderSortBy) {
     EXPECT_NE(m.find(" of shuffled_groups_file.tsv, story="), std::string::npos) << m;
     EXPECT_EQ(m.find('\n'), std::string::npos) << m;
   }
+}
+
+// A language model reads a table's words from memory (no stimulus file is written beside the
+// cache); a word cell holding a blank would be read as two words, so it is refused before any
+// extraction, naming the row (1-based, after sort_by, and its data row) and the word.
+TEST(BenchmarkFileTable, AWordWithABlankIsRefusedNamingItsRow) {
+  const fs::path dir = testing::scratch_dir("word_blank");
+  std::vector<std::size_t> sorted(160);
+  std::iota(sorted.begin(), sorted.end(), std::size_t{0});
+  std::string table = word_table(sorted).table;
+  const std::size_t at = table.find("\tw5\t");
+  ASSERT_NE(at, std::string::npos);
+  table.replace(at, 4, "\tw 5\t");
+  write_text(dir / "t.tsv", table);
+  write_text(dir / "t.json", R"({"name": "blank", "rows": {"kind": "table", "file": "t.tsv", "sort_by": ["story", "position"], "word": "word"},
+      "responses": {"columns": ["rt"]}, "groups": {"column": "story"}, "split": {"kind": "grouped", "folds": 4},
+      "methods": [{"name": "lm", "kind": "language_model"}]})");
+  LeaderboardRequest req;
+  req.out_dir = dir / "out";
+  req.methods = {"activations"};
+  req.models = {LeaderboardModel::trained()};
+  req.benchmark_files = {dir / "t.json"};
+  std::ostringstream log;
+  try {
+    run_leaderboard(req, log);
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("t.json: rows: row 6 after rows.sort_by (data row "), std::string::npos) << m;
+    EXPECT_NE(m.find("the word 'w 5' contains whitespace"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  }
+  EXPECT_FALSE(fs::exists(req.out_dir / ".cache" / "blank_stimulus.txt"));
 }
 
 // A quote in an events.tsv word is text: 5 words stay 5 words (not merged into 3 by a quote that

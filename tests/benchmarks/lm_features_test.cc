@@ -19,13 +19,23 @@ namespace fs = std::filesystem;
 using namespace neuroscore::extract;
 
 TEST(LmFeatures, ModelNamesAreVariants) {
-  EXPECT_EQ(to_string(*model_variant_of("trained")), "trained");
-  EXPECT_EQ(to_string(*model_variant_of("untrained:1")), "untrained:1");
-  EXPECT_EQ(to_string(*model_variant_of("noise:0.05:1")), "noise:0.05:1");
-  EXPECT_EQ(model_variant_of("noise:0.05:1")->rel_sd, 0.05);
-  for (const std::string bad : {"untrained", "untrained:", "untrained:x", "noise:0.1", "noise:-1:1", "noise:x:1",
-                                "noise:0.1:", "noise:inf:1", "big"}) {
-    EXPECT_FALSE(model_variant_of(bad).has_value()) << bad;
+  EXPECT_EQ(to_string(parse_leaderboard_model("trained", "--models").variant), "trained");
+  EXPECT_EQ(to_string(parse_leaderboard_model("untrained:1", "--models").variant), "untrained:1");
+  EXPECT_EQ(to_string(parse_leaderboard_model("noise:0.05:1", "--models").variant), "noise:0.05:1");
+  EXPECT_EQ(parse_leaderboard_model("noise:0.05:1", "--models").variant.rel_sd, 0.05);
+  // "untrained" is the seed-1 twin under its own label (method names untrained/...).
+  const LeaderboardModel u = parse_leaderboard_model("untrained", "--models");
+  EXPECT_EQ(u.label, "untrained");
+  EXPECT_EQ(to_string(u.variant), "untrained:1");
+  EXPECT_EQ(parse_leaderboard_model("untrained:7", "--models").label, "untrained:7");
+  for (const std::string bad : {"untrained:", "untrained:x", "untrained:+1", "untrained: 1", "noise:0.1", "noise:-1:1",
+                                "noise:x:1", "noise:0.1:", "noise:inf:1", "noise:nan:1", "big", ""}) {
+    EXPECT_THROW(parse_leaderboard_model(bad, "--models"), std::invalid_argument) << bad;
+  }
+  try {
+    parse_leaderboard_model("big", "--models");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "--models wants trained, untrained, untrained:SEED or noise:REL_SD:SEED, got 'big'");
   }
 }
 

@@ -5,23 +5,12 @@
 // on disk, and a "simulated" kind would be a second interface to simulate.hpp, not a smaller one.
 #pragma once
 
-#include <utility>
-
 #include "benchmarks/brain/leaderboard_registry.hpp"
 
 namespace neuroscore::benchmarks {
 
-inline BuiltBenchmark build_synthetic(LeaderboardContext&) {
-  SyntheticBenchmark syn = synthetic_benchmark(Seed{2024});
-  BuiltBenchmark out;
-  out.benchmark = std::move(syn.benchmark);
-  out.methods = std::move(syn.methods);
-  return out;
-}
+BuiltBenchmark build_synthetic(LeaderboardContext&);
 
-inline BenchmarkEntry synthetic_entry() {
-  return {"synthetic", "simulated responses with a planted signal (simulate.hpp, seed 2024)", build_synthetic,
-          /*needs_data=*/false};
-}
+BenchmarkEntry synthetic_entry();
 
 }  // namespace neuroscore::benchmarks

@@ -1,0 +1,154 @@
+// benchmarks/brain/leaderboard_registry.cc: LeaderboardContext (cached extraction, the methods made
+// from a model's features), with_controls, and the registry's lookups.
+#include "benchmarks/brain/leaderboard_registry.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace neuroscore::benchmarks {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// A label as a method-name prefix: "untrained:7" -> "untrained_7".
+std::string method_prefix(const std::string& label) {
+  std::string s = label;
+  for (char& c : s) if (c == ':') c = '_';
+  return s;
+}
+
+}  // namespace
+
+LeaderboardContext::LeaderboardContext(const LeaderboardRequest& request, std::ostream& log) : request_(request), log_(log) {
+  model_ = request.model_path.empty() ? request.data_root / "models/stories260K/stories260K.bin" : request.model_path;
+  tokenizer_ = request.tokenizer_path.empty() ? request.data_root / "models/stories260K/tok512.bin" : request.tokenizer_path;
+  if (wants("attributions") || wants("grad_norm")) attributions_.push_back(extract::Feature::kGradNorm);
+  if (wants("attributions") || wants("grad_x_input")) attributions_.push_back(extract::Feature::kGradXInput);
+  if (wants("erasure")) attributions_.push_back(extract::Feature::kErasure);
+}
+
+bool LeaderboardContext::wants(const std::string& family) const { return has(request_.methods, family); }
+
+bool LeaderboardContext::wants_lm() const {
+  return wants("activations") || wants("attention") || wants("attributions") || wants("grad_norm") ||
+         wants("grad_x_input") || wants("conductance") || wants("erasure") || wants("model+controls");
+}
+
+bool LeaderboardContext::wants_named_attributions() const {
+  return wants("grad_norm") || wants("grad_x_input") || wants("conductance") || wants("erasure");
+}
+
+LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extract::Stimulus& stimulus, bool word_level,
+                                       bool with_attributions, const fs::path& model_path, const fs::path& tokenizer) {
+  LmFeatureRequest q;
+  q.model_path = (model_path.empty() ? model_ : model_path).string();
+  q.tokenizer_path = (tokenizer.empty() ? tokenizer_ : tokenizer).string();
+  q.model_variant = model.variant;
+  q.stimulus = stimulus;
+  q.cache_root = cache();
+  q.features = {extract::Feature::kActivations};
+  if (stimulus.segments == extract::Segments::kLines && !word_level) q.segment_pool = extract::SegmentPool::kLast;
+  if (word_level) {
+    if (wants("attention")) q.features.push_back(extract::Feature::kAttention);
+    if (with_attributions) {
+      for (const extract::Feature a : attributions_) q.features.push_back(a);
+      if (wants("conductance")) q.features.push_back(extract::Feature::kConductance);
+    }
+  }
+  LmFeatures f = cached_extract(q, &log_);
+  (f.cache_hit ? extracts_cached_ : extracts_computed_) += 1;
+  log_ << "leaderboard: " << model.label << " features for " << lm_stimulus_name(stimulus)
+       << (f.cache_hit ? " (cache hit " : " (extracted in " + std::to_string(f.seconds) + " s, ") << f.dir.filename().string()
+       << "), perplexity " << f.perplexity << "\n";
+  return f;
+}
+
+void LeaderboardContext::lm_methods(const LmFeatures& f, const std::string& model_label, bool word_level,
+                                    bool with_attributions,
+                                    const std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, bool)>& to_design,
+                                    const Eigen::MatrixXd& baseline, std::vector<Method>& out,
+                                    const std::vector<std::string>& layers) const {
+  const std::string label = method_prefix(model_label);
+  const auto chosen = [&](const std::string& layer) { return layers.empty() || has(layers, layer); };
+  if (wants("activations") || wants("model+controls")) {
+    // One diagnostic row per layer (the layer curve; its maximum is picked on the test folds)
+    // and the model's leaderboard entry: the layer chosen by inner CV per fold and target.
+    Method selected{label + "/activations_inner_cv_layer", label, "activations-selected", -1, Eigen::MatrixXd()};
+    for (std::size_t l = 0; l < f.layer_names.size(); ++l) {
+      const std::string name = (word_level ? "activations_" : "segment_activations_") + f.layer_names[l];
+      const Eigen::MatrixXd x = to_design(f.read(name), false);
+      if (wants("activations") && chosen(f.layer_names[l])) {
+        Method layer{label + "/activations_" + f.layer_names[l], label, "activations", static_cast<int>(l), x};
+        layer.ranked = layers.size() == 1;
+        out.push_back(std::move(layer));
+        selected.layer_candidates.push_back(x);
+      }
+      if (wants("model+controls") && l == f.layer_names.size() / 2 && baseline.size() > 0) {
+        Eigen::MatrixXd joint(x.rows(), x.cols() + baseline.cols());
+        joint << x, baseline;
+        out.push_back({label + "/activations_" + f.layer_names[l] + "+controls", label, "model+controls",
+                       static_cast<int>(l), joint});
+      }
+    }
+    if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
+  }
+  if (!word_level) return;
+  if (wants("attention")) {
+    std::vector<Eigen::MatrixXd> parts;
+    for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
+      parts.push_back(to_design(f.read("attention_block_" + std::to_string(l)), true));
+    }
+    out.push_back({label + "/attention_all_blocks", label, "attention", -1, detail::lbdata::hcat(parts)});
+  }
+  if (!with_attributions) return;
+  for (const extract::Feature a : attributions_) {
+    const std::string name = extract::to_string(a);
+    out.push_back({label + "/" + name, label, "attribution", -1, to_design(f.read(name), true)});
+  }
+  if (wants("conductance")) {
+    Method selected{label + "/conductance_inner_cv_block", label, "attribution-selected", -1, Eigen::MatrixXd()};
+    for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
+      Method block{label + "/conductance_block_" + std::to_string(l), label, "attribution", static_cast<int>(l + 1),
+                   to_design(f.read("conductance_block_" + std::to_string(l)), true)};
+      block.ranked = false;
+      selected.layer_candidates.push_back(block.x);
+      out.push_back(std::move(block));
+    }
+    if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
+  }
+}
+
+BuiltBenchmark with_controls(const LeaderboardContext& ctx, Benchmark benchmark, std::vector<Method> controls,
+                             const std::string& baseline_method, const std::string& baseline_name) {
+  BuiltBenchmark out;
+  out.benchmark = std::move(benchmark);
+  out.benchmark.baseline = control_features(controls, baseline_method);
+  out.benchmark.baseline_name = baseline_name;
+  if (ctx.wants("controls")) out.methods = std::move(controls);
+  return out;
+}
+
+const BenchmarkEntry* find_benchmark(const std::vector<BenchmarkEntry>& entries, const std::string& name) {
+  for (const BenchmarkEntry& e : entries) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::string benchmark_names(const std::vector<BenchmarkEntry>& entries) {
+  std::string out;
+  for (const BenchmarkEntry& e : entries) out += (out.empty() ? "" : ", ") + e.name;
+  return out;
+}
+
+const BenchmarkEntry& require_benchmark(const std::vector<BenchmarkEntry>& entries, const std::string& name) {
+  const BenchmarkEntry* e = find_benchmark(entries, name);
+  if (e == nullptr) throw std::invalid_argument("unknown benchmark '" + name + "' (known: " + benchmark_names(entries) + ")");
+  return *e;
+}
+
+}  // namespace neuroscore::benchmarks
