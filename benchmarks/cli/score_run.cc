@@ -13,6 +13,7 @@
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -268,12 +269,16 @@ ScoreResult run_score(const ScoreRequest& req, std::ostream* progress, const Sco
       const Eigen::Index done = col0 + cols - first;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double rate = static_cast<double>(done) / std::max(seconds, 1e-9);
-      *progress << who << done << "/" << count << " targets";
-      if (shards.size > 1) *progress << " (" << first << ".." << first + count - 1 << " of " << targets << ")";
-      *progress << ", " << std::fixed << std::setprecision(1) << rate << " targets/s, ETA " << std::setprecision(0)
-                << static_cast<double>(count - done) / rate << " s (blocks of " << block << ")";
-      if (done == count) *progress << ", " << seconds << " s, peak RSS " << peak_rss_mib() << " MiB";
-      *progress << "\n" << std::defaultfloat << std::flush;
+      // One write per line: under MPI every rank's stderr meets in one stream, and a line written
+      // piecewise (std::cerr is unbuffered) comes out cut by the other ranks' lines.
+      std::ostringstream line;
+      line << who << done << "/" << count << " targets";
+      if (shards.size > 1) line << " (" << first << ".." << first + count - 1 << " of " << targets << ")";
+      line << ", " << std::fixed << std::setprecision(1) << rate << " targets/s, ETA " << std::setprecision(0)
+           << static_cast<double>(count - done) / rate << " s (blocks of " << block << ")";
+      if (done == count) line << ", " << seconds << " s, peak RSS " << peak_rss_mib() << " MiB";
+      line << "\n";
+      *progress << line.str() << std::flush;
     }
   }
   // Every rank's share meets on rank 0: the null maxima over all targets, then the per-target values.
