@@ -44,12 +44,11 @@ bool LeaderboardContext::wants_named_attributions() const {
 
 LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extract::Stimulus& stimulus, bool word_level,
                                        bool with_attributions, const fs::path& model_path, const fs::path& tokenizer) {
-  LmFeatureRequest q;
+  extract::FeatureRequest q = leaderboard_feature_request();
   q.model_path = (model_path.empty() ? model_ : model_path).string();
   q.tokenizer_path = (tokenizer.empty() ? tokenizer_ : tokenizer).string();
   q.model_variant = model.variant;
   q.stimulus = stimulus;
-  q.cache_root = cache();
   q.features = {extract::Feature::kActivations};
   if (stimulus.segments == extract::Segments::kLines && !word_level) q.segment_pool = extract::SegmentPool::kLast;
   if (word_level) {
@@ -59,7 +58,7 @@ LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extr
       if (wants("conductance")) q.features.push_back(extract::Feature::kConductance);
     }
   }
-  LmFeatures f = cached_extract(q, &log_);
+  LmFeatures f = cached_extract(q, cache(), &log_);
   (f.cache_hit ? extracts_cached_ : extracts_computed_) += 1;
   log_ << "leaderboard: " << model.label << " features for " << lm_stimulus_name(stimulus)
        << (f.cache_hit ? " (cache hit " : " (extracted in " + std::to_string(f.seconds) + " s, ") << f.dir.filename().string()

@@ -54,7 +54,16 @@ LeaderboardModel parse_leaderboard_model(const std::string& name, const std::str
   return {name, extract::parse_model_variant(name, what)};
 }
 
-std::string lm_feature_key(const LmFeatureRequest& r) {
+extract::FeatureRequest leaderboard_feature_request() {
+  extract::FeatureRequest q;
+  q.context_words = 20;
+  q.lags = 10;
+  q.ig_steps = 8;  // conductance: few Gauss-Legendre points (cost), mean baseline
+  q.baseline = extract::AttributionBaseline{extract::AttributionBaseline::Kind::kMean, 0};
+  return q;
+}
+
+std::string lm_feature_key(const extract::FeatureRequest& r) {
   const std::string stim = r.stimulus.words.words.empty() ? extract::sha256_file_hex(r.stimulus.path)
                                                           : extract::sha256_hex(stimulus_text(r.stimulus));
   std::ostringstream s;
@@ -64,6 +73,18 @@ std::string lm_feature_key(const LmFeatureRequest& r) {
     << "|context=" << r.context_words << "|lags=" << r.lags << "|ig=" << r.ig_steps
     << "|baseline=" << extract::to_string(r.baseline) << "|features=";
   for (const extract::Feature f : r.features) s << extract::to_string(f) << ',';
+  // The rest, only where it differs from the pipeline's default (see the header).
+  const extract::FeatureRequest d;
+  if (r.stimulus.textgrid_tier != d.stimulus.textgrid_tier) s << "|tier=" << r.stimulus.textgrid_tier;
+  if (r.stride_words != d.stride_words) s << "|stride=" << r.stride_words;
+  if (r.dtype != d.dtype) s << "|dtype=" << extract::to_string(r.dtype);
+  if (r.target != d.target) s << "|target=" << extract::to_string(r.target);
+  if (r.quadrature != d.quadrature) s << "|quadrature=" << extract::to_string(r.quadrature);
+  if (r.conductance_steps != d.conductance_steps) s << "|conductance_steps=" << r.conductance_steps;
+  if (r.batch_elements != d.batch_elements) s << "|batch=" << r.batch_elements;
+  if (r.erasure != d.erasure) s << "|erasure=" << extract::to_string(r.erasure);
+  if (r.activation_pooling != d.activation_pooling) s << "|activation_pooling=" << extract::to_string(r.activation_pooling);
+  if (r.attribution_pooling != d.attribution_pooling) s << "|attribution_pooling=" << extract::to_string(r.attribution_pooling);
   return extract::sha256_hex(s.str()).substr(0, 20);
 }
 
@@ -71,10 +92,10 @@ Eigen::MatrixXd LmFeatures::read(const std::string& array) const {
   return io::read_npy_matrix(dir / (array + ".npy"));
 }
 
-LmFeatures cached_extract(const LmFeatureRequest& r, std::ostream* progress) {
+LmFeatures cached_extract(const extract::FeatureRequest& r, const fs::path& cache_root, std::ostream* progress) {
   LmFeatures out;
   out.key = lm_feature_key(r);
-  out.dir = r.cache_root / ("extract-" + out.key);
+  out.dir = cache_root / ("extract-" + out.key);
   const fs::path manifest = out.dir / "manifest.json";
   out.cache_hit = fs::exists(manifest);
   if (!out.cache_hit) {
@@ -83,19 +104,9 @@ LmFeatures cached_extract(const LmFeatureRequest& r, std::ostream* progress) {
       for (const extract::Feature f : r.features) *progress << extract::to_string(f) << ' ';
       *progress << ") for " << lm_stimulus_name(r.stimulus) << "\n";
     }
-    const fs::path tmp = r.cache_root / ("extract-" + out.key + ".partial");
+    const fs::path tmp = cache_root / ("extract-" + out.key + ".partial");
     fs::remove_all(tmp);
-    extract::FeatureRequest q;
-    q.model_path = r.model_path;
-    q.tokenizer_path = r.tokenizer_path;
-    q.stimulus = r.stimulus;
-    q.model_variant = r.model_variant;
-    q.segment_pool = r.segment_pool;
-    q.features = r.features;
-    q.context_words = r.context_words;
-    q.lags = r.lags;
-    q.ig_steps = r.ig_steps;
-    q.baseline = r.baseline;
+    extract::FeatureRequest q = r;
     q.out_dir = tmp.string();
     const extract::ExtractSummary summary = extract::run_extract(q, progress);
     out.seconds = summary.seconds;

@@ -1,6 +1,6 @@
 // benchmarks/brain/lm_features.hpp: language-model word features for the leaderboard, computed by the
 // extract pipeline (run_extract) into a cache directory keyed by a hash of inputs and options.
-// Entry point: cached_extract(LmFeatureRequest, progress).
+// Entry point: cached_extract(leaderboard_feature_request() and its settings, cache, progress).
 #pragma once
 
 #include <Eigen/Core>
@@ -13,22 +13,11 @@
 
 namespace neuroscore::benchmarks {
 
-// What the leaderboard asks of the extract pipeline: a typed subset of extract::FeatureRequest with
-// the leaderboard's defaults (the other options keep the pipeline's).
-struct LmFeatureRequest {
-  std::string model_path;       // llama2.c .bin or Hugging Face directory
-  std::string tokenizer_path;
-  extract::ModelVariant model_variant;  // default: trained
-  // A TextGrid or text file (with Segments::kLines, one segment per line), or words in memory.
-  extract::Stimulus stimulus;
-  extract::SegmentPool segment_pool = extract::SegmentPool::kNone;
-  std::vector<extract::Feature> features = {extract::Feature::kActivations};
-  long context_words = 20;
-  long lags = 10;
-  long ig_steps = 8;             // conductance: few Gauss-Legendre points (cost), mean baseline
-  extract::AttributionBaseline baseline{extract::AttributionBaseline::Kind::kMean, 0};
-  std::filesystem::path cache_root;  // features go to cache_root / "extract-<hash>"
-};
+// The leaderboard's extraction request: extract::FeatureRequest with the leaderboard's defaults
+// (20 context words, 10 lags; attributions with 8 Gauss-Legendre points and a mean-embedding
+// baseline); the other options keep the pipeline's. Set model, tokenizer, variant, stimulus,
+// features and pooling on it; `out_dir` is chosen by cached_extract.
+extract::FeatureRequest leaderboard_feature_request();
 
 struct LmFeatures {
   std::filesystem::path dir;
@@ -42,16 +31,20 @@ struct LmFeatures {
   Eigen::MatrixXd read(const std::string& array) const;
 };
 
-// The hash of the request (sha256 of model, tokenizer and stimulus, and every option). A stimulus
-// in memory hashes as the text file that holds it: its words joined by a space, its segments by a
-// newline, a final newline; so words in memory and that file share their cache entry.
-std::string lm_feature_key(const LmFeatureRequest& request);
+// The hash of the request (sha256 of model, tokenizer and stimulus, and every option but out_dir
+// and threads). A stimulus in memory hashes as the text file that holds it: its words joined by a
+// space, its segments by a newline, a final newline; so words in memory and that file share their
+// cache entry. Options the leaderboard does not set enter the hash only when they differ from the
+// pipeline's defaults, so the keys of the cache written before they entered it stay valid.
+std::string lm_feature_key(const extract::FeatureRequest& request);
 
 // How a stimulus is named in progress lines: the file's name, or "N words in memory".
 std::string lm_stimulus_name(const extract::Stimulus& stimulus);
 
-// Runs run_extract into the cache unless a complete result (manifest.json) is there already.
-LmFeatures cached_extract(const LmFeatureRequest& request, std::ostream* progress);
+// Runs run_extract into cache_root / "extract-<key>" unless a complete result (manifest.json) is
+// there already (request.out_dir is ignored).
+LmFeatures cached_extract(const extract::FeatureRequest& request, const std::filesystem::path& cache_root,
+                          std::ostream* progress);
 
 // A language model the leaderboard scores: the name it goes by in method names, the CSV and the
 // report, and the weights it stands for.

@@ -44,7 +44,7 @@ TEST(LmFeatures, ModelNamesAreVariants) {
 // main checkout: same inputs, same key.
 TEST(LmFeatures, CacheKeysAreUnchanged) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(root);
-  LmFeatureRequest q;
+  FeatureRequest q = leaderboard_feature_request();
   q.model_path = (root / "models/stories260K/stories260K.bin").string();
   q.tokenizer_path = (root / "models/stories260K/tok512.bin").string();
   const std::vector<Feature> word_features = {Feature::kActivations, Feature::kAttention, Feature::kGradNorm,
@@ -83,6 +83,17 @@ TEST(LmFeatures, CacheKeysAreUnchanged) {
   EXPECT_EQ(lm_feature_key(q), "743231a9c3bfea9c3ea6");
   q.model_variant = ModelVariant::untrained(1);
   EXPECT_EQ(lm_feature_key(q), "f47ef10acea3e2361ad3");
+
+  // Options the leaderboard leaves at the pipeline's defaults change the key when set.
+  FeatureRequest other = q;
+  other.dtype = Precision::kFloat64;
+  EXPECT_NE(lm_feature_key(other), lm_feature_key(q));
+  other = q;
+  other.activation_pooling = WordPooling::kMean;
+  EXPECT_NE(lm_feature_key(other), lm_feature_key(q));
+  other = q;
+  other.threads = 2;  // the same numbers, the same entry
+  EXPECT_EQ(lm_feature_key(other), lm_feature_key(q));
 }
 
 }  // namespace
