@@ -28,7 +28,7 @@ inline const std::vector<double> kDefaultAlphas = {0.1, 1.0, 10.0, 100.0, 1000.0
 inline const std::vector<double> kBandedAlphas = {1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5};
 
 // The wide grid, 0.1 to 1e8 (10 values): `neuroscore score` (ScoreRequest's default, printed by
-// score --help), benchmark files without a "ridge.alphas" key (benchmark_file.cc), the Alice
+// score --help), benchmark files without a "ridge.alphas" key (benchmark_file_parse.cc), the Alice
 // encoding pipeline (alice_encoding.hpp, hence the alice2016-roi leaderboard benchmark) and the
 // Feghhi OASM reproduction (feghhi.hpp). Standardized features of very different widths meet
 // here: a language model's hundreds of columns on 362 volumes want little shrinkage, word rate
