@@ -2,6 +2,7 @@
 #include "extract/feature_request.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -36,6 +37,23 @@ std::uint64_t variant_seed(const std::string& s, const std::string& name, const 
 }
 
 }  // namespace
+
+std::string to_string(const ModelLayer& layer) {
+  return layer.index == 0 ? std::string("embedding") : "block_" + std::to_string(layer.index - 1);
+}
+
+ModelLayer parse_model_layer(const std::string& name, const std::string& what) {
+  if (name == "embedding") return ModelLayer::embedding();
+  if (name.rfind("block_", 0) == 0) {
+    const std::string k = name.substr(6);
+    std::int64_t v = 0;
+    const std::from_chars_result r = std::from_chars(k.data(), k.data() + k.size(), v);
+    if (!k.empty() && k[0] != '-' && r.ec == std::errc() && r.ptr == k.data() + k.size() && v < INT64_MAX) {
+      return ModelLayer::block(v);
+    }
+  }
+  throw std::invalid_argument(what + ": '" + name + "' is not a layer (embedding, block_0, block_1, ...)");
+}
 
 ModelVariant parse_model_variant(const std::string& name, const std::string& what) {
   if (name == "trained") return ModelVariant::trained();

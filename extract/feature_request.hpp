@@ -36,6 +36,19 @@ std::string to_string(const ModelVariant& variant);
 //   --model-variant wants trained, untrained:SEED or noise:REL_SD:SEED, got 'big'
 ModelVariant parse_model_variant(const std::string& name, const std::string& what);
 
+// A layer of the residual stream, as manifest.json's layer_names spell it: the embedding ("embedding",
+// index 0) or the output of block K ("block_K", index K + 1).
+struct ModelLayer {
+  std::int64_t index = 0;
+  static ModelLayer embedding() { return {0}; }
+  static ModelLayer block(std::int64_t k) { return {k + 1}; }
+  bool operator==(const ModelLayer& o) const { return index == o.index; }
+};
+std::string to_string(const ModelLayer& layer);  // embedding, block_K
+// The inverse of to_string (K decimal digits). Errors (std::invalid_argument) start with `what`:
+//   layers: 'surprisal' is not a layer (embedding, block_0, block_1, ...)
+ModelLayer parse_model_layer(const std::string& name, const std::string& what);
+
 // The arrays computed for every word (manifest.json lists them in request order).
 enum class Feature {
   kActivations,          // activations_<layer>.npy: the residual stream of every layer

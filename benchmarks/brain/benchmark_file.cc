@@ -53,7 +53,7 @@ BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
     out = with_controls(ctx, L.benchmark, std::move(controls), "control/" + spec.baseline, spec.baseline);
   } else {
     out.benchmark = L.benchmark;
-    if (ctx.wants("controls")) out.methods = std::move(controls);
+    if (ctx.wants(MethodFamily::kControls)) out.methods = std::move(controls);
   }
   if (!L.targets.voxels.empty()) out.write_outputs = score_maps(L);
   for (const FeatureSpec& f : spec.methods) {

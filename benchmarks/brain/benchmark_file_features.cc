@@ -163,7 +163,7 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
   const Spec& spec = L.spec;
   require_lm_words(L, f);
   const bool word_level = spec.unit == "word";
-  const bool attributions = word_level && (f.attributions == "requested" ? (ctx.wants("attributions") || ctx.wants_named_attributions())
+  const bool attributions = word_level && (f.attributions == "requested" ? (ctx.wants(MethodFamily::kAttributions) || ctx.wants_named_attributions())
                                                                           : f.attributions == "named" && ctx.wants_named_attributions());
   const extract::Stimulus stimulus = lm_stimulus(L);
   const std::vector<LeaderboardModel>& models = f.variants.empty() ? ctx.request().models : f.variants;
@@ -174,11 +174,11 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
       L.where(f.key).fail("the language model read " + std::to_string(read) + (word_level ? " words" : " sentences") + ", the benchmark has " +
                           std::to_string(L.words.size()));
     }
-    for (const std::string& layer : f.layers) {
-      if (std::find(feats.layer_names.begin(), feats.layer_names.end(), layer) == feats.layer_names.end()) {
+    for (const extract::ModelLayer& layer : f.layers) {
+      if (std::find(feats.layer_names.begin(), feats.layer_names.end(), extract::to_string(layer)) == feats.layer_names.end()) {
         std::string known;
         for (const std::string& k : feats.layer_names) known += (known.empty() ? "" : ", ") + k;
-        L.where(f.key + ".layers").fail("the model has no layer '" + layer + "' (layers: " + known + ")");
+        L.where(f.key + ".layers").fail("the model has no layer '" + extract::to_string(layer) + "' (layers: " + known + ")");
       }
     }
     const std::string label = f.name == "lm" ? model.label : f.name + ":" + model.label;

@@ -113,7 +113,7 @@ struct FeatureSpec {
   // language_model
   fs::path model, tokenizer;
   std::vector<LeaderboardModel> variants;  // empty: the request's --models
-  std::vector<std::string> layers;    // empty: every layer
+  std::vector<extract::ModelLayer> layers;  // empty: every layer
   std::string attributions = "requested";  // requested | named | none
 };
 

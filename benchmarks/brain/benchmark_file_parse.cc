@@ -214,7 +214,16 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
   } else if (f.kind == "language_model") {
     if (control) n.at("kind").fail("a language model is a method, not a control");
     keys.insert({"model", "tokenizer", "variants", "attributions", "layers"});
-    f.layers = n.strings("layers");
+    if (n.has("layers")) {
+      const std::vector<std::string> names = n.strings("layers");
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        try {
+          f.layers.push_back(extract::parse_model_layer(names[i], "layers"));
+        } catch (const std::invalid_argument&) {
+          n.at("layers").at(i).fail("'" + names[i] + "' is not a layer (embedding, block_0, block_1, ...)");
+        }
+      }
+    }
     if (n.has("model")) f.model = path(n.at("model"));
     if (n.has("tokenizer")) f.tokenizer = path(n.at("tokenizer"));
     if (f.model.empty() != f.tokenizer.empty()) n.fail("give both \"model\" and \"tokenizer\", or neither (the leaderboard's model)");

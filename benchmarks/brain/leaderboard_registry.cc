@@ -12,7 +12,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+template <class T>
+bool has(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // A label as a method-name prefix: "untrained:7" -> "untrained_7".
 std::string method_prefix(const std::string& label) {
@@ -23,23 +26,46 @@ std::string method_prefix(const std::string& label) {
 
 }  // namespace
 
+std::string to_string(MethodFamily family) {
+  switch (family) {
+    case MethodFamily::kActivations: return "activations";
+    case MethodFamily::kAttention: return "attention";
+    case MethodFamily::kAttributions: return "attributions";
+    case MethodFamily::kGradNorm: return "grad_norm";
+    case MethodFamily::kGradXInput: return "grad_x_input";
+    case MethodFamily::kConductance: return "conductance";
+    case MethodFamily::kErasure: return "erasure";
+    case MethodFamily::kControls: return "controls";
+    case MethodFamily::kModelPlusControls: return "model+controls";
+  }
+  throw std::logic_error("MethodFamily: unknown value");
+}
+
+const std::vector<MethodFamily>& all_method_families() {
+  static const std::vector<MethodFamily> all = {
+      MethodFamily::kActivations, MethodFamily::kAttention,   MethodFamily::kAttributions,
+      MethodFamily::kGradNorm,    MethodFamily::kGradXInput,  MethodFamily::kConductance,
+      MethodFamily::kErasure,     MethodFamily::kControls,    MethodFamily::kModelPlusControls};
+  return all;
+}
+
 LeaderboardContext::LeaderboardContext(const LeaderboardRequest& request, std::ostream& log) : request_(request), log_(log) {
   model_ = request.model_path.empty() ? request.data_root / "models/stories260K/stories260K.bin" : request.model_path;
   tokenizer_ = request.tokenizer_path.empty() ? request.data_root / "models/stories260K/tok512.bin" : request.tokenizer_path;
-  if (wants("attributions") || wants("grad_norm")) attributions_.push_back(extract::Feature::kGradNorm);
-  if (wants("attributions") || wants("grad_x_input")) attributions_.push_back(extract::Feature::kGradXInput);
-  if (wants("erasure")) attributions_.push_back(extract::Feature::kErasure);
+  if (wants(MethodFamily::kAttributions) || wants(MethodFamily::kGradNorm)) attributions_.push_back(extract::Feature::kGradNorm);
+  if (wants(MethodFamily::kAttributions) || wants(MethodFamily::kGradXInput)) attributions_.push_back(extract::Feature::kGradXInput);
+  if (wants(MethodFamily::kErasure)) attributions_.push_back(extract::Feature::kErasure);
 }
 
-bool LeaderboardContext::wants(const std::string& family) const { return has(request_.methods, family); }
+bool LeaderboardContext::wants(MethodFamily family) const { return has(request_.methods, family); }
 
 bool LeaderboardContext::wants_lm() const {
-  return wants("activations") || wants("attention") || wants("attributions") || wants("grad_norm") ||
-         wants("grad_x_input") || wants("conductance") || wants("erasure") || wants("model+controls");
+  return wants(MethodFamily::kActivations) || wants(MethodFamily::kAttention) || wants(MethodFamily::kAttributions) || wants(MethodFamily::kGradNorm) ||
+         wants(MethodFamily::kGradXInput) || wants(MethodFamily::kConductance) || wants(MethodFamily::kErasure) || wants(MethodFamily::kModelPlusControls);
 }
 
 bool LeaderboardContext::wants_named_attributions() const {
-  return wants("grad_norm") || wants("grad_x_input") || wants("conductance") || wants("erasure");
+  return wants(MethodFamily::kGradNorm) || wants(MethodFamily::kGradXInput) || wants(MethodFamily::kConductance) || wants(MethodFamily::kErasure);
 }
 
 LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extract::Stimulus& stimulus, bool word_level,
@@ -52,10 +78,10 @@ LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extr
   q.features = {extract::Feature::kActivations};
   if (stimulus.segments == extract::Segments::kLines && !word_level) q.segment_pool = extract::SegmentPool::kLast;
   if (word_level) {
-    if (wants("attention")) q.features.push_back(extract::Feature::kAttention);
+    if (wants(MethodFamily::kAttention)) q.features.push_back(extract::Feature::kAttention);
     if (with_attributions) {
       for (const extract::Feature a : attributions_) q.features.push_back(a);
-      if (wants("conductance")) q.features.push_back(extract::Feature::kConductance);
+      if (wants(MethodFamily::kConductance)) q.features.push_back(extract::Feature::kConductance);
     }
   }
   LmFeatures f = cached_extract(q, cache(), &log_);
@@ -70,23 +96,25 @@ void LeaderboardContext::lm_methods(const LmFeatures& f, const std::string& mode
                                     bool with_attributions,
                                     const std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, bool)>& to_design,
                                     const Eigen::MatrixXd& baseline, std::vector<Method>& out,
-                                    const std::vector<std::string>& layers) const {
+                                    const std::vector<extract::ModelLayer>& layers) const {
   const std::string label = method_prefix(model_label);
-  const auto chosen = [&](const std::string& layer) { return layers.empty() || has(layers, layer); };
-  if (wants("activations") || wants("model+controls")) {
+  const auto chosen = [&](const std::string& layer) {
+    return layers.empty() || std::any_of(layers.begin(), layers.end(), [&](const extract::ModelLayer& l) { return to_string(l) == layer; });
+  };
+  if (wants(MethodFamily::kActivations) || wants(MethodFamily::kModelPlusControls)) {
     // One diagnostic row per layer (the layer curve; its maximum is picked on the test folds)
     // and the model's leaderboard entry: the layer chosen by inner CV per fold and target.
     Method selected{label + "/activations_inner_cv_layer", label, "activations-selected", -1, Eigen::MatrixXd()};
     for (std::size_t l = 0; l < f.layer_names.size(); ++l) {
       const std::string name = (word_level ? "activations_" : "segment_activations_") + f.layer_names[l];
       const Eigen::MatrixXd x = to_design(f.read(name), false);
-      if (wants("activations") && chosen(f.layer_names[l])) {
+      if (wants(MethodFamily::kActivations) && chosen(f.layer_names[l])) {
         Method layer{label + "/activations_" + f.layer_names[l], label, "activations", static_cast<int>(l), x};
         layer.ranked = layers.size() == 1;
         out.push_back(std::move(layer));
         selected.layer_candidates.push_back(x);
       }
-      if (wants("model+controls") && l == f.layer_names.size() / 2 && baseline.size() > 0) {
+      if (wants(MethodFamily::kModelPlusControls) && l == f.layer_names.size() / 2 && baseline.size() > 0) {
         Eigen::MatrixXd joint(x.rows(), x.cols() + baseline.cols());
         joint << x, baseline;
         out.push_back({label + "/activations_" + f.layer_names[l] + "+controls", label, "model+controls",
@@ -96,7 +124,7 @@ void LeaderboardContext::lm_methods(const LmFeatures& f, const std::string& mode
     if (selected.layer_candidates.size() >= 2) out.push_back(std::move(selected));
   }
   if (!word_level) return;
-  if (wants("attention")) {
+  if (wants(MethodFamily::kAttention)) {
     std::vector<Eigen::MatrixXd> parts;
     for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
       parts.push_back(to_design(f.read("attention_block_" + std::to_string(l)), true));
@@ -108,7 +136,7 @@ void LeaderboardContext::lm_methods(const LmFeatures& f, const std::string& mode
     const std::string name = extract::to_string(a);
     out.push_back({label + "/" + name, label, "attribution", -1, to_design(f.read(name), true)});
   }
-  if (wants("conductance")) {
+  if (wants(MethodFamily::kConductance)) {
     Method selected{label + "/conductance_inner_cv_block", label, "attribution-selected", -1, Eigen::MatrixXd()};
     for (std::size_t l = 0; l + 1 < f.layer_names.size(); ++l) {
       Method block{label + "/conductance_block_" + std::to_string(l), label, "attribution", static_cast<int>(l + 1),
@@ -127,7 +155,7 @@ BuiltBenchmark with_controls(const LeaderboardContext& ctx, Benchmark benchmark,
   out.benchmark = std::move(benchmark);
   out.benchmark.baseline = control_features(controls, baseline_method);
   out.benchmark.baseline_name = baseline_name;
-  if (ctx.wants("controls")) out.methods = std::move(controls);
+  if (ctx.wants(MethodFamily::kControls)) out.methods = std::move(controls);
   return out;
 }
 

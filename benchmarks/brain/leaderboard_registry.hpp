@@ -24,11 +24,30 @@
 
 namespace neuroscore::benchmarks {
 
+// A family of methods the leaderboard scores (`--methods` names them as to_string spells them).
+enum class MethodFamily {
+  kActivations,        // activations: one row per layer and the inner-CV-chosen layer
+  kAttention,          // attention: attention to the previous words, all blocks
+  kAttributions,       // attributions: grad_norm and grad_x_input
+  kGradNorm,           // grad_norm alone (also on benchmarks that compute attributions only when named)
+  kGradXInput,         // grad_x_input alone (idem)
+  kConductance,        // conductance: layer conductance per block and the inner-CV-chosen block
+  kErasure,            // erasure (leave-one-word-out)
+  kControls,           // controls: the benchmark's simple-feature controls
+  kModelPlusControls,  // model+controls: the middle layer joined with the baseline controls
+};
+// activations, attention, attributions, grad_norm, grad_x_input, conductance, erasure, controls,
+// model+controls.
+std::string to_string(MethodFamily family);
+// Every family, in the order above (the CLI matches names against their to_string).
+const std::vector<MethodFamily>& all_method_families();
+
 struct LeaderboardRequest {
   std::filesystem::path data_root, out_dir = "results", model_path, tokenizer_path;
   std::vector<std::string> benchmarks;  // empty (and no files): every built-in benchmark, in registry order
   std::vector<std::filesystem::path> benchmark_files;  // JSON benchmark files (benchmark_file.hpp), run after `benchmarks`
-  std::vector<std::string> methods = {"activations", "attention", "attributions", "controls", "model+controls"};
+  std::vector<MethodFamily> methods = {MethodFamily::kActivations, MethodFamily::kAttention, MethodFamily::kAttributions,
+                                      MethodFamily::kControls, MethodFamily::kModelPlusControls};
   std::vector<LeaderboardModel> models = {LeaderboardModel::trained(), LeaderboardModel::untrained()};
   std::size_t bootstrap = 1000;
   bool shuffled_control = true;
@@ -63,8 +82,8 @@ class LeaderboardContext {
   int extracts_cached() const { return extracts_cached_; }
   int extracts_computed() const { return extracts_computed_; }
 
-  // The request names this method family (activations, attention, attributions, controls, ...).
-  bool wants(const std::string& family) const;
+  // The request names this method family.
+  bool wants(MethodFamily family) const;
   // Any family that needs language-model features.
   bool wants_lm() const;
   // An attribution family named explicitly (not through "attributions"): costly benchmarks
@@ -86,12 +105,12 @@ class LeaderboardContext {
   // `label` names them (a LeaderboardModel's label, or a benchmark file's feature key and label).
   // `to_design` maps a word (or segment) matrix to the benchmark's rows; its flag says the
   // columns are counts (summed, not interpolated).
-  // `layers` (names as in f.layer_names; empty: all) restricts the activation rows and the
-  // inner-CV candidates; a single layer is then the model's ranked entry.
+  // `layers` (empty: all) restricts the activation rows and the inner-CV candidates; a single
+  // layer is then the model's ranked entry.
   void lm_methods(const LmFeatures& f, const std::string& label, bool word_level, bool with_attributions,
                   const std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, bool)>& to_design,
                   const Eigen::MatrixXd& baseline, std::vector<Method>& out,
-                  const std::vector<std::string>& layers = {}) const;
+                  const std::vector<extract::ModelLayer>& layers = {}) const;
 
  private:
   const LeaderboardRequest& request_;

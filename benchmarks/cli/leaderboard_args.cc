@@ -2,8 +2,8 @@
 // registered benchmarks) and the request parsed from the command line (the one flag parser, flags.hpp).
 #include "benchmarks/cli/leaderboard_run.hpp"
 
+#include <algorithm>
 #include <limits>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,8 +62,6 @@ registered benchmarks:
 LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>& args, bool* help) {
   LeaderboardRequest r;
   const std::vector<BenchmarkEntry> entries = builtin_benchmarks();
-  const std::set<std::string> known_methods = {"activations", "attention", "attributions", "grad_norm", "grad_x_input",
-                                               "conductance", "erasure", "controls", "model+controls"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
     if (flag == "-h" || flag == "--help") {
@@ -87,9 +85,13 @@ LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>& args, 
       r.benchmarks = cli::split_names(v);
       for (const auto& b : r.benchmarks) require_benchmark(entries, b);
     } else if (flag == "--methods") {
-      r.methods = cli::split_names(v);
-      for (const auto& m : r.methods)
-        if (!known_methods.count(m)) throw std::invalid_argument("unknown method family '" + m + "' (see neuroscore leaderboard --help)");
+      r.methods.clear();
+      for (const std::string& m : cli::split_names(v)) {
+        const std::vector<MethodFamily>& all = all_method_families();
+        const auto known = std::find_if(all.begin(), all.end(), [&](MethodFamily f) { return to_string(f) == m; });
+        if (known == all.end()) throw std::invalid_argument("unknown method family '" + m + "' (see neuroscore leaderboard --help)");
+        r.methods.push_back(*known);
+      }
     } else if (flag == "--models") {
       r.models.clear();
       for (const std::string& m : cli::split_names(v)) r.models.push_back(parse_leaderboard_model(m, "--models"));

@@ -187,7 +187,7 @@ void expect_same_benchmark(const Benchmark& a, const Benchmark& b) {
 // hits; fitted, scored and ranked as run_leaderboard does): the same scores to the last bit.
 LeaderboardRun expect_builtin_matches_reference(const fs::path& data, const std::string& builtin,
                                                 const std::function<BuiltBenchmark(LeaderboardContext&)>& reference,
-                                                const std::vector<std::string>& methods) {
+                                                const std::vector<MethodFamily>& methods) {
   LeaderboardRequest req;
   req.data_root = data;
   req.out_dir = testing::scratch_dir("lb_" + builtin);
@@ -227,7 +227,7 @@ const MethodScore* find_score(const std::vector<MethodScore>& scores, const std:
 LeaderboardRun run_files(const std::vector<fs::path>& files, const fs::path& out, std::size_t bootstrap, std::ostringstream& log) {
   LeaderboardRequest req;
   req.out_dir = out;
-  req.methods = {"controls"};
+  req.methods = {MethodFamily::kControls};
   req.bootstrap = bootstrap;
   req.benchmark_files = files;
   return run_leaderboard(req, log);
@@ -236,7 +236,7 @@ LeaderboardRun run_files(const std::vector<fs::path>& files, const fs::path& out
 TEST(BuiltinBenchmarkFiles, AliceScoresExactlyAsItsCppDefinition) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
   const LeaderboardRun all = expect_builtin_matches_reference(data, "alice2016-roi", reference_alice2016_roi,
-                                                               {"controls", "activations", "model+controls"});
+                                                               {MethodFamily::kControls, MethodFamily::kActivations, MethodFamily::kModelPlusControls});
 
   // A layer spec: the same file (as a user's, renamed) with two layers gives those two rows (same
   // numbers) and an inner-CV entry choosing between them; one layer is ranked itself; an unknown
@@ -249,7 +249,7 @@ TEST(BuiltinBenchmarkFiles, AliceScoresExactlyAsItsCppDefinition) {
   LeaderboardRequest req;
   req.data_root = data;
   req.out_dir = all.files.csv.parent_path();  // the same cache: the features are extracted once
-  req.methods = {"activations"};
+  req.methods = {MethodFamily::kActivations};
   req.models = {LeaderboardModel::trained()};
   req.bootstrap = 200;
   req.benchmark_files = {file};
@@ -282,7 +282,8 @@ TEST(BuiltinBenchmarkFiles, AliceScoresExactlyAsItsCppDefinition) {
 
 TEST(BuiltinBenchmarkFiles, NaturalStoriesScoresExactlyAsItsCppDefinition) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
-  expect_builtin_matches_reference(data, "naturalstories-rt", reference_naturalstories_rt, {"controls", "activations"});
+  expect_builtin_matches_reference(data, "naturalstories-rt", reference_naturalstories_rt,
+                                   {MethodFamily::kControls, MethodFamily::kActivations});
 }
 
 // The shuffled-split control and the purge-gap variants that alice2016_roi.hpp adds to the file's
@@ -293,7 +294,7 @@ TEST(BuiltinBenchmarkFiles, AliceShuffledAndGapVariantsAreTheCppDefinitions) {
   LeaderboardRequest req;
   req.data_root = data;
   req.out_dir = testing::scratch_dir("alice_variants");
-  req.methods = {"controls"};
+  req.methods = {MethodFamily::kControls};
   req.models = {LeaderboardModel::trained()};
   std::ostringstream log;
   LeaderboardContext ctx(req, log);
@@ -707,6 +708,7 @@ TEST(BenchmarkFileErrors, EveryBadFileFailsWithOneLineNamingFileKeyAndValue) {
       {"bids_onset_not_a_number", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0, "words": {"file": "events_bad.tsv", "trial_type": "word", "na_duration": "zero"}}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "rows.words.onset", "onset 'soon' is not a decimal number of seconds"},
       {"hdf5_without_dataset", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s.h5"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "s.h5 is HDF5: name the dataset"},
       {"hdf5_missing_dataset", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s.h5"], "dataset": "/bolt"}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "dataset /bolt: no such dataset (datasets: /bold)"},
+      {"layer_not_a_layer", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy", "s2.npy"]}, "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_1", "surprisal"]}]})", "methods[0].layers[1]", "'surprisal' is not a layer"},
       {"column_of_headerless_file", R"({"name": "small", "rows": {"kind": "volumes", "tr": 2.0}, "responses": {"files": ["s1.npy"], "columns": ["LATL"]}, "methods": [{"name": "x", "file": "x.npy"}]})", "responses.files", "'LATL'"},
   };
   ASSERT_GE(cases.size(), 15u);
@@ -827,7 +829,7 @@ TEST(BenchmarkFileTable, AWordWithABlankIsRefusedNamingItsRow) {
       "methods": [{"name": "lm", "kind": "language_model"}]})");
   LeaderboardRequest req;
   req.out_dir = dir / "out";
-  req.methods = {"activations"};
+  req.methods = {MethodFamily::kActivations};
   req.models = {LeaderboardModel::trained()};
   req.benchmark_files = {dir / "t.json"};
   std::ostringstream log;

@@ -56,6 +56,9 @@ TEST(Cli, BadInputExitsNonZeroWithOneErrorLine) {
   expect_one_line_error(run("leaderboard --benchmarks nope"),
                         "unknown benchmark 'nope' (known: alice2016-roi, pereira2018-langnet, naturalstories-rt, synthetic)");
   expect_one_line_error(run("leaderboard --methods activations,bogus"), "unknown method family 'bogus'");
+  expect_one_line_error(run("leaderboard --models trained,big"),
+                        "--models wants trained, untrained, untrained:SEED or noise:REL_SD:SEED, got 'big'");
+  expect_one_line_error(run("leaderboard --models untrained:x"), "--models 'untrained:x': seed 'x' is not a non-negative integer");
   expect_one_line_error(run("leaderboard --bootstrap x"), "--bootstrap: 'x' is not a positive whole number");
   expect_one_line_error(run("score --features x.npy --responses y.npy --folds 3"), "unknown option --folds");
   expect_one_line_error(run("score --features x.npy --responses y.npy --contiguous 1e3"), "--contiguous: '1e3' is not a whole number");

@@ -109,6 +109,14 @@ TEST(ExtractArgs, ValueNamesRoundTrip) {
     EXPECT_EQ(to_string(parse_extract_args(with({"--attribution-pooling", p})).attribution_pooling), p);
   }
   EXPECT_EQ(to_string(parse_extract_args(with({"--dtype", "float64"})).dtype), "float64");
+  // Layers (named in benchmark files, not by a flag of extract).
+  for (const std::string l : {"embedding", "block_0", "block_7", "block_12"}) {
+    EXPECT_EQ(to_string(parse_model_layer(l, "layers")), l);
+  }
+  EXPECT_EQ(parse_model_layer("block_2", "layers"), ModelLayer::block(2));
+  for (const std::string bad : {"surprisal", "block_", "block_-1", "block_+1", "block_1x", "Block_1", "embeddings", ""}) {
+    EXPECT_THROW(parse_model_layer(bad, "layers"), std::invalid_argument) << bad;
+  }
 }
 
 // The messages run_extract gave when it parsed the strings itself.

@@ -13,7 +13,7 @@ BuiltBenchmark build_pereira2018_langnet(LeaderboardContext& ctx) {
   BuiltBenchmark out = with_controls(ctx, pereira_benchmark(d), pereira_controls(d), "control/length+position",
                                      "sentence length + position");
   const Benchmark& b = out.benchmark;
-  if (ctx.wants("activations") || ctx.wants("model+controls")) {
+  if (ctx.wants(MethodFamily::kActivations) || ctx.wants(MethodFamily::kModelPlusControls)) {
     const PereiraRows rows = pereira_rows(d);
     const extract::Stimulus sentences =
         extract::Stimulus::file((ctx.data_root() / "pereira2018/stimuli_384sentences.txt").string(), extract::Segments::kLines);
