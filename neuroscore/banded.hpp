@@ -27,6 +27,23 @@
 
 namespace neuroscore {
 
+// ---------------------------------------------------------------------------------------
+// Banded ridge by random search over band weights (himalaya's GroupRidgeCV /
+// solve_group_ridge_random_search; Nunez-Elizalde, Huth & Gallant 2019, NeuroImage 197):
+// band b's columns are multiplied by sqrt(gamma_b) with gamma on the simplex, and ridge with
+// one alpha on the scaled features is ridge with per-band penalties alpha / gamma_b. For
+// every candidate gamma the multi-alpha path (one eigendecomposition per inner fold) scores
+// every alpha on inner folds of the outer training set (contiguous, or whole groups); each
+// target keeps the (gamma, alpha) with the best mean inner R^2 (ties keep the earlier
+// candidate, then the larger alpha); ridge is refit on the whole outer training set and
+// predicts the test block.
+// Columns are treated as cross_validated_ridge treats them (ridge.hpp): those without spread on
+// a training set are dropped there, and with `standardize` every training set (each inner one
+// and the outer one) divides its columns by their own training sd before the band weights
+// apply. With one band, banded ridge is therefore cross_validated_ridge with the same options
+// (tests/neuroscore/partition_test.cc checks it to 1e-8), so fits with one and several bands
+// can be compared as one estimator.
+// Options and result: banded_options.hpp.
 // Errors: no bands, bands or Y with different sample counts, non-finite values, bad alphas,
 // zero candidates, non-positive concentrations, bad folds.
 inline BandedRidgeResult banded_ridge(const std::vector<Eigen::MatrixXd>& bands,

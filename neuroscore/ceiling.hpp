@@ -267,6 +267,8 @@ inline ExplainableVariance explainable_variance(const std::vector<Eigen::MatrixX
 }
 
 // ---------------------------------------------------------------------------------------
+// Leave-one-subject-out inter-subject ceiling: inter_subject_ceiling.hpp says what it is and how
+// the single-subject correction is derived.
 
 inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen::MatrixXd>& subjects) {
   detail::ceilings::require_trials(subjects, 2, "leave_one_subject_out_ceiling");
