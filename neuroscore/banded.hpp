@@ -5,11 +5,9 @@
 
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -11,7 +11,6 @@
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <limits>
 #include <random>
 #include <stdexcept>

@@ -6,10 +6,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <cstdint>
-#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>

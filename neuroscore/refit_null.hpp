@@ -4,13 +4,6 @@
 #pragma once
 
 #include <Eigen/Dense>
-#include <algorithm>
-#include <cstddef>
-#include <limits>
-#include <numeric>
-#include <random>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
 #include "neuroscore/check.hpp"

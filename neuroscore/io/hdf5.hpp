@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <fstream>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -5,12 +5,10 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>

@@ -5,14 +5,11 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
-#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "neuroscore/io/detail/file_bytes.hpp"

@@ -2,12 +2,7 @@
 // Main entry point: neuroscore::io::read_textgrid(path) -> TextGrid.
 #pragma once
 
-#include <algorithm>
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
