@@ -13,51 +13,11 @@
 #include <vector>
 
 #include "neuroscore/check.hpp"
+#include "neuroscore/detail/align.hpp"
 #include "neuroscore/score.hpp"
+#include "neuroscore/volume_grid.hpp"
 
 namespace neuroscore {
-
-// The acquisition grid of one run: volume j is acquired during
-// [first_volume_seconds + j * tr_seconds, first_volume_seconds + (j + 1) * tr_seconds).
-struct VolumeGrid {
-  Eigen::Index volumes = 0;
-  double tr_seconds = 0.0;
-  double first_volume_seconds = 0.0;
-};
-
-namespace detail {
-
-inline void require_grid(const VolumeGrid& grid, const std::string& who) {
-  if (grid.volumes <= 0 || !(grid.tr_seconds > 0.0) || !std::isfinite(grid.tr_seconds) ||
-      !std::isfinite(grid.first_volume_seconds)) {
-    throw std::invalid_argument(who + ": bad grid (" + std::to_string(grid.volumes) +
-                                " volumes, TR " + std::to_string(grid.tr_seconds) + " s)");
-  }
-}
-
-// The volume whose half-open window holds time t, or -1 outside the grid.
-inline Eigen::Index volume_of(double t, const VolumeGrid& grid) {
-  const double position = (t - grid.first_volume_seconds) / grid.tr_seconds;
-  if (position < 0.0) return -1;
-  const auto j = static_cast<Eigen::Index>(std::floor(position));
-  return j < grid.volumes ? j : -1;
-}
-
-inline void require_events(const std::vector<double>& times, const Eigen::Ref<const Eigen::MatrixXd>& values,
-                           const std::string& who) {
-  if (static_cast<Eigen::Index>(times.size()) != values.rows()) {
-    throw std::invalid_argument(who + ": " + std::to_string(times.size()) + " event times but " +
-                                std::to_string(values.rows()) + " rows of values");
-  }
-  for (std::size_t i = 0; i < times.size(); ++i) {
-    if (!std::isfinite(times[i])) {
-      throw std::invalid_argument(who + ": event " + std::to_string(i) + " has a non-finite time");
-    }
-  }
-  require_finite(values, who + " values");
-}
-
-}  // namespace detail
 
 // Boxcar count of events per volume: entry j counts the onsets inside volume j's window
 // (half-open, as VolumeGrid says). Onsets outside the grid are ignored. Word rate is this
@@ -255,28 +215,6 @@ inline Eigen::MatrixXd zscore_columns(const Eigen::Ref<const Eigen::MatrixXd>& y
   }
   return out;
 }
-
-// Volumes per run of a matrix whose rows are the runs' volumes one run after another.
-struct RunLengths {
-  std::vector<Eigen::Index> volumes;
-};
-
-namespace detail {
-inline void require_runs(const RunLengths& runs, Eigen::Index rows, const std::string& who) {
-  Eigen::Index total = 0;
-  for (std::size_t r = 0; r < runs.volumes.size(); ++r) {
-    if (runs.volumes[r] <= 0) {
-      throw std::invalid_argument(who + ": run " + std::to_string(r) + " has " +
-                                  std::to_string(runs.volumes[r]) + " volumes");
-    }
-    total += runs.volumes[r];
-  }
-  if (runs.volumes.empty() || total != rows) {
-    throw std::invalid_argument(who + ": run lengths sum to " + std::to_string(total) +
-                                " volumes but the matrix has " + std::to_string(rows) + " rows");
-  }
-}
-}  // namespace detail
 
 // Run lengths of a per-sample label sequence (runs, stories, passages): one run per maximal
 // stretch of consecutive equal labels, in row order. A label that comes back after another

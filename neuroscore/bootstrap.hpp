@@ -11,7 +11,6 @@
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -19,19 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "neuroscore/bootstrap_options.hpp"
+#include "neuroscore/detail/bootstrap.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {
-
-// What one resampling unit is.
-enum class UnitKind { contiguous_block, group, subject };
-
-// The units a bootstrap resamples with replacement: each is a list of sample indices that
-// moves as a whole (a block of consecutive test samples, a sentence or passage, a subject).
-struct ResamplingUnits {
-  std::vector<std::vector<std::size_t>> members;
-  UnitKind kind = UnitKind::contiguous_block;
-};
 
 // Non-overlapping blocks of consecutive samples 0..n-1 (Carlstein 1986). Remainder rule: the
 // last block holds the n % L leftover samples when there are any (a shorter unit of its own,
@@ -75,30 +66,6 @@ inline ResamplingUnits subject_units(std::size_t n_subjects) {
   return out;
 }
 
-enum class BootstrapMethod { percentile, bca };
-
-struct BootstrapOptions {
-  std::size_t resamples = 2000;  // B
-  double confidence = 0.95;      // two-sided level of the interval
-  BootstrapMethod method = BootstrapMethod::bca;
-};
-
-// A bootstrap confidence interval and everything needed to reproduce or re-derive it.
-struct BootstrapCi {
-  double observed = 0.0;          // the score on the original indices
-  double lower = 0.0;
-  double upper = 0.0;
-  double confidence = 0.95;
-  BootstrapMethod method = BootstrapMethod::bca;
-  UnitKind unit = UnitKind::contiguous_block;
-  std::size_t resamples = 0;      // B
-  Seed seed;
-  Eigen::VectorXd distribution;   // the B bootstrap scores, in draw order
-  Eigen::VectorXd jackknife;      // leave-one-unit-out scores (BCa only; empty otherwise)
-  double bias_correction = 0.0;   // z0 (BCa)
-  double acceleration = 0.0;      // a (BCa)
-};
-
 // The sample indices of one bootstrap resample, into idx (cleared first): as many units as
 // `units` holds (K), drawn with replacement, each draw unit uniform_below(rng, K) on the raw
 // std::mt19937_64 stream (not std::uniform_int_distribution, whose mapping differs between
@@ -123,35 +90,6 @@ inline double quantile_sorted(const std::vector<double>& x, double q) {
   const std::size_t hi = std::min(lo + 1, x.size() - 1);
   return x[lo] + (h - static_cast<double>(lo)) * (x[hi] - x[lo]);
 }
-
-namespace detail {
-
-// A result with its inputs recorded and room for the B resampled scores.
-inline BootstrapCi start_ci(double observed, const ResamplingUnits& units, Seed seed, const BootstrapOptions& options) {
-  BootstrapCi out;
-  out.observed = observed;
-  out.confidence = options.confidence;
-  out.method = options.method;
-  out.unit = units.kind;
-  out.resamples = options.resamples;
-  out.seed = seed;
-  out.distribution.resize(static_cast<Eigen::Index>(options.resamples));
-  return out;
-}
-
-inline std::vector<double> sorted_copy(const Eigen::Ref<const Eigen::VectorXd>& v) {
-  std::vector<double> s(v.data(), v.data() + v.size());
-  std::sort(s.begin(), s.end());
-  return s;
-}
-
-inline void check_confidence(double confidence) {
-  if (!(confidence > 0.0 && confidence < 1.0)) {
-    throw std::invalid_argument("bootstrap: confidence " + std::to_string(confidence) + " is not in (0, 1)");
-  }
-}
-
-}  // namespace detail
 
 // Percentile interval: the (1 - c)/2 and (1 + c)/2 quantiles (type 7) of the bootstrap scores.
 struct Interval {

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -18,6 +17,8 @@
 #include <vector>
 
 #include "neuroscore/check.hpp"
+#include "neuroscore/detail/ceiling.hpp"
+#include "neuroscore/inter_subject_ceiling.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {
@@ -43,70 +44,6 @@ inline double spearman_brown(double reliability, double length_factor) {
   }
   return length_factor * reliability / (1.0 + (length_factor - 1.0) * reliability);
 }
-
-namespace detail::ceilings {
-
-inline void require_trials(const std::vector<Eigen::MatrixXd>& trials, std::size_t minimum, const char* who) {
-  if (trials.size() < minimum) {
-    throw std::invalid_argument(std::string(who) + ": needs at least " + std::to_string(minimum) +
-                                " trials, got " + std::to_string(trials.size()));
-  }
-  for (std::size_t i = 0; i < trials.size(); ++i) {
-    if (trials[i].rows() != trials[0].rows() || trials[i].cols() != trials[0].cols()) {
-      throw std::invalid_argument(std::string(who) + ": trial " + std::to_string(i) + " is " +
-                                  shape_string(trials[i].rows(), trials[i].cols()) + " but trial 0 is " +
-                                  shape_string(trials[0].rows(), trials[0].cols()));
-    }
-    require_finite(trials[i], std::string(who) + " trial " + std::to_string(i));
-  }
-  if (trials[0].rows() < 2) {
-    throw std::invalid_argument(std::string(who) + ": needs at least 2 samples per trial");
-  }
-}
-
-// Population (1/n) variance of each column.
-inline Eigen::VectorXd column_variance(const Eigen::Ref<const Eigen::MatrixXd>& m) {
-  const Eigen::RowVectorXd mean = m.colwise().mean();
-  return ((m.rowwise() - mean).colwise().squaredNorm() / static_cast<double>(m.rows())).transpose();
-}
-
-// Pearson r per column; 0 for a constant column.
-inline Eigen::VectorXd column_r(const Eigen::Ref<const Eigen::MatrixXd>& a, const Eigen::Ref<const Eigen::MatrixXd>& b) {
-  Eigen::VectorXd r(a.cols());
-  for (Eigen::Index j = 0; j < a.cols(); ++j) {
-    const Eigen::ArrayXd x = a.col(j).array() - a.col(j).mean();
-    const Eigen::ArrayXd y = b.col(j).array() - b.col(j).mean();
-    const double d = std::sqrt(x.square().sum() * y.square().sum());
-    r(j) = d > 0.0 ? (x * y).sum() / d : 0.0;
-  }
-  return r;
-}
-
-inline Eigen::MatrixXd mean_of(const std::vector<Eigen::MatrixXd>& trials, const std::vector<std::size_t>& which) {
-  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(trials[0].rows(), trials[0].cols());
-  for (std::size_t i : which) m += trials[i];
-  return m / static_cast<double>(which.size());
-}
-
-// Z-score each column (population standard deviation, as scipy.stats.zscore); constant
-// columns become 0.
-inline Eigen::MatrixXd zscore_cols(const Eigen::Ref<const Eigen::MatrixXd>& m) {
-  Eigen::MatrixXd z = m.rowwise() - m.colwise().mean();
-  for (Eigen::Index j = 0; j < z.cols(); ++j) {
-    const double sd = std::sqrt(z.col(j).squaredNorm() / static_cast<double>(z.rows()));
-    if (sd > 0.0) z.col(j) /= sd;
-  }
-  return z;
-}
-
-inline void partial_shuffle(std::vector<std::size_t>& v, std::size_t count, std::mt19937_64& rng) {
-  for (std::size_t i = 0; i < count && i + 1 < v.size(); ++i) {
-    const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng, v.size() - i));
-    std::swap(v[i], v[j]);
-  }
-}
-
-}  // namespace detail::ceilings
 
 // ---------------------------------------------------------------------------------------
 // Split-half reliability.
@@ -329,43 +266,8 @@ inline ExplainableVariance explainable_variance(const std::vector<Eigen::MatrixX
 }
 
 // ---------------------------------------------------------------------------------------
-// Leave-one-subject-out inter-subject ceiling for data without repeats (naturalistic
-// listening such as Alice): the mean of the other S - 1 subjects predicts the held-out
-// subject; r per subject and target.
-//
-// Correction (optional reading, both values are returned): if every subject is the shared
-// signal plus independent noise with single-subject reliability rho_1, then
-//   r_loso^2 = rho_1 * rho_{S-1},  rho_{S-1} = spearman_brown(rho_1, S - 1),
-// i.e. (S - 1) rho_1^2 - (S - 2) r^2 rho_1 - r^2 = 0, whose positive root is
-//   rho_1 = ((S - 2) r^2 + sqrt((S - 2)^2 r^4 + 4 (S - 1) r^2)) / (2 (S - 1)).
-// sqrt(rho_1) is the correlation a perfect model of the shared signal reaches with ONE
-// subject: the ceiling for single-subject encoding scores in r units. The uncorrected mean
-// r is lower (the S - 1 average is itself noisy) and is what most papers call the ISC
-// ceiling. The correction uses the mean r over subjects; a mean r <= 0 gives 0.
-struct InterSubjectCeiling {
-  Eigen::MatrixXd per_subject_r;   // subjects x targets (r units)
-  Eigen::VectorXd mean_r;          // per target, uncorrected (r units)
-  Eigen::VectorXd single_subject_reliability;  // rho_1 per target (r^2 units)
-  Eigen::VectorXd corrected_r;     // sqrt(rho_1) per target (r units)
-};
-
-inline double single_subject_reliability_from_loso(double r, double subjects) {
-  if (!(r > 0.0)) return 0.0;
-  const double s = subjects;
-  const double r2 = r * r;
-  return ((s - 2.0) * r2 + std::sqrt((s - 2.0) * (s - 2.0) * r2 * r2 + 4.0 * (s - 1.0) * r2)) / (2.0 * (s - 1.0));
-}
-
-namespace detail::ceilings {
-// From per_subject_r (subjects x targets): the mean over subjects and its single-subject correction.
-inline void finish_loso(InterSubjectCeiling& out) {
-  const auto s = static_cast<double>(out.per_subject_r.rows());
-  out.mean_r = out.per_subject_r.colwise().mean().transpose();
-  out.single_subject_reliability =
-      out.mean_r.unaryExpr([s](double r) { return single_subject_reliability_from_loso(r, s); });
-  out.corrected_r = out.single_subject_reliability.cwiseSqrt();
-}
-}  // namespace detail::ceilings
+// Leave-one-subject-out inter-subject ceiling: inter_subject_ceiling.hpp says what it is and how
+// the single-subject correction is derived.
 
 inline InterSubjectCeiling leave_one_subject_out_ceiling(const std::vector<Eigen::MatrixXd>& subjects) {
   detail::ceilings::require_trials(subjects, 2, "leave_one_subject_out_ceiling");

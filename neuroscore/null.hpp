@@ -6,10 +6,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <cstdint>
-#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -17,97 +14,14 @@
 #include <vector>
 
 #include "neuroscore/check.hpp"
+#include "neuroscore/detail/null.hpp"
+#include "neuroscore/detail/tail.hpp"
+#include "neuroscore/permutation_test.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
+#include "neuroscore/tail.hpp"
 
 namespace neuroscore {
-
-// Which side of the null counts as "at least as extreme" as the observed statistic s:
-//   greater:   #{null >= s}        (a score larger than chance: the brain-score default)
-//   less:      #{null <= s}
-//   two_sided: #{|null| >= |s|}    (for statistics centred on 0 under the null, as r is)
-enum class Tail { greater, less, two_sided };
-
-// Which null produced a PermutationTest.
-enum class NullMethod { block_permutation, circular_shift, refit_block_permutation, sign_flip };
-
-// How block_permutation_test computes the permuted correlations (both give the same values
-// to rounding; automatic picks by a cost model, see detail::use_block_gemm).
-enum class NullKernel { automatic, block_gemm, direct };
-
-// A permutation test of one statistic per target.
-struct PermutationTest {
-  Eigen::VectorXd observed;  // per target (Pearson r, or mean over folds of per-fold r for the refit null)
-  Eigen::VectorXd p_value;   // (1 + #{null at least as extreme}) / (1 + N), per target
-  // Family-wise error corrected p per target by the max statistic over targets (Westfall &
-  // Young 1993, single-step maxT; Nichols & Holmes 2002, eq. 4):
-  //   p_fwe_j = (1 + #{b : max_k t(null_bk) >= t(observed_j)}) / (1 + N),
-  // with t = identity (greater), negation (less) or absolute value (two_sided).
-  Eigen::VectorXd p_fwe;
-  Eigen::MatrixXd null;      // N x targets; empty (0 x targets) unless options.keep_null
-  Eigen::VectorXd null_max;  // per null draw: max over targets of t(null_bk)
-  Seed seed;                 // the seed every null draw came from
-  std::size_t permutations = 0;  // N, the number of null draws
-  Tail tail = Tail::greater;
-  NullMethod method = NullMethod::block_permutation;
-  BlockLength block{};           // block length (block nulls); min shift (circular shift)
-  bool exhaustive = false;       // every admissible null draw was enumerated once (circular shift)
-  std::vector<bool> degenerate;  // constant observed or predicted column: observed 0, p 1
-};
-
-namespace detail {
-
-inline double tail_transform(double v, Tail tail) {
-  return tail == Tail::greater ? v : tail == Tail::less ? -v : std::abs(v);
-}
-
-inline void check_permutation_args(const char* who, Eigen::Index n, std::size_t block,
-                                   std::size_t permutations) {
-  if (permutations == 0) throw std::invalid_argument(std::string(who) + ": 0 permutations");
-  if (block == 0) throw std::invalid_argument(std::string(who) + ": block length 0");
-  if (static_cast<std::size_t>(n) < 2 * block) {
-    throw std::invalid_argument(std::string(who) + ": " + std::to_string(n) +
-                                " samples hold fewer than 2 blocks of " + std::to_string(block));
-  }
-}
-
-}  // namespace detail
-
-// p-value of one observed statistic against its null draws (Phipson & Smyth 2010: the +1 in
-// numerator and denominator counts the observed arrangement, so p is never 0 and the test
-// is exact for random permutations drawn with replacement):
-//   p = (1 + #{null at least as extreme as observed, see Tail}) / (1 + N).
-inline double permutation_p_value(double observed, const Eigen::Ref<const Eigen::VectorXd>& null,
-                                  Tail tail) {
-  if (null.size() == 0) throw std::invalid_argument("permutation_p_value: empty null");
-  const double s = detail::tail_transform(observed, tail);
-  Eigen::Index count = 0;
-  for (Eigen::Index b = 0; b < null.size(); ++b) count += detail::tail_transform(null(b), tail) >= s;
-  return (1.0 + static_cast<double>(count)) / (1.0 + static_cast<double>(null.size()));
-}
-
-// Family-wise error corrected p per target from the per-draw maxima of a null (Westfall & Young
-// 1993, single-step maxT; Nichols & Holmes 2002, eq. 4):
-//   p_fwe_j = (1 + #{b : null_max_b >= t(observed_j)}) / (1 + N),   N = null_max.size(),
-// with t the Tail's transform (identity, negation, absolute value) applied to observed, and
-// null_max_b = max over targets of t(null_bk), as PermutationTest::null_max holds it. Maxima
-// computed in parts (blocks of targets, MPI ranks) are combined by an element-wise maximum
-// first; this is then the p_fwe of one pass. Every null of null.hpp and compare.hpp and
-// `neuroscore score` compute p_fwe here. Errors: empty null_max.
-inline Eigen::VectorXd fwe_p_values(const Eigen::Ref<const Eigen::VectorXd>& observed,
-                                    const Eigen::Ref<const Eigen::VectorXd>& null_max, Tail tail) {
-  if (null_max.size() == 0) throw std::invalid_argument("fwe_p_values: empty null_max (0 null draws)");
-  const auto n = static_cast<double>(null_max.size());
-  std::vector<double> sorted(null_max.data(), null_max.data() + null_max.size());
-  std::sort(sorted.begin(), sorted.end());
-  Eigen::VectorXd p_fwe(observed.size());
-  for (Eigen::Index j = 0; j < observed.size(); ++j) {
-    const double s = detail::tail_transform(observed(j), tail);
-    const auto below = std::lower_bound(sorted.begin(), sorted.end(), s) - sorted.begin();
-    p_fwe(j) = (1.0 + static_cast<double>(sorted.size() - static_cast<std::size_t>(below))) / (n + 1.0);
-  }
-  return p_fwe;
-}
 
 // One block permutation of n samples: entry i is the sample whose target goes to position i.
 // The n samples are cut into m = n / L consecutive blocks of L; the m full blocks are shuffled
@@ -153,143 +67,6 @@ struct CircularShiftOptions {
   bool keep_null = true;
   std::size_t max_batch_bytes = std::size_t{256} << 20;
 };
-
-namespace detail {
-
-// Accumulates one batch of null values into the result: counts for p, max for p_fwe.
-struct NullAccumulator {
-  Tail tail;
-  Eigen::VectorXd observed_t;                // t(observed), per target
-  Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> exceed;  // per target
-  Eigen::VectorXd null_max;                  // per draw
-
-  NullAccumulator(const Eigen::VectorXd& observed, std::size_t draws, Tail t)
-      : tail(t), observed_t(observed.size()), exceed(observed.size()),
-        null_max(Eigen::VectorXd::Constant(static_cast<Eigen::Index>(draws),
-                                           -std::numeric_limits<double>::infinity())) {
-    for (Eigen::Index j = 0; j < observed.size(); ++j) observed_t(j) = tail_transform(observed(j), tail);
-    exceed.setZero();
-  }
-
-  // values: draws [b0, b0 + rows) x targets [col0, col0 + cols)
-  void add(const Eigen::Ref<const Eigen::MatrixXd>& values, Eigen::Index b0, Eigen::Index col0) {
-    for (Eigen::Index j = 0; j < values.cols(); ++j) {
-      const double s = observed_t(col0 + j);
-      std::int64_t count = 0;
-      for (Eigen::Index b = 0; b < values.rows(); ++b) {
-        const double v = tail_transform(values(b, j), tail);
-        count += v >= s;
-        if (v > null_max(b0 + b)) null_max(b0 + b) = v;
-      }
-      exceed(col0 + j) += count;
-    }
-  }
-
-  void finish(PermutationTest& out) const {
-    const auto n = static_cast<double>(null_max.size());
-    out.p_value = ((exceed.cast<double>().array() + 1.0) / (n + 1.0)).matrix();
-    // observed_t is t(observed) already: Tail::greater's identity transform leaves it as it is.
-    out.p_fwe = fwe_p_values(observed_t, null_max, Tail::greater);
-    out.null_max = null_max;
-  }
-};
-
-// z-scores of columns [col0, col0 + w) of m with population standard deviation (1/n), so
-// that Pearson r = z_y . z_p / n exactly; a constant column becomes 0 and is flagged.
-inline void standardize_columns(const Eigen::Ref<const Eigen::MatrixXd>& m, Eigen::Index col0,
-                                Eigen::Index w, Eigen::MatrixXd& z, std::vector<bool>& constant) {
-  const Eigen::Index n = m.rows();
-  z.resize(n, w);
-  for (Eigen::Index c = 0; c < w; ++c) {
-    const auto col = m.col(col0 + c);
-    const double mean = col.mean();
-    z.col(c) = col.array() - mean;
-    const double ss = z.col(c).squaredNorm();
-    if (is_constant_column(ss, col.cwiseAbs().maxCoeff(), n)) {
-      z.col(c).setZero();
-      constant[static_cast<std::size_t>(col0 + c)] = true;
-    } else {
-      z.col(c) *= std::sqrt(static_cast<double>(n) / ss);
-    }
-  }
-}
-
-// Cost model: the block GEMM does 2 N m^2 flops per target at GEMM speed plus 2 n m to form
-// the cross-products; the direct kernel 2 N n flops per target at about a third of it
-// (one load per multiply-add). Block GEMM wins when m^2 < 3 n, i.e. blocks of L > sqrt(n / 3).
-inline bool use_block_gemm(Eigen::Index n, std::size_t block, NullKernel kernel) {
-  if (kernel != NullKernel::automatic) return kernel == NullKernel::block_gemm;
-  const auto m = static_cast<double>(static_cast<std::size_t>(n) / block);
-  return m * m < 3.0 * static_cast<double>(n);
-}
-
-// Permuted correlations by the direct kernel, for any list of index permutations:
-//   r(b, j) = (1/n) sum_i zp(i, j) zy(perm_b(i), j).
-// Row-major copies of a target batch make each term a contiguous, vectorized run over targets.
-inline void permuted_r_direct(const Eigen::MatrixXd& zy, const Eigen::MatrixXd& zp,
-                              const std::vector<std::vector<std::size_t>>& perms,
-                              Eigen::Ref<Eigen::MatrixXd> out) {
-  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const Eigen::Index n = zy.rows();
-  const Eigen::Index w = zy.cols();
-  const double inv_n = 1.0 / static_cast<double>(n);
-  // Chunks of 32 targets: both row-major panels (2 x n x 32 doubles, 300 KB at n = 600) stay
-  // in cache while every permutation streams over them.
-  constexpr Eigen::Index kChunk = 32;
-  RowMajor y, p;
-  double acc[kChunk];
-  for (Eigen::Index c0 = 0; c0 < w; c0 += kChunk) {
-    const Eigen::Index cw = std::min(kChunk, w - c0);
-    y = zy.middleCols(c0, cw);
-    p = zp.middleCols(c0, cw);
-    for (std::size_t b = 0; b < perms.size(); ++b) {
-      std::fill(acc, acc + kChunk, 0.0);
-      const std::size_t* perm = perms[b].data();
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double* pr = p.data() + i * cw;
-        const double* yr = y.data() + static_cast<Eigen::Index>(perm[i]) * cw;
-        for (Eigen::Index c = 0; c < cw; ++c) acc[c] += pr[c] * yr[c];
-      }
-      for (Eigen::Index c = 0; c < cw; ++c) out(static_cast<Eigen::Index>(b), c0 + c) = acc[c] * inv_n;
-    }
-  }
-}
-
-// Observed Pearson r of every target, in column batches of `width`, into out.observed, and
-// out.degenerate where the observed or predicted column is constant (r = 0 there).
-inline void observed_r(const Eigen::Ref<const Eigen::MatrixXd>& observed,
-                       const Eigen::Ref<const Eigen::MatrixXd>& predicted, Eigen::Index width,
-                       Eigen::MatrixXd& zy, Eigen::MatrixXd& zp, std::vector<bool>& flag_y,
-                       std::vector<bool>& flag_p, PermutationTest& out) {
-  const Eigen::Index n = observed.rows();
-  const Eigen::Index t = observed.cols();
-  for (Eigen::Index c0 = 0; c0 < t; c0 += width) {
-    const Eigen::Index w = std::min(width, t - c0);
-    standardize_columns(observed, c0, w, zy, flag_y);
-    standardize_columns(predicted, c0, w, zp, flag_p);
-    out.observed.segment(c0, w) = (zy.cwiseProduct(zp).colwise().sum() / static_cast<double>(n)).transpose();
-  }
-  for (Eigen::Index j = 0; j < t; ++j) {
-    out.degenerate[static_cast<std::size_t>(j)] = flag_y[static_cast<std::size_t>(j)] || flag_p[static_cast<std::size_t>(j)];
-  }
-}
-
-inline Eigen::Index batch_width(std::size_t bytes_per_target, std::size_t budget, Eigen::Index t) {
-  const auto w = static_cast<Eigen::Index>(budget / std::max<std::size_t>(bytes_per_target, 1));
-  return std::max<Eigen::Index>(1, std::min(w, std::max<Eigen::Index>(t, 1)));
-}
-
-inline void check_pair(const char* who, const Eigen::Ref<const Eigen::MatrixXd>& observed,
-                       const Eigen::Ref<const Eigen::MatrixXd>& predicted) {
-  require_same_shape(observed, std::string(who) + ": observed", predicted, "predicted");
-  require_finite(observed, std::string(who) + ": observed");
-  require_finite(predicted, std::string(who) + ": predicted");
-}
-
-// Permutations per GEMM batch of the block kernel.
-constexpr Eigen::Index kPermutationBatch = 256;
-
-}  // namespace detail
 
 // Block permutation null of Pearson r between fixed predictions and test targets (the
 // targets' rows are block-permuted, see block_permutation for the blocks and the remainder

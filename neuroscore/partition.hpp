@@ -5,8 +5,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
@@ -14,29 +12,12 @@
 #include <vector>
 
 #include "neuroscore/check.hpp"
+#include "neuroscore/detail/partition.hpp"
 #include "neuroscore/ridge.hpp"
 #include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {
-
-namespace detail::partitioning {
-
-inline Eigen::MatrixXd hstack(const Eigen::Ref<const Eigen::MatrixXd>& a, const Eigen::Ref<const Eigen::MatrixXd>& b) {
-  Eigen::MatrixXd out(a.rows(), a.cols() + b.cols());
-  out << a, b;
-  return out;
-}
-
-inline std::vector<Eigen::MatrixXd> fold_blocks(const Eigen::Ref<const Eigen::MatrixXd>& predictions,
-                                                const std::vector<Fold>& folds) {
-  std::vector<Eigen::MatrixXd> blocks;
-  blocks.reserve(folds.size());
-  for (const Fold& f : folds) blocks.push_back(rows_of(predictions, f.test));
-  return blocks;
-}
-
-}  // namespace detail::partitioning
 
 // ---------------------------------------------------------------------------------------
 // Unique and shared variance from joint fits.

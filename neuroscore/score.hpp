@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "neuroscore/check.hpp"
+#include "neuroscore/detail/score.hpp"
+#include "neuroscore/metric.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore {
@@ -118,22 +120,6 @@ inline TargetScores r2_oos(const Eigen::Ref<const Eigen::MatrixXd>& observed,
   return out;
 }
 
-// Which score a cross-validated summary is made of.
-enum class Metric { pearson_r, r2, r2_oos };
-
-// How fold-level test blocks become one score per target.
-//   per_fold_mean (THE DEFAULT): score each fold's test block with its own model, then
-//     average over folds. Each model is judged only on the block it never saw, with its own
-//     intercept; pooling instead mixes between-fold offsets (each fold's training mean and
-//     slow drifts of the run) into Pearson r, which can inflate or deflate it without any
-//     within-block prediction. It is also the unit of the outer CV (per-fold values show the
-//     spread) and the brain score the benchmarks report (mean of per-block r).
-//   pooled: concatenate every fold's test rows and predictions and score once. For r2_oos
-//     the pooled value is 1 - (sum over folds of SSE) / (sum over folds of sum (y - mean_train_f)^2),
-//     each fold against its own training mean. Needed when test blocks are too short for a
-//     per-block r (e.g. leave-one-sample-out).
-enum class FoldAggregation { per_fold_mean, pooled };
-
 // A cross-validated score per target and how it was made.
 struct CrossValidatedScore {
   Eigen::VectorXd value;          // per target
@@ -156,60 +142,6 @@ inline Eigen::MatrixXd rows_of(const Eigen::Ref<const Eigen::MatrixXd>& m,
   }
   return out;
 }
-
-namespace detail {
-
-// Checks folds and prediction blocks against y: same count, each block is
-// (test samples) x (targets), every index is a sample of y, r2_oos folds have training.
-inline void validate_fold_predictions(const Eigen::Ref<const Eigen::MatrixXd>& y,
-                                      const std::vector<Fold>& folds,
-                                      const std::vector<Eigen::MatrixXd>& predictions,
-                                      Metric metric) {
-  if (folds.empty()) throw std::invalid_argument("cross_validated_score: no folds");
-  if (folds.size() != predictions.size()) {
-    throw std::invalid_argument("cross_validated_score: " + std::to_string(folds.size()) +
-                                " folds but " + std::to_string(predictions.size()) +
-                                " prediction blocks");
-  }
-  require_finite(y, "y");
-  const auto n = static_cast<std::size_t>(y.rows());
-  for (std::size_t f = 0; f < folds.size(); ++f) {
-    const Eigen::MatrixXd& p = predictions[f];
-    const auto rows = static_cast<Eigen::Index>(folds[f].test.size());
-    if (p.rows() != rows || p.cols() != y.cols()) {
-      throw std::invalid_argument("cross_validated_score: prediction block " + std::to_string(f) +
-                                  " is " + shape_string(p.rows(), p.cols()) + " but fold " +
-                                  std::to_string(f) + " tests " + shape_string(rows, y.cols()) +
-                                  " (samples x targets)");
-    }
-    require_finite(p, "prediction block " + std::to_string(f));
-    for (const auto* part : {&folds[f].train, &folds[f].test}) {
-      for (std::size_t i : *part) {
-        if (i >= n) {
-          throw std::invalid_argument("cross_validated_score: fold " + std::to_string(f) +
-                                      " names sample " + std::to_string(i) + " but y has " +
-                                      std::to_string(n) + " samples");
-        }
-      }
-    }
-    if (folds[f].test.empty()) {
-      throw std::invalid_argument("cross_validated_score: fold " + std::to_string(f) +
-                                  " has no test samples");
-    }
-    if (metric == Metric::r2_oos && folds[f].train.empty()) {
-      throw std::invalid_argument("cross_validated_score: r2_oos needs the training mean but fold " +
-                                  std::to_string(f) + " has no training samples");
-    }
-  }
-}
-
-inline Eigen::VectorXd training_mean_of(const Eigen::Ref<const Eigen::MatrixXd>& y, const Fold& fold) {
-  Eigen::VectorXd mean = Eigen::VectorXd::Zero(y.cols());
-  for (std::size_t i : fold.train) mean += y.row(static_cast<Eigen::Index>(i)).transpose();
-  return mean / static_cast<double>(fold.train.size());
-}
-
-}  // namespace detail
 
 // Per-fold scores averaged over folds (see FoldAggregation). `fold_predictions[f]` holds the
 // predictions of fold f's test samples, rows in the order of folds[f].test, one column per

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "neuroscore/data_root.hpp"
+#include "neuroscore/datasets/detail/pereira.hpp"
 #include "neuroscore/io/delimited.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 
@@ -107,41 +107,6 @@ inline double sentence_word_similarity(const std::string& normalized_a, const st
   }
   return 2.0 * static_cast<double>(prev[b.size()]) / static_cast<double>(a.size() + b.size());
 }
-
-namespace detail {
-
-// Non-empty lines of a one-sentence-per-line file, trimmed; exactly `expected` of them.
-inline std::vector<std::string> read_sentence_lines(const std::filesystem::path& path, int expected) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path.string() + ": cannot open");
-  std::vector<std::string> lines;
-  std::string line;
-  int line_number = 0;
-  int blank_line = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos) {
-      if (blank_line == 0) blank_line = line_number;
-      continue;
-    }
-    if (blank_line != 0) {
-      throw std::runtime_error(path.string() + ":" + std::to_string(blank_line) +
-                               ": blank line between sentences (sentences continue on line " +
-                               std::to_string(line_number) + ")");
-    }
-    const std::size_t last = line.find_last_not_of(" \t");
-    lines.push_back(line.substr(first, last - first + 1));
-  }
-  if (static_cast<int>(lines.size()) != expected) {
-    throw std::runtime_error(path.string() + ": expected " + std::to_string(expected) +
-                             " sentences (one per line), found " + std::to_string(lines.size()));
-  }
-  return lines;
-}
-
-}  // namespace detail
 
 // Reads DATA_ROOT/pereira2018/: the two stimulus files, the two GloVe files (each must have one
 // 300-value row per sentence) and pereira_averaged.csv (header must be exactly ",Sentence,EffectSize"),

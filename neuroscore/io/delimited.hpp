@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "neuroscore/io/detail/delimited.hpp"
 #include "neuroscore/io/detail/file_bytes.hpp"
 #include "neuroscore/io/detail/parse_number.hpp"
 #include "neuroscore/io/detail/quote.hpp"
@@ -97,16 +98,6 @@ inline std::string list_column_names(const std::vector<std::string>& columns);
 
 // ---------------------------------------------------------------------------------------------
 // Implementation.
-
-namespace detail {
-
-inline void check_delimiter(char delimiter) {
-  if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-    throw std::invalid_argument("the delimiter cannot be '\"', '\\n' or '\\r'");
-  }
-}
-
-}  // namespace detail
 
 inline std::string quote_for_message(std::string_view text, std::size_t max_bytes) {
   return detail::quote_for_message(text, max_bytes);
