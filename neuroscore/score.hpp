@@ -32,10 +32,12 @@ struct TargetScores {
 
 // The degeneracy rule of every score here: a column of n values whose largest magnitude is
 // max_abs counts as constant when its sum of squares about its mean is below what rounding leaves
-// of a constant column, n * (64 eps * max_abs)^2. Public for callers that compute a score
-// themselves (the Python bindings' resampled Pearson r) and must call the same columns degenerate.
-inline bool is_constant_column(double centred_sum_squares, double max_abs, Eigen::Index n) {
-  const double tol = 64.0 * std::numeric_limits<double>::epsilon() * max_abs;
+// of a constant column, n * (64 eps * max_abs)^2, eps of the Scalar the column was computed in
+// (float for the f32 ridge path). Public for callers that compute a score themselves (the Python
+// bindings' resampled Pearson r) and must call the same columns degenerate.
+template <class Scalar = double>
+bool is_constant_column(double centred_sum_squares, double max_abs, Eigen::Index n) {
+  const double tol = 64.0 * static_cast<double>(std::numeric_limits<Scalar>::epsilon()) * max_abs;
   return !(centred_sum_squares > static_cast<double>(n) * tol * tol);
 }
 
@@ -132,11 +134,14 @@ struct CrossValidatedScore {
   FoldAggregation aggregation = FoldAggregation::per_fold_mean;
 };
 
-// The rows `rows` of m, in that order (repeats allowed): rows_of(y, fold.test) is a fold's test
-// block. Every index must be below m.rows() (not checked: callers validate their folds first).
-inline Eigen::MatrixXd rows_of(const Eigen::Ref<const Eigen::MatrixXd>& m,
-                               const std::vector<std::size_t>& rows) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
+// The rows `rows` of m, in that order (repeats allowed), in m's scalar type: rows_of(y, fold.test)
+// is a fold's test block. Every index must be below m.rows() (not checked: callers validate their
+// folds first).
+template <class Derived>
+Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> rows_of(const Eigen::DenseBase<Derived>& m,
+                                                                                const std::vector<std::size_t>& rows) {
+  Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> out(static_cast<Eigen::Index>(rows.size()),
+                                                                              m.cols());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     out.row(static_cast<Eigen::Index>(i)) = m.row(static_cast<Eigen::Index>(rows[i]));
   }

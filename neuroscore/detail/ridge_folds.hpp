@@ -1,5 +1,5 @@
 // neuroscore/detail/ridge_folds.hpp (private): a fold of cross-validated ridge factored once, and the
-// row gathering and fold checks around it. Entry point: detail::FactoredFold<Scalar>.
+// fold checks around it (rows are gathered by score.hpp's rows_of). Entry point: detail::FactoredFold<Scalar>.
 #pragma once
 
 #include <Eigen/Core>
@@ -12,20 +12,6 @@
 #include "neuroscore/split.hpp"
 
 namespace neuroscore::detail {
-
-template <class Derived>
-Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> take_rows(
-    const Eigen::DenseBase<Derived>& m, const std::vector<std::size_t>& rows) {
-  Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> out(
-      static_cast<Eigen::Index>(rows.size()), m.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = m.row(static_cast<Eigen::Index>(rows[i]));
-  return out;
-}
-
-inline Eigen::MatrixXd take_rows(const Eigen::Ref<const Eigen::MatrixXd>& m,
-                                 const std::vector<std::size_t>& rows) {
-  return take_rows<Eigen::Ref<const Eigen::MatrixXd>>(m, rows);
-}
 
 inline void validate_folds(const std::vector<Fold>& folds, std::size_t n) {
   if (folds.empty()) throw std::invalid_argument("cross_validated_ridge: no folds");

@@ -50,21 +50,13 @@ void gathered_means(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic,
   }
 }
 
-// A constant column: centred sum of squares below what rounding leaves of a constant,
-// n * (64 eps * max|y|)^2, with eps of the Scalar (as is_constant_column in score.hpp).
-template <class Scalar>
-bool is_constant_of(double centred_sum_squares, double max_abs, Eigen::Index n) {
-  const double tol = 64.0 * static_cast<double>(std::numeric_limits<Scalar>::epsilon()) * max_abs;
-  return !(centred_sum_squares > static_cast<double>(n) * tol * tol);
-}
-
 template <class Scalar>
 FactoredFold<Scalar> factor_fold(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>& x,
                                  std::vector<std::size_t> train_rows, std::vector<std::size_t> test_rows,
                                  const RidgeCvOptions& options) {
   FactoredFold<Scalar> out;
-  out.factor.compute(take_rows(x, train_rows), options.solver, options.standardize);
-  out.test_inputs = out.factor.project_inputs(take_rows(x, test_rows));
+  out.factor.compute(rows_of(x, train_rows), options.solver, options.standardize);
+  out.test_inputs = out.factor.project_inputs(rows_of(x, test_rows));
   out.train_rows = std::move(train_rows);
   out.test_rows = std::move(test_rows);
   return out;
@@ -195,7 +187,7 @@ void score_alphas(const Eigen::Ref<const Eigen::Matrix<Scalar, Eigen::Dynamic, E
       const double sst = (col.template cast<double>().array() - m).square().sum();
       const double max_abs = (col.template cast<double>().array() + static_cast<double>(ws.mean(c))).abs().maxCoeff();
       ws.sst(c) = sst;
-      ws.constant[static_cast<std::size_t>(c)] = is_constant_of<Scalar>(sst, max_abs, n_test);
+      ws.constant[static_cast<std::size_t>(c)] = is_constant_column<Scalar>(sst, max_abs, n_test);
     }
     for (std::size_t a = 0; a < alphas.size(); ++a) {
       const Eigen::Matrix<Scalar, 1, Eigen::Dynamic> filter =
@@ -254,7 +246,7 @@ TargetScores refit_test_scores(const Eigen::Ref<const Eigen::Matrix<Scalar, Eige
   auto predicted = ws.y_test.topLeftCorner(n_test, count);
   predicted.noalias() = fold.test_inputs * ws.projected.topLeftCorner(rank, count);
   predicted.rowwise() += ws.mean;
-  const Eigen::MatrixXd observed = take_rows(y.middleCols(col0, count), test_rows).template cast<double>();
+  const Eigen::MatrixXd observed = rows_of(y.middleCols(col0, count), test_rows).template cast<double>();
   return pearson_r(observed, predicted.template cast<double>());
 }
 

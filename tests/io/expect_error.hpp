@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -19,8 +20,15 @@ std::string error_message(F&& f) {
     const std::string message = e.what();
     EXPECT_EQ(message.find('\n'), std::string::npos) << "error message spans lines: " << message;
     return message;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw the wrong exception type: " << e.what();
+  } catch (...) {  // not `const std::exception&`: that handler would shadow Exception = std::exception (-Wexceptions)
+    std::string what = "(not a std::exception)";
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    ADD_FAILURE() << "threw the wrong exception type: " << what;
     return "";
   }
   ADD_FAILURE() << "did not throw";

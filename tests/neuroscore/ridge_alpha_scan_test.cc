@@ -11,21 +11,11 @@
 #include <vector>
 
 #include "tests/io/expect_error.hpp"
+#include "tests/testing/gaussian.hpp"
 
 namespace ns = neuroscore;
 
-namespace {
-
-Eigen::MatrixXd gaussian(Eigen::Index rows, Eigen::Index cols, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  Eigen::MatrixXd m(rows, cols);
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = normal(rng);
-  return m;
-}
-
-}  // namespace
+using neuroscore::testing::gaussian;
 
 TEST(RidgeAlphaScan, MeanR2IsFitRidgesCvTableBitForBit) {
   const Eigen::MatrixXd x = gaussian(80, 6, 1);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/io/expect_error.hpp"
+#include "tests/testing/gaussian.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,14 +15,7 @@ namespace ns = neuroscore;
 
 namespace {
 
-Eigen::MatrixXd gaussian(Eigen::Index rows, Eigen::Index cols, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  Eigen::MatrixXd m(rows, cols);
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = normal(rng);
-  return m;
-}
+using neuroscore::testing::gaussian;
 
 // Direct solve of (Xc'Xc + alpha I) W = Xc'Yc, the textbook definition.
 Eigen::MatrixXd direct_ridge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double alpha) {
@@ -41,8 +35,8 @@ TEST(CrossValidatedRidge, SingleAlphaEqualsDirectSolvePerFold) {
   options.alphas = {3.0};
   const ns::RidgeCvResult fit = ns::cross_validated_ridge(x, y, folds, options);
   for (const auto& fold : folds) {
-    const Eigen::MatrixXd xtr = ns::detail::take_rows(x, fold.train);
-    const Eigen::MatrixXd ytr = ns::detail::take_rows(y, fold.train);
+    const Eigen::MatrixXd xtr = ns::rows_of(x, fold.train);
+    const Eigen::MatrixXd ytr = ns::rows_of(y, fold.train);
     const Eigen::MatrixXd w = direct_ridge(xtr, ytr, 3.0);
     const Eigen::RowVectorXd intercept = ytr.colwise().mean() - xtr.colwise().mean() * w;
     for (std::size_t i : fold.test) {
@@ -609,8 +603,8 @@ TEST(FitRidge, ChoosesAsCrossValidatedRidgeDoesOnAnOuterTrainingSet) {
   options.inner_gap = ns::Gap{2};
   const ns::RidgeCvResult nested = ns::cross_validated_ridge(x, y, outer, options);
   for (std::size_t f = 0; f < outer.size(); ++f) {
-    const Eigen::MatrixXd x_tr = ns::detail::take_rows(x, outer[f].train);
-    const Eigen::MatrixXd y_tr = ns::detail::take_rows(y, outer[f].train);
+    const Eigen::MatrixXd x_tr = ns::rows_of(x, outer[f].train);
+    const Eigen::MatrixXd y_tr = ns::rows_of(y, outer[f].train);
     const ns::RidgeFit fit = ns::fit_ridge(x_tr, y_tr, ns::contiguous_kfold(x_tr.rows(), 5, ns::Gap{2}), options);
     EXPECT_EQ(fit.best_alpha.transpose(), nested.chosen_alpha.row(f)) << "outer fold " << f;
   }
