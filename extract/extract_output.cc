@@ -119,6 +119,13 @@ ExtractSummary write_extract_outputs(const ExtractRun& run) {
   surprisal.col(0) = wf.surprisal;
   save("surprisal", surprisal,
        "[words, 1] sum over the word's scored tokens of -ln p(token | its window prefix), nats (the perplexity's terms)");
+  if (features.entropy) {
+    RowMatrix entropy(static_cast<Eigen::Index>(words.size()), 1);
+    entropy.col(0) = wf.entropy;
+    save("entropy", entropy,
+         "[words, 1] entropy of the next-token distribution before the word's first token, nats; NaN where that "
+         "token is not scored");
+  }
   if (segmented) {
     RowMatrix seg(static_cast<Eigen::Index>(words.size()), 1);
     for (std::size_t w = 0; w < words.size(); ++w) seg(static_cast<Eigen::Index>(w), 0) = stim.segment_of[w];

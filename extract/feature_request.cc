@@ -82,6 +82,7 @@ std::string to_string(Feature f) {
     case Feature::kIntegratedGradients: return "integrated_gradients";
     case Feature::kErasure: return "erasure";
     case Feature::kConductance: return "conductance";
+    case Feature::kEntropy: return "entropy";
   }
   throw std::logic_error("Feature: unknown value");
 }

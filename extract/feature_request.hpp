@@ -58,8 +58,9 @@ enum class Feature {
   kIntegratedGradients,  // integrated gradients and their completeness gap
   kErasure,              // f(x) - f(x with a token erased)
   kConductance,          // layer conductance per block
+  kEntropy,              // entropy.npy: the next-token entropy before each word (surprisal.npy is always written)
 };
-std::string to_string(Feature feature);  // activations, attention, grad_norm, ..., conductance
+std::string to_string(Feature feature);  // activations, attention, grad_norm, ..., conductance, entropy
 
 // How a text stimulus is cut into segments (sentences, stories) that are read without context
 // from one another.

@@ -36,6 +36,7 @@ FeatureSet feature_set(const std::vector<Feature>& features) {
       case Feature::kIntegratedGradients: f.integrated_gradients = true; break;
       case Feature::kErasure: f.erasure = true; break;
       case Feature::kConductance: f.conductance = true; break;
+      case Feature::kEntropy: f.entropy = true; break;
     }
   }
   return f;

@@ -251,6 +251,7 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
   };
   out.context_words.assign(static_cast<std::size_t>(n_words), 0);
   out.surprisal = Eigen::VectorXd::Zero(n_words);
+  if (fs.entropy) out.entropy = Eigen::VectorXd::Constant(n_words, std::numeric_limits<double>::quiet_NaN());
   out.scored_tokens.assign(static_cast<std::size_t>(n_words), 0);
   const bool argmax_target =
       options.target == Target::kLogitOfArgmax || options.target == Target::kLogProbabilityOfArgmax;
@@ -335,6 +336,7 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
     const torch::Tensor id_tensor = torch::tensor(ids, torch::TensorOptions().dtype(torch::kLong));
     ForwardResult fwd;
     torch::Tensor token_logprob;  // [T]: entry i = ln p(ids[i] | ids[0..i-1]); entry 0 undefined (0)
+    torch::Tensor next_entropy;   // [T - 1] with fs.entropy: entry i = entropy of p(. | ids[0..i])
     {
       torch::NoGradGuard no_grad;
       fwd = forward(model, id_tensor, ForwardOptions{fs.activations, fs.attention});
@@ -343,9 +345,11 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       if (T > 1) {
         const torch::Tensor lp = torch::log_softmax(fwd.logits.slice(0, 0, T - 1).to(torch::kFloat64), -1);
         token_logprob.slice(0, 1, T) = lp.gather(1, id_tensor.slice(0, 1, T).unsqueeze(1)).squeeze(1);
+        if (fs.entropy) next_entropy = -(lp.exp() * lp).sum(-1);
       }
     }
     const std::vector<double> logprob = to_vector(token_logprob);
+    const std::vector<double> entropy_at = fs.entropy && next_entropy.defined() ? to_vector(next_entropy) : std::vector<double>{};
     for (std::int64_t w = win.assigned_begin; w < win.assigned_end; ++w) {
       const std::int64_t local = w - win.first_word;
       const auto lj = static_cast<std::size_t>(local);
@@ -354,6 +358,9 @@ WordFeatures extract_word_features(const Model& model, const std::vector<std::ve
       for (std::int64_t t = std::max<std::int64_t>(begin_of[lj], 1); t < end_of[lj]; ++t) {
         out.surprisal[w] -= logprob[static_cast<std::size_t>(t)];
         ++out.scored_tokens[static_cast<std::size_t>(w)];
+      }
+      if (fs.entropy && begin_of[lj] >= 1 && begin_of[lj] < end_of[lj]) {
+        out.entropy[w] = entropy_at[static_cast<std::size_t>(begin_of[lj] - 1)];
       }
       if (fs.activations) {
         for (std::int64_t l = 0; l <= layers; ++l) {

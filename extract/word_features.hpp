@@ -58,6 +58,7 @@ struct FeatureSet {
   bool integrated_gradients = false;
   bool erasure = false;
   bool conductance = false;
+  bool entropy = false;  // WordFeatures::entropy (from the logits of the forward surprisal uses)
   bool any_attribution() const {
     return grad_norm || grad_x_input || integrated_gradients || erasure || conductance;
   }
@@ -129,6 +130,11 @@ struct WordFeatures {
   // Always computed (one extra no-grad forward per window when neither activations nor attention
   // is asked for).
   Eigen::VectorXd surprisal;                   // [W]
+  //   entropy[w] = -sum_v p(v | prefix) ln p(v | prefix) (nats) for the prediction of word w's first
+  //   token, made at the position before it in w's window: the model's uncertainty before it reads
+  //   the word. NaN when that token is not scored (a window's first token without BOS). Computed
+  //   when FeatureSet::entropy is set (0 x 0 otherwise).
+  Eigen::VectorXd entropy;                     // [W]
   std::vector<std::int64_t> scored_tokens;     // [W]
 };
 

@@ -70,10 +70,11 @@ std::vector<Feature> parse_features(const std::vector<std::string>& names) {
     else if (n == "integrated_gradients") out.push_back(Feature::kIntegratedGradients);
     else if (n == "erasure") out.push_back(Feature::kErasure);
     else if (n == "conductance") out.push_back(Feature::kConductance);
+    else if (n == "entropy") out.push_back(Feature::kEntropy);
     else
       throw std::invalid_argument("unknown feature '" + n +
                                   "' (known: activations, attention, grad_norm, grad_x_input, "
-                                  "integrated_gradients, erasure, conductance)");
+                                  "integrated_gradients, erasure, conductance, entropy)");
   }
   return out;
 }
@@ -150,7 +151,8 @@ options:
                      last word's row with all its tokens (usually the "." token: identical for
                      every sentence in the embedding layer)
   --features LIST    comma-separated: activations,attention,grad_norm,grad_x_input,
-                     integrated_gradients,erasure,conductance (default: activations)
+                     integrated_gradients,erasure,conductance,entropy (default: activations;
+                     surprisal.npy is always written)
   --context N        preceding words of context per word (default 0 = all that fit in the
                      model's max_seq_len, sliding windows)
   --stride N         sliding-window stride in words when --context is 0 (default: half a window)

@@ -83,7 +83,7 @@ TEST(ExtractArgs, DefaultsAreThePipelines) {
 // Every value name parses to the value whose to_string it is (one vocabulary both ways).
 TEST(ExtractArgs, ValueNamesRoundTrip) {
   for (const std::string f : {"activations", "attention", "grad_norm", "grad_x_input", "integrated_gradients",
-                              "erasure", "conductance"}) {
+                              "erasure", "conductance", "entropy"}) {
     EXPECT_EQ(to_string(parse_extract_args(with({"--features", f})).features.at(0)), f);
   }
   for (const std::string v : {"trained", "untrained:1", "noise:0:1", "noise:0.05:1", "noise:0.8:12"}) {
@@ -128,7 +128,7 @@ TEST(ExtractArgs, RefusedValuesNameTheFlag) {
   EXPECT_EQ(error_of(with({"--threads", "0"})), "--threads must be >= 1");
   EXPECT_EQ(error_of(with({"--features", "activations,bogus"})),
             "unknown feature 'bogus' (known: activations, attention, grad_norm, grad_x_input, integrated_gradients, "
-            "erasure, conductance)");
+            "erasure, conductance, entropy)");
   EXPECT_EQ(error_of(with({"--features", ","})), "--features lists no feature");
   EXPECT_EQ(error_of(with({"--dtype", "half"})), "--dtype wants float32 or float64, got 'half'");
   EXPECT_EQ(error_of(with({"--model-variant", "noise:x:1"})), "--model-variant 'noise:x:1': REL_SD 'x' is not a number >= 0");

@@ -109,6 +109,46 @@ TEST(Perplexity, SurprisalIsTheTokenNllUnderTheWindowsUsed) {
   EXPECT_EQ(perplexity_of(nb).tokens_scored, 6);
 }
 
+// entropy[w] = -sum_v p ln p of the distribution that predicts word w's first token (computed here
+// from one forward pass, independently of the pipeline's windows and gathers).
+TEST(Perplexity, EntropyIsThatOfThePredictionOfTheWordsFirstToken) {
+  const Model model = to_dtype(untrained_twin(tiny(), 3), torch::kFloat64);
+  const std::vector<std::vector<std::int32_t>> words = {{5, 6}, {7}, {8, 9, 10}, {11}};
+  WordFeatureOptions opt;  // one window: BOS 5 6 7 8 9 10 11
+  opt.features.entropy = true;
+  const WordFeatures f = extract_word_features(model, words, opt);
+  std::vector<double> h;
+  {
+    torch::NoGradGuard no_grad;
+    const ForwardResult r = forward(model, torch::tensor(std::vector<std::int64_t>{1, 5, 6, 7, 8, 9, 10, 11}));
+    const torch::Tensor lp = torch::log_softmax(r.logits.to(torch::kFloat64), -1);
+    for (std::int64_t t = 0; t < lp.size(0); ++t) {
+      double e = 0.0;
+      for (std::int64_t v = 0; v < lp.size(1); ++v) {
+        const double l = lp[t][v].item<double>();
+        e -= std::exp(l) * l;
+      }
+      h.push_back(e);
+    }
+  }
+  ASSERT_EQ(f.entropy.size(), 4);
+  EXPECT_NEAR(f.entropy[0], h[0], 1e-10);  // token 5 at position 1, predicted at 0 (BOS)
+  EXPECT_NEAR(f.entropy[1], h[2], 1e-10);  // token 7 at position 3
+  EXPECT_NEAR(f.entropy[2], h[3], 1e-10);  // token 8 at position 4: its first sub-word only
+  EXPECT_NEAR(f.entropy[3], h[6], 1e-10);
+  const double uniform = std::log(static_cast<double>(tiny().vocab_size));
+  for (Eigen::Index w = 0; w < 4; ++w) {
+    EXPECT_GT(f.entropy[w], 0.0);
+    EXPECT_LE(f.entropy[w], uniform + 1e-12);  // at most ln V
+  }
+  // Without BOS the first word's first token is not predicted: no entropy.
+  opt.bos = -1;
+  EXPECT_TRUE(std::isnan(extract_word_features(model, words, opt).entropy[0]));
+  // Not asked for: not computed.
+  opt.features.entropy = false;
+  EXPECT_EQ(extract_word_features(model, words, opt).entropy.size(), 0);
+}
+
 TEST(Segments, WordFeaturesStayInsideTheirSegment) {
   const Model model = to_dtype(untrained_twin(tiny(), 4), torch::kFloat64);
   const std::vector<std::vector<std::int32_t>> words = {{5, 6}, {7}, {8, 9}, {10}};
