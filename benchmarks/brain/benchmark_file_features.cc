@@ -38,6 +38,26 @@ Eigen::MatrixXd word_design(const Loaded& L, const Eigen::MatrixXd& w, bool coun
   return L.groups.empty() ? fir_delays(w, s.delays) : fir_delays(w, s.delays, runs_of_labels(L.groups));
 }
 
+// Spillover columns of per-word values `w` (words x k): for each lag k in `lags`, the values of the
+// word k words back in the same item, 0 where the item has no such word (its first k words). Items:
+// a table's or lines' groups (each row is a word); the words of volumes form one stream. Columns
+// are lag-major: [lag lags[0] | lag lags[1] | ...]. Empty lags: w itself.
+Eigen::MatrixXd lagged_words(const Loaded& L, const FeatureSpec& f, const Eigen::MatrixXd& w) {
+  if (f.lag_words.empty()) return w;
+  if (L.spec.unit == "sentence") L.where(f.key + ".lag_words").fail("lags are in words; this benchmark's rows are sentences");
+  const bool items = L.spec.rows_kind != "volumes" && !L.groups.empty();
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(w.rows(), w.cols() * static_cast<Eigen::Index>(f.lag_words.size()));
+  for (std::size_t j = 0; j < f.lag_words.size(); ++j) {
+    const auto k = static_cast<Eigen::Index>(f.lag_words[j]);
+    for (Eigen::Index i = k; i < w.rows(); ++i) {
+      const auto now = static_cast<std::size_t>(i), back = static_cast<std::size_t>(i - k);
+      if (items && L.groups[now] != L.groups[back]) continue;
+      out.block(i, static_cast<Eigen::Index>(j) * w.cols(), 1, w.cols()) = w.row(i - k);
+    }
+  }
+  return out;
+}
+
 Eigen::MatrixXd row_delays(const Loaded& L, const Eigen::MatrixXd& x) {
   if (L.spec.delays.empty()) return x;
   return L.groups.empty() ? fir_delays(x, L.spec.delays) : fir_delays(x, L.spec.delays, runs_of_labels(L.groups));
@@ -67,7 +87,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
   if (word_kind && L.spec.unit == "sentence") where.fail("'" + f.kind + "' is per word; this benchmark's rows are sentences");
   Eigen::MatrixXd x;
   if (f.kind == "word_rate") {
-    x = word_design(L, Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(L.words.size()), 1), true);
+    x = word_design(L, lagged_words(L, f, Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(L.words.size()), 1)), true);
   } else if (f.kind == "word_length" || f.kind == "word_frequency") {
     std::unique_ptr<datasets::UnigramCounts> corpus;
     if (f.kind == "word_frequency") {
@@ -82,7 +102,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
       if (key.empty()) where.fail("word " + std::to_string(i) + " ('" + L.words[i] + "') has no letters or digits");
       w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(datasets::word_length(L.words[i]));
     }
-    x = word_design(L, w, f.resample == "sum");
+    x = word_design(L, lagged_words(L, f, w), f.resample == "sum");
   } else if ((f.kind == "oasm" || f.kind == "position_one_hot") && n > 5000) {
     where.fail("'" + f.kind + "' has up to one column per row: " + std::to_string(n) + " rows would be an " + std::to_string(n) + " x " +
                std::to_string(n) + " matrix (limit 5000 rows)");
@@ -115,7 +135,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
                  std::to_string(expected) + (f.per == "word" ? " words" : " rows"));
     }
     m = in_sorted_row_order(L, m);  // a table's words are its rows
-    x = f.per == "word" ? word_design(L, m, f.resample == "sum", f.delays) : (f.delays ? row_delays(L, m) : m);
+    x = f.per == "word" ? word_design(L, lagged_words(L, f, m), f.resample == "sum", f.delays) : (f.delays ? row_delays(L, m) : m);
   }
   if (x.rows() != n) where.fail("has " + std::to_string(x.rows()) + " rows, the benchmark " + std::to_string(n));
   return x;
@@ -167,8 +187,11 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
                                                                           : f.attributions == "named" && ctx.wants_named_attributions());
   const extract::Stimulus stimulus = lm_stimulus(L);
   const std::vector<LeaderboardModel>& models = f.variants.empty() ? ctx.request().models : f.variants;
+  if (!f.scores.empty() && !word_level) L.where(f.key + ".scores").fail("word scores need word rows; this benchmark's rows are sentences");
+  std::vector<extract::Feature> extras;  // surprisal.npy is always written
+  if (std::find(f.scores.begin(), f.scores.end(), "entropy") != f.scores.end()) extras.push_back(extract::Feature::kEntropy);
   for (const LeaderboardModel& model : models) {
-    const LmFeatures feats = ctx.extract(model, stimulus, word_level, attributions, f.model, f.tokenizer);
+    const LmFeatures feats = ctx.extract(model, stimulus, word_level, attributions, f.model, f.tokenizer, extras);
     const auto read = static_cast<std::size_t>(word_level ? feats.words.size() : feats.read("segment_activations_" + feats.layer_names.front()).rows());
     if (read != L.words.size()) {
       L.where(f.key).fail("the language model read " + std::to_string(read) + (word_level ? " words" : " sentences") + ", the benchmark has " +
@@ -182,9 +205,19 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
       }
     }
     const std::string label = f.name == "lm" ? model.label : f.name + ":" + model.label;
-    ctx.lm_methods(feats, label, word_level, attributions,
-                   [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, w, counts); }, out.benchmark.baseline,
-                   out.methods, f.layers);
+    const auto to_design = [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, lagged_words(L, f, w), counts); };
+    ctx.lm_methods(feats, label, word_level, attributions, to_design, out.benchmark.baseline, out.methods, f.layers);
+    for (const std::string& score : f.scores) {
+      const Eigen::MatrixXd values = feats.read(score);
+      for (Eigen::Index i = 0; i < values.rows(); ++i) {
+        if (!std::isfinite(values(i, 0))) {
+          L.where(f.key + ".scores").fail("the model gives no " + score + " for " + describe_row(L, static_cast<std::size_t>(i)) +
+                                          " ('" + L.words[static_cast<std::size_t>(i)] + "'): its first token is not predicted");
+        }
+      }
+      Method m{method_prefix(label) + "/" + score, method_prefix(label), score, -1, to_design(values, false)};
+      out.methods.push_back(std::move(m));
+    }
   }
 }
 

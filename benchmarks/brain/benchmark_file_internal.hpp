@@ -115,6 +115,12 @@ struct FeatureSpec {
   std::vector<LeaderboardModel> variants;  // empty: the request's --models
   std::vector<extract::ModelLayer> layers;  // empty: every layer
   std::string attributions = "requested";  // requested | named | none
+  // Word-level scores of the model, each a one-column method LABEL/NAME: "surprisal" (sum over
+  // the word's tokens of -ln p, nats) and "entropy" (of the prediction of its first token).
+  std::vector<std::string> scores;
+  // Word-level methods: the values of the word itself (lag 0) and of the words before it in its
+  // item (lag k: k words back), side by side; empty: [0].
+  std::vector<long> lag_words;
 };
 
 struct Spec {

@@ -213,7 +213,16 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
     keys.insert("resample");
   } else if (f.kind == "language_model") {
     if (control) n.at("kind").fail("a language model is a method, not a control");
-    keys.insert({"model", "tokenizer", "variants", "attributions", "layers"});
+    keys.insert({"model", "tokenizer", "variants", "attributions", "layers", "scores"});
+    f.scores = n.strings("scores");
+    for (std::size_t i = 0; i < f.scores.size(); ++i) {
+      if (f.scores[i] != "surprisal" && f.scores[i] != "entropy") {
+        n.at("scores").at(i).fail("'" + f.scores[i] + "' is not a word score (surprisal, entropy)");
+      }
+      if (std::count(f.scores.begin(), f.scores.begin() + static_cast<long>(i), f.scores[i]) > 0) {
+        n.at("scores").at(i).fail("'" + f.scores[i] + "' is listed twice");
+      }
+    }
     if (n.has("layers")) {
       const std::vector<std::string> names = n.strings("layers");
       for (std::size_t i = 0; i < names.size(); ++i) {
@@ -238,6 +247,22 @@ FeatureSpec parse_feature(const Node& n, const PathResolver& path, bool control)
   }
   f.resample = n.choice("resample", f.kind == "word_rate" ? "sum" : "lanczos", {"lanczos", "sum"});
   f.transform = n.choice("transform", "none", {"none", "log", "log1p"});
+  // Spillover: any per-word method (the word kinds, per-word files, language models).
+  if (f.kind == "word_rate" || f.kind == "word_length" || f.kind == "word_frequency" || f.kind == "language_model" ||
+      (f.kind == "file" && f.per == "word")) {
+    keys.insert("lag_words");
+    if (n.has("lag_words")) {
+      const Node lags = n.at("lag_words");
+      f.lag_words = lags.integers(0);
+      if (f.lag_words.empty()) lags.fail("lists no lag (give [0] for the word itself)");
+      for (std::size_t i = 0; i < f.lag_words.size(); ++i) {
+        if (f.lag_words[i] > 1000) lags.at(i).fail("a lag of " + std::to_string(f.lag_words[i]) + " words (at most 1000)");
+        if (std::count(f.lag_words.begin(), f.lag_words.begin() + static_cast<long>(i), f.lag_words[i]) > 0) {
+          lags.at(i).fail("lag " + std::to_string(f.lag_words[i]) + " is listed twice");
+        }
+      }
+    }
+  }
   n.only(keys);
   return f;
 }

@@ -17,14 +17,13 @@ bool has(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// A label as a method-name prefix: "untrained:7" -> "untrained_7".
+}  // namespace
+
 std::string method_prefix(const std::string& label) {
   std::string s = label;
   for (char& c : s) if (c == ':') c = '_';
   return s;
 }
-
-}  // namespace
 
 std::string to_string(MethodFamily family) {
   switch (family) {
@@ -69,7 +68,8 @@ bool LeaderboardContext::wants_named_attributions() const {
 }
 
 LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extract::Stimulus& stimulus, bool word_level,
-                                       bool with_attributions, const fs::path& model_path, const fs::path& tokenizer) {
+                                       bool with_attributions, const fs::path& model_path, const fs::path& tokenizer,
+                                       const std::vector<extract::Feature>& extra) {
   extract::FeatureRequest q = leaderboard_feature_request();
   q.model_path = (model_path.empty() ? model_ : model_path).string();
   q.tokenizer_path = (tokenizer.empty() ? tokenizer_ : tokenizer).string();
@@ -84,6 +84,7 @@ LmFeatures LeaderboardContext::extract(const LeaderboardModel& model, const extr
       if (wants(MethodFamily::kConductance)) q.features.push_back(extract::Feature::kConductance);
     }
   }
+  for (const extract::Feature e : extra) q.features.push_back(e);
   LmFeatures f = cached_extract(q, cache(), &log_);
   (f.cache_hit ? extracts_cached_ : extracts_computed_) += 1;
   log_ << "leaderboard: " << model.label << " features for " << lm_stimulus_name(stimulus)

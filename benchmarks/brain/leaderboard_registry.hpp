@@ -95,10 +95,10 @@ class LeaderboardContext {
   // inputs were extracted before. Word-level requests add attention and, with
   // `with_attributions`, the requested attributions; segment-level requests (not word_level)
   // pool each segment's last word. `model_path` and `tokenizer` replace the request's (a
-  // benchmark file's own model).
+  // benchmark file's own model); `extra` features are added to the request (e.g. entropy).
   LmFeatures extract(const LeaderboardModel& model, const extract::Stimulus& stimulus, bool word_level,
                      bool with_attributions, const std::filesystem::path& model_path = {},
-                     const std::filesystem::path& tokenizer = {});
+                     const std::filesystem::path& tokenizer = {}, const std::vector<extract::Feature>& extra = {});
 
   // The methods made from one model's features: a diagnostic row per layer, the inner-CV-chosen
   // layer, the middle layer joined with the baseline, attention, attributions, conductance.
@@ -119,6 +119,10 @@ class LeaderboardContext {
   std::vector<extract::Feature> attributions_;  // grad_norm, grad_x_input, erasure as requested
   int extracts_cached_ = 0, extracts_computed_ = 0;
 };
+
+// A model's label as the prefix of its method names and their model column: ':' becomes '_'
+// ("untrained:7" -> "untrained_7").
+std::string method_prefix(const std::string& label);
 
 // The common start of an entry: the benchmark, its simple-feature controls as methods (when the
 // request wants controls), and the control called `baseline_method` as the baseline that gains
