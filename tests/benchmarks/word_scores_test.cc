@@ -111,6 +111,143 @@ TEST(WordScores, SurprisalAndEntropyAreTheExtractsValuesWithSpillover) {
   EXPECT_EQ(layer->x.row(words[0].size()).tail(act.cols()), Eigen::RowVectorXd::Zero(act.cols()));
 }
 
+// Every word is read in context (issue 28 item 4): rows.text gives each item's whole text, so the
+// words without a row (here the first word of every item, and one word in the middle) are still
+// read by the model before the words that follow them, and rows.context puts text before an item
+// that is read but never scored. The scores of the rows are those of a direct run_extract of the
+// whole texts; spillover (lag_words) counts the words of the text, rows or not.
+TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(data);
+  const fs::path dir = testing::scratch_dir("word_context");
+  const std::vector<std::string> items = {
+      "Once upon a time there was a little girl named Lily who liked to play in the park",
+      "One day she saw a big red ball under a tree and she ran to get it",
+      "The sun was warm and the birds were happy so Lily sang a song with her mom"};
+  const std::vector<std::string> context = {"", "", "Lily was tired."};
+  std::vector<std::vector<std::string>> words;
+  for (const std::string& text : items) {
+    std::istringstream in(text);
+    words.emplace_back();
+    for (std::string w; in >> w;) words.back().push_back(w);
+  }
+  const auto has_row = [](std::size_t s, std::size_t p) { return p != 0 && !(s == 1 && p == 5); };
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> normal(300.0, 30.0);
+  std::vector<std::string> rows;
+  for (std::size_t s = 0; s < words.size(); ++s) {
+    for (std::size_t p = 0; p < words[s].size(); ++p) {
+      if (!has_row(s, p)) continue;
+      std::ostringstream row;
+      row << s << "\t" << p << "\t" << words[s][p] << "\t" << items[s] << "\t" << context[s] << "\t" << normal(rng) << "\n";
+      rows.push_back(row.str());
+    }
+  }
+  std::string table = "story\tposition\tword\tsentence\tbefore\trt\n";
+  for (auto r = rows.rbegin(); r != rows.rend(); ++r) table += *r;
+  std::ofstream(dir / "t.tsv") << table;
+  std::ofstream(dir / "t.json") << R"({"name": "word-context", "rows": {"kind": "table", "file": "t.tsv", "sort_by": ["story", "position"], "word": "word",
+      "text": {"column": "sentence"}, "position": {"column": "position", "first": 0}, "context": {"column": "before"}},
+    "responses": {"columns": ["rt"]}, "groups": {"column": "story"}, "split": {"kind": "grouped", "folds": 3},
+    "controls": [{"name": "length", "kind": "word_length", "lag_words": [0, 1]}],
+    "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_0"], "scores": ["surprisal", "entropy"], "lag_words": [0, 1]}]})";
+
+  // `benchmark check` says what the model reads: 48 words with rows, the 52 words of the three texts
+  // and the 3 words of context.
+  EXPECT_NE(check_benchmark_file(dir / "t.json", data)
+                .find("words       " + std::to_string(rows.size()) + " words, one per row; the language model reads 55 words: the whole "
+                      "texts of 3 items (rows.text, 4 of their words have no row) and 3 words of context before them (rows.context)"),
+            std::string::npos);
+
+  LeaderboardRequest req;
+  req.data_root = data;
+  req.out_dir = dir / "out";
+  req.methods = {MethodFamily::kActivations, MethodFamily::kControls};
+  req.models = {LeaderboardModel::trained()};
+  std::ostringstream log;
+  LeaderboardContext ctx(req, log);
+  const BuiltBenchmark built = benchmark_file_entry(dir / "t.json", data).build(ctx);
+
+  // The whole texts, context first, one item per line, through the pipeline directly.
+  std::ofstream lines(dir / "items.txt");
+  std::vector<Eigen::Index> first_word;  // per item: the index of its first word among all words read
+  Eigen::Index read = 0;
+  for (std::size_t s = 0; s < items.size(); ++s) {
+    std::istringstream in(context[s]);
+    for (std::string w; in >> w;) ++read;
+    first_word.push_back(read);
+    read += static_cast<Eigen::Index>(words[s].size());
+    lines << (context[s].empty() ? "" : context[s] + " ") << items[s] << "\n";
+  }
+  lines.close();
+  extract::FeatureRequest q = leaderboard_feature_request();
+  q.model_path = (data / "models/stories260K/stories260K.bin").string();
+  q.tokenizer_path = (data / "models/stories260K/tok512.bin").string();
+  q.stimulus = extract::Stimulus::file((dir / "items.txt").string(), extract::Segments::kLines);
+  q.features = {extract::Feature::kActivations, extract::Feature::kEntropy};
+  q.out_dir = (dir / "direct").string();
+  extract::run_extract(q, nullptr);
+
+  for (const std::string score : {"surprisal", "entropy"}) {
+    SCOPED_TRACE(score);
+    const Eigen::MatrixXd direct = io::read_npy_matrix(dir / "direct" / (score + ".npy"));
+    ASSERT_EQ(direct.rows(), read);
+    const Method* m = find_method(built.methods, "trained/" + score);
+    ASSERT_NE(m, nullptr);
+    ASSERT_EQ(m->x.rows(), static_cast<Eigen::Index>(rows.size()));
+    ASSERT_EQ(m->x.cols(), 2);
+    Eigen::Index row = 0;
+    for (std::size_t s = 0; s < words.size(); ++s) {
+      for (std::size_t p = 0; p < words[s].size(); ++p) {
+        if (!has_row(s, p)) continue;
+        const Eigen::Index w = first_word[s] + static_cast<Eigen::Index>(p);
+        EXPECT_EQ(m->x(row, 0), direct(w, 0)) << row;
+        EXPECT_EQ(m->x(row, 1), direct(w - 1, 0)) << row;  // the previous word of the text, with a row or not
+        ++row;
+      }
+    }
+  }
+  // word_length's spillover counts the text's words too: "upon" (row 1) follows "Once" (no row).
+  const Method* length = find_method(built.methods, "control/length");
+  ASSERT_NE(length, nullptr);
+  EXPECT_EQ(length->x(0, 0), 4.0);
+  EXPECT_EQ(length->x(0, 1), 4.0);
+  EXPECT_EQ(length->x(4, 1), 5.0);  // "was" after "there"
+}
+
+// rows.text names what does not fit: a row whose word is not the text's word at its position, an
+// item whose rows disagree on its text, a position outside the text, and keys given without it.
+TEST(WordScores, TextThatDoesNotFitTheRowsIsNamed) {
+  const fs::path dir = testing::scratch_dir("word_context_bad");
+  const auto error_of = [&](const std::string& table, const std::string& rows_keys) {
+    std::ofstream(dir / "t.tsv") << table;
+    std::ofstream(dir / "t.json") << R"({"name": "bad", "rows": {"kind": "table", "file": "t.tsv", "sort_by": ["item", "pos"], "word": "word", )" +
+                                         rows_keys + R"(}, "responses": {"columns": ["rt"]}, "groups": {"column": "item"}, "split": {"folds": 2},
+      "controls": [{"name": "length", "kind": "word_length"}]})";
+    try {
+      check_benchmark_file(dir / "t.json", {});
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string keys = R"("text": {"column": "text"}, "position": "pos")";
+  const std::string good = "item\tpos\tword\ttext\trt\n1\t2\tcat\tthe cat sat\t1\n1\t3\tsat\tthe cat sat\t2\n2\t1\ta\ta dog\t3\n2\t2\tdog\ta dog\t4\n";
+  EXPECT_EQ(error_of(good, keys), "no error");
+  EXPECT_NE(error_of("item\tpos\tword\ttext\trt\n1\t2\tcat\tthe cat sat\t1\n1\t3\tmat\tthe cat sat\t2\n", keys)
+                .find("t.json: rows.word: row 2 after rows.sort_by (data row 2 of t.tsv, item=1 pos=3) says 'mat', but word 3 of its "
+                      "item's text (rows.text) is 'sat'"),
+            std::string::npos);
+  EXPECT_NE(error_of("item\tpos\tword\ttext\trt\n1\t2\tcat\tthe cat sat\t1\n1\t3\tsat\tthe cat sits\t2\n", keys)
+                .find("rows.text: row 2 after rows.sort_by (data row 2 of t.tsv, item=1 pos=3) gives its item another text than row 1"),
+            std::string::npos);
+  EXPECT_NE(error_of("item\tpos\tword\ttext\trt\n1\t4\tcat\tthe cat sat\t1\n", keys)
+                .find("rows.position: row 1 after rows.sort_by (data row 1 of t.tsv, item=1 pos=4): position 4 is not in its item's "
+                      "text (3 words, the first at 1)"),
+            std::string::npos);
+  EXPECT_NE(error_of(good, R"("position": "pos")").find("rows.position: places rows in rows.text; give rows.text"), std::string::npos);
+  EXPECT_NE(error_of(good, R"("text": {"column": "text"})").find("rows.text: needs rows.position"), std::string::npos);
+}
+
 TEST(WordScores, BadScoresAndLagsAreNamed) {
   const fs::path dir = testing::scratch_dir("word_scores_bad");
   std::ofstream(dir / "t.tsv") << "story\tposition\tword\trt\n0\t0\ta\t1\n0\t1\tb\t2\n";
