@@ -112,8 +112,16 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
     o << "  words       " << L.words.size() << " timed words from " << spec.words_file.filename().string() << ": " << L.words_in
       << " during the response volumes, " << L.words_before << " before them (volumes 0.." << spec.first_volume - 1 << "), 0 after; "
       << L.skipped_note << "\n";
+  } else if (!L.text_words.empty()) {
+    o << "  words       " << L.words.size() << " words, one per row; the language model reads " << L.text_words.size() + L.context_words
+      << " words: the whole texts of " << L.lm_lines.size() << " items (rows.text, " << L.text_words.size() - L.words.size()
+      << " of their words have no row)";
+    if (L.context_words > 0) o << " and " << L.context_words << " words of context before them (rows.context)";
+    o << "\n";
   } else if (!L.words.empty()) {
-    o << "  words       " << L.words.size() << (spec.unit == "sentence" ? " sentences" : " words") << ", one per row\n";
+    o << "  words       " << L.words.size() << (spec.unit == "sentence" ? " sentences" : " words") << ", one per row";
+    if (spec.rows_kind == "table" && spec.unit == "word") o << " (a language model reads these words only; rows.text gives it each item's whole text)";
+    o << "\n";
   }
   std::size_t smallest = b.responses.rows();
   for (const Fold& f : b.folds) smallest = std::min(smallest, f.test.size());

@@ -19,6 +19,7 @@
 #include "neuroscore/controls.hpp"
 #include "neuroscore/datasets/naturalstories.hpp"
 #include "neuroscore/io/brain_run.hpp"
+#include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore::benchmarks::bfile {
@@ -39,23 +40,35 @@ Eigen::MatrixXd word_design(const Loaded& L, const Eigen::MatrixXd& w, bool coun
 }
 
 // Spillover columns of per-word values `w` (words x k): for each lag k in `lags`, the values of the
-// word k words back in the same item, 0 where the item has no such word (its first k words). Items:
-// a table's or lines' groups (each row is a word); the words of volumes form one stream. Columns
-// are lag-major: [lag lags[0] | lag lags[1] | ...]. Empty lags: w itself.
-Eigen::MatrixXd lagged_words(const Loaded& L, const FeatureSpec& f, const Eigen::MatrixXd& w) {
+// word k words back in the same item, 0 where the item has no such word (its first k words).
+// `items`: the item of each word (empty: one stream of words). Columns are lag-major:
+// [lag lags[0] | lag lags[1] | ...]. Empty lags: w itself.
+Eigen::MatrixXd lagged_words(const Loaded& L, const FeatureSpec& f, const Eigen::MatrixXd& w, const std::vector<int>& items) {
   if (f.lag_words.empty()) return w;
   if (L.spec.unit == "sentence") L.where(f.key + ".lag_words").fail("lags are in words; this benchmark's rows are sentences");
-  const bool items = L.spec.rows_kind != "volumes" && !L.groups.empty();
   Eigen::MatrixXd out = Eigen::MatrixXd::Zero(w.rows(), w.cols() * static_cast<Eigen::Index>(f.lag_words.size()));
   for (std::size_t j = 0; j < f.lag_words.size(); ++j) {
     const auto k = static_cast<Eigen::Index>(f.lag_words[j]);
     for (Eigen::Index i = k; i < w.rows(); ++i) {
       const auto now = static_cast<std::size_t>(i), back = static_cast<std::size_t>(i - k);
-      if (items && L.groups[now] != L.groups[back]) continue;
+      if (!items.empty() && items[now] != items[back]) continue;
       out.block(i, static_cast<Eigen::Index>(j) * w.cols(), 1, w.cols()) = w.row(i - k);
     }
   }
   return out;
+}
+
+// The words whose values word methods compute: the items' whole texts (rows.text), else one per
+// row of a table or lines, or the timed words of volumes.
+const std::vector<std::string>& words_read(const Loaded& L) { return L.text_words.empty() ? L.words : L.text_words; }
+
+// Per-word values of words_read(L), with spillover (lags count the words of an item's text when it
+// is given, else the rows of the item: a table's or lines' groups; the timed words of volumes are
+// one stream), at the benchmark's words (rows of a table or lines, timed words of volumes).
+Eigen::MatrixXd words_to_rows(const Loaded& L, const FeatureSpec& f, const Eigen::MatrixXd& w) {
+  if (!L.text_words.empty()) return rows_of(lagged_words(L, f, w, L.text_item), L.row_text_word);
+  const bool items = L.spec.rows_kind != "volumes" && !L.groups.empty();
+  return lagged_words(L, f, w, items ? L.groups : std::vector<int>{});
 }
 
 Eigen::MatrixXd row_delays(const Loaded& L, const Eigen::MatrixXd& x) {
@@ -86,8 +99,9 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
   if (word_kind && L.words.empty()) where.fail("'" + f.kind + "' needs words (rows.words, or rows.word of a table)");
   if (word_kind && L.spec.unit == "sentence") where.fail("'" + f.kind + "' is per word; this benchmark's rows are sentences");
   Eigen::MatrixXd x;
+  const std::vector<std::string>& words = words_read(L);
   if (f.kind == "word_rate") {
-    x = word_design(L, lagged_words(L, f, Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(L.words.size()), 1)), true);
+    x = word_design(L, words_to_rows(L, f, Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(words.size()), 1)), true);
   } else if (f.kind == "word_length" || f.kind == "word_frequency") {
     std::unique_ptr<datasets::UnigramCounts> corpus;
     if (f.kind == "word_frequency") {
@@ -96,13 +110,17 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
       corpus = std::make_unique<datasets::UnigramCounts>(datasets::count_unigrams(
           text.find("*** START OF") != std::string::npos ? datasets::gutenberg_body(f.corpus) : text));
     }
-    Eigen::MatrixXd w(static_cast<Eigen::Index>(L.words.size()), 1);
-    for (std::size_t i = 0; i < L.words.size(); ++i) {
-      const std::string key = datasets::frequency_key(L.words[i]);
-      if (key.empty()) where.fail("word " + std::to_string(i) + " ('" + L.words[i] + "') has no letters or digits");
-      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(datasets::word_length(L.words[i]));
+    // With rows.text, a word of a text that has no row and no letter (a dash, say) is scored by no
+    // row; it counts as an unseen word (frequency) or as 0 characters (length) for the lags.
+    std::vector<bool> scored(words.size(), L.text_words.empty());
+    for (const std::size_t k : L.row_text_word) scored[k] = true;
+    Eigen::MatrixXd w(static_cast<Eigen::Index>(words.size()), 1);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string key = datasets::frequency_key(words[i]);
+      if (key.empty() && scored[i]) where.fail("word " + std::to_string(i) + " ('" + words[i] + "') has no letters or digits");
+      w(static_cast<Eigen::Index>(i), 0) = corpus ? datasets::log10_per_million(*corpus, key) : static_cast<double>(datasets::word_length(words[i]));
     }
-    x = word_design(L, lagged_words(L, f, w), f.resample == "sum");
+    x = word_design(L, words_to_rows(L, f, w), f.resample == "sum");
   } else if ((f.kind == "oasm" || f.kind == "position_one_hot") && n > 5000) {
     where.fail("'" + f.kind + "' has up to one column per row: " + std::to_string(n) + " rows would be an " + std::to_string(n) + " x " +
                std::to_string(n) + " matrix (limit 5000 rows)");
@@ -135,7 +153,10 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
                  std::to_string(expected) + (f.per == "word" ? " words" : " rows"));
     }
     m = in_sorted_row_order(L, m);  // a table's words are its rows
-    x = f.per == "word" ? word_design(L, lagged_words(L, f, m), f.resample == "sum", f.delays) : (f.delays ? row_delays(L, m) : m);
+    // A feature file has the rows' values only: its lags count rows, even with rows.text.
+    const bool items = L.spec.rows_kind != "volumes" && !L.groups.empty();
+    x = f.per == "word" ? word_design(L, lagged_words(L, f, m, items ? L.groups : std::vector<int>{}), f.resample == "sum", f.delays)
+                        : (f.delays ? row_delays(L, m) : m);
   }
   if (x.rows() != n) where.fail("has " + std::to_string(x.rows()) + " rows, the benchmark " + std::to_string(n));
   return x;
@@ -163,6 +184,7 @@ extract::Stimulus lm_stimulus(const Loaded& L) {
       }
     }
   }
+  if (!L.lm_lines.empty()) return extract::Stimulus::in_memory(extract::segment_lines(L.lm_lines, L.spec.file.string()));
   if (L.lm_segments != "lines") return extract::Stimulus::in_memory(L.words);
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < L.words.size(); ++i) {
@@ -193,10 +215,13 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
   for (const LeaderboardModel& model : models) {
     const LmFeatures feats = ctx.extract(model, stimulus, word_level, attributions, f.model, f.tokenizer, extras);
     const auto read = static_cast<std::size_t>(word_level ? feats.words.size() : feats.read("segment_activations_" + feats.layer_names.front()).rows());
-    if (read != L.words.size()) {
+    const std::size_t expected = L.text_words.empty() ? L.words.size() : L.text_words.size() + L.context_words;
+    if (read != expected) {
       L.where(f.key).fail("the language model read " + std::to_string(read) + (word_level ? " words" : " sentences") + ", the benchmark has " +
-                          std::to_string(L.words.size()));
+                          std::to_string(expected));
     }
+    // The model's per-word values (of every word it read, context included) at words_read(L).
+    const auto at_words = [&L](const Eigen::MatrixXd& w) { return L.text_words.empty() ? w : rows_of(w, L.lm_word_of_text_word); };
     for (const extract::ModelLayer& layer : f.layers) {
       if (std::find(feats.layer_names.begin(), feats.layer_names.end(), extract::to_string(layer)) == feats.layer_names.end()) {
         std::string known;
@@ -205,12 +230,13 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
       }
     }
     const std::string label = f.name == "lm" ? model.label : f.name + ":" + model.label;
-    const auto to_design = [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, lagged_words(L, f, w), counts); };
+    const auto to_design = [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, words_to_rows(L, f, at_words(w)), counts); };
     ctx.lm_methods(feats, label, word_level, attributions, to_design, out.benchmark.baseline, out.methods, f.layers);
     for (const std::string& score : f.scores) {
       const Eigen::MatrixXd values = feats.read(score);
-      for (Eigen::Index i = 0; i < values.rows(); ++i) {
-        if (!std::isfinite(values(i, 0))) {
+      const Eigen::MatrixXd at_rows = L.text_words.empty() ? values : rows_of(at_words(values), L.row_text_word);
+      for (Eigen::Index i = 0; i < at_rows.rows(); ++i) {
+        if (!std::isfinite(at_rows(i, 0))) {
           L.where(f.key + ".scores").fail("the model gives no " + score + " for " + describe_row(L, static_cast<std::size_t>(i)) +
                                           " ('" + L.words[static_cast<std::size_t>(i)] + "'): its first token is not predicted");
         }

@@ -131,6 +131,12 @@ struct Spec {
   fs::path rows_file;     // table or lines file
   std::vector<std::string> sort_by;
   std::string word_column, unit = "word";
+  // table: each item's whole text, read by the language model (rows.text: a column or a file of one
+  // line per item), where each row's word is in it (rows.position, counted from position_first),
+  // and what is read before it (rows.context). Empty: the model reads the rows' words.
+  std::string text_column, position_column, context_column;
+  fs::path text_file;
+  long position_first = 1;
   double tr = 0.0, t0 = 0.0;
   long first_volume = 0;
   fs::path words_file;  // volumes: TextGrid or events TSV
@@ -192,6 +198,15 @@ struct Loaded {
   // table: order[r] is the stored row (0-based data row of rows.file) that is row r after rows.sort_by
   std::vector<std::size_t> order;
   std::vector<std::string> lines;  // lines rows
+  // A table with rows.text: the items' words (their texts, context left out) in order, the item of
+  // each, the text word of each row, and each item's line as the language model reads it (context,
+  // then text). Empty without rows.text.
+  std::vector<std::string> text_words;
+  std::vector<int> text_item;
+  std::vector<std::size_t> row_text_word;
+  std::vector<std::string> lm_lines;
+  std::vector<std::size_t> lm_word_of_text_word;  // per text word: its index among the words the model reads
+  std::size_t context_words = 0;                    // words of rows.context, over all items
   io::BrainTargets targets;          // NIfTI/GIfTI responses: where each target column lies (the first run's)
   bool lm_textgrid = false;        // the LM reads words_file itself
   std::string lm_segments = "none";

@@ -4,6 +4,7 @@
 #include "benchmarks/brain/benchmark_file_internal.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "neuroscore/align.hpp"
+#include "neuroscore/io/delimited.hpp"
 #include "neuroscore/ceiling.hpp"
 #include "neuroscore/split.hpp"
 
@@ -107,6 +109,117 @@ void read_groups(Loaded& L, Eigen::Index n) {
         }
         start += static_cast<std::size_t>(len);
       }
+    }
+  }
+}
+
+// The words of a text, split on whitespace.
+std::vector<std::string> split_words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// A table's rows.text (after its groups): each item's text, from a column (the same on every row of
+// the item) or a file (one line per item, in the order of the items after rows.sort_by); where each
+// row's word is in it (rows.position), checked against the row's word; what is read before it
+// (rows.context). Fills the text words, their items, the row -> text word map and the lines the
+// language model reads.
+void read_texts(Loaded& L) {
+  const Spec& spec = L.spec;
+  if (spec.text_column.empty() && spec.text_file.empty()) return;
+  const auto where = [&L](const std::string& key) { return L.where(key); };
+  const auto column_of = [&](const std::string& name, const std::string& key) {
+    const auto it = std::find(L.table.columns.begin(), L.table.columns.end(), name);
+    if (it == L.table.columns.end()) where(key).fail(spec.rows_file.string() + " has no column '" + name + "' (columns: " + io::list_column_names(L.table.columns) + ")");
+    return static_cast<std::size_t>(it - L.table.columns.begin());
+  };
+  const auto cell = [&](std::size_t r, std::size_t c) -> const std::string& { return L.table.rows[L.order[r]][c]; };
+  // Items: the runs of groups, in row order.
+  std::vector<std::size_t> item_start;
+  for (std::size_t r = 0; r < L.groups.size(); ++r) {
+    if (r == 0 || L.groups[r] != L.groups[r - 1]) item_start.push_back(r);
+  }
+  const std::size_t items = item_start.size();
+  item_start.push_back(L.groups.size());
+  // One value per item from a column: every row of the item must give the same.
+  const auto per_item = [&](const std::string& name, const std::string& key) {
+    const std::size_t c = column_of(name, key);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < items; ++i) {
+      const std::string& v = cell(item_start[i], c);
+      for (std::size_t r = item_start[i] + 1; r < item_start[i + 1]; ++r) {
+        if (cell(r, c) != v) {
+          where(key).fail(describe_row(L, r) + " gives its item another " + (key == "rows.text" ? "text" : "context") + " than row " +
+                          std::to_string(item_start[i] + 1) + " ('" + cell(r, c) + "' vs '" + v + "')");
+        }
+      }
+      out.push_back(v);
+    }
+    return out;
+  };
+  std::vector<std::string> texts;
+  if (!spec.text_column.empty()) {
+    texts = per_item(spec.text_column, "rows.text");
+  } else {
+    try {
+      texts = io::read_text_lines(spec.text_file);
+    } catch (const std::exception& e) {
+      where("rows.text.file").fail(e.what());
+    }
+    if (texts.size() != items) {
+      where("rows.text.file").fail(spec.text_file.string() + " has " + std::to_string(texts.size()) + " lines, the benchmark " + std::to_string(items) +
+                                   " items (groups): one line per item, in the order of the items after rows.sort_by");
+    }
+  }
+  const std::vector<std::string> contexts = spec.context_column.empty() ? std::vector<std::string>(items) : per_item(spec.context_column, "rows.context");
+  const std::size_t pc = column_of(spec.position_column, "rows.position");
+  const std::size_t wc = column_of(spec.word_column, "rows.word");
+  L.row_text_word.assign(L.groups.size(), 0);
+  std::size_t read = 0;
+  for (std::size_t i = 0; i < items; ++i) {
+    const std::vector<std::string> words = split_words(texts[i]);
+    if (words.empty()) {
+      where(spec.text_file.empty() ? "rows.text" : "rows.text.file")
+          .fail("the text of the item of " + describe_row(L, item_start[i]) + (spec.text_file.empty() ? "" : " (line " + std::to_string(i + 1) + " of " + spec.text_file.filename().string() + ")") + " has no word");
+    }
+    const std::size_t context = split_words(contexts[i]).size();
+    L.context_words += context;
+    read += context;
+    const std::size_t first = L.text_words.size();
+    for (std::size_t k = 0; k < words.size(); ++k) {
+      L.text_words.push_back(words[k]);
+      L.text_item.push_back(static_cast<int>(i));
+      L.lm_word_of_text_word.push_back(read + k);
+    }
+    read += words.size();
+    L.lm_lines.push_back(contexts[i].find_first_not_of(" \t") == std::string::npos ? texts[i] : contexts[i] + " " + texts[i]);
+    std::vector<std::size_t> row_at(words.size(), L.groups.size());
+    for (std::size_t r = item_start[i]; r < item_start[i + 1]; ++r) {
+      const std::string& shown = cell(r, pc);
+      double v = 0.0;
+      try {
+        std::size_t used = 0;
+        v = std::stod(shown, &used);
+        if (used != shown.size()) v = NAN;
+      } catch (const std::exception&) {
+        v = NAN;
+      }
+      const double p = v - static_cast<double>(spec.position_first);
+      if (!(p >= 0.0 && p < static_cast<double>(words.size()) && p == std::floor(p))) {
+        where("rows.position").fail(describe_row(L, r) + ": position " + shown + " is not in its item's text (" + std::to_string(words.size()) +
+                                    " words, the first at " + std::to_string(spec.position_first) + ")");
+      }
+      const auto k = static_cast<std::size_t>(p);
+      if (row_at[k] != L.groups.size()) {
+        where("rows.position").fail(describe_row(L, r) + ": position " + shown + " again (row " + std::to_string(row_at[k] + 1) + " has it): one row per word");
+      }
+      row_at[k] = r;
+      if (cell(r, wc) != words[k]) {
+        where("rows.word").fail(describe_row(L, r) + " says '" + cell(r, wc) + "', but word " + shown + " of its item's text (rows.text) is '" + words[k] + "'");
+      }
+      L.row_text_word[r] = first + k;
     }
   }
 }
@@ -234,6 +347,7 @@ Loaded load(const Spec& spec, std::ostream* log) {
   const Eigen::Index n = per_file.front().rows(), t = per_file.front().cols();
   under(L, "rows", [&] { check_timings(L, n); });
   under(L, "groups", [&] { read_groups(L, n); });
+  under(L, "rows", [&] { read_texts(L); });
   const std::vector<Eigen::MatrixXd> repeats = under(L, "responses", [&] { return assemble_responses(L, per_file, names); });
   under(L, "split", [&] { set_split(L); });
   under(L, "ceiling", [&] { set_ceiling(L, per_file, repeats); });

@@ -322,13 +322,46 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
       s.words_column = w.str("word", s.words_column);
     }
   } else {
-    rows.only({"kind", "file", "sort_by", "word", "unit"});
+    rows.only({"kind", "file", "sort_by", "word", "unit", "text", "position", "context"});
     s.rows_file = path(rows.at("file"));
     s.sort_by = rows.strings("sort_by");
     s.word_column = rows.str("word", "");
     s.unit = rows.choice("unit", s.rows_kind == "lines" ? "sentence" : "word", {"word", "sentence"});
     if (s.rows_kind == "lines" && (!s.sort_by.empty() || !s.word_column.empty())) {
       rows.fail("\"sort_by\" and \"word\" belong to kind \"table\"; a \"lines\" file has one row per line");
+    }
+    if (s.rows_kind == "lines" && (rows.has("text") || rows.has("position") || rows.has("context"))) {
+      rows.fail("\"text\", \"position\" and \"context\" belong to kind \"table\"");
+    }
+    // Each item's whole text (issue 28 item 4): rows.text, a column or a file of one line per item;
+    // rows.position, where each row's word is in it; rows.context, read before it, never scored.
+    if (rows.has("text")) {
+      const Node t = rows.at("text");
+      t.only({"column", "file"});
+      if (t.has("column") == t.has("file")) t.fail("give exactly one of \"column\" (the item's text on each of its rows) or \"file\" (one line per item)");
+      if (t.has("column")) s.text_column = t.at("column").str();
+      else s.text_file = path(t.at("file"));
+      if (!rows.has("position")) t.fail("needs rows.position (the column that places each row's word in its item's text)");
+      if (s.word_column.empty()) t.fail("needs rows.word (each row's word, checked against the text)");
+      if (s.unit != "word") t.fail("the text of an item places words; this benchmark's rows are sentences");
+    }
+    if (rows.has("position")) {
+      const Node p = rows.at("position");
+      if (!rows.has("text")) p.fail("places rows in rows.text; give rows.text");
+      if (p.raw().is_string()) {
+        s.position_column = p.str();
+      } else {
+        p.only({"column", "first"});
+        s.position_column = p.at("column").str();
+        s.position_first = p.integer("first", 1, 0);
+        if (s.position_first > 1) p.at("first").fail("the first word of a text is at 0 or 1, got " + p.at("first").shown());
+      }
+    }
+    if (rows.has("context")) {
+      const Node c = rows.at("context");
+      if (!rows.has("text")) c.fail("is read before an item's text; give rows.text");
+      c.only({"column"});
+      s.context_column = c.at("column").str();
     }
   }
 
@@ -382,6 +415,10 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
       s.groups_kind = "every";
       s.groups_every = g.at("every").integer(1);
     }
+  }
+
+  if ((!s.text_column.empty() || !s.text_file.empty()) && s.groups_kind == "none") {
+    rows.at("text").fail("needs \"groups\" (the rows of one item form one group, and each item has one text)");
   }
 
   if (top.has("split")) {

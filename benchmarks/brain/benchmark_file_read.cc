@@ -247,10 +247,13 @@ void read_rows(Loaded& L) {
       for (std::size_t r : L.order) L.words.push_back(L.table.rows[r][c]);
     }
   } else if (spec.rows_kind == "lines") {
-    std::ifstream in(spec.rows_file);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> lines;
+    try {
+      lines = io::read_text_lines(spec.rows_file);
+    } catch (const std::exception& e) {
+      where("rows.file").fail(e.what());
+    }
+    for (const std::string& line : lines) {
       if (line.find_first_not_of(" \t") == std::string::npos) where("rows.file").fail(spec.rows_file.string() + ":" + std::to_string(L.lines.size() + 1) + ": empty line (one row per line)");
       L.lines.push_back(line);
     }

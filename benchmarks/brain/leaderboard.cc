@@ -64,7 +64,7 @@ void validate_benchmark(const Benchmark& b) {
   const auto t = static_cast<std::size_t>(b.responses.cols());
   if (b.responses.rows() < 4 || t == 0) {
     throw std::invalid_argument("benchmark " + b.name + ": responses are " + std::to_string(b.responses.rows()) +
-                                " x " + std::to_string(t));
+                                " x " + std::to_string(t) + " (rows x targets; scoring needs at least 4 rows and 1 target)");
   }
   if (b.target_subject.size() != t || b.target_region.size() != t) {
     throw std::invalid_argument("benchmark " + b.name + ": " + std::to_string(t) + " targets but " +

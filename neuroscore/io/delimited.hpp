@@ -73,6 +73,13 @@ inline Table read_delimited(const std::filesystem::path& path,
                             std::optional<char> delimiter = std::nullopt,
                             const DelimitedOptions& options = {});
 
+// The lines of the text file at `path` (one sentence or one item per line, say): read as
+// read_delimited reads text (UTF-16 with a byte-order mark decoded, a UTF-8 byte-order mark
+// dropped, a byte that is not UTF-8 an error naming the line), each line without its "\n" or
+// "\r\n"; empty lines are kept (the caller decides what one means). Throws std::runtime_error
+// "PATH:LINE: problem", or "PATH: ..." when it cannot be read.
+inline std::vector<std::string> read_text_lines(const std::filesystem::path& path);
+
 // The text write_delimited writes: header and rows, "\n" line ends, and (any delimiter but tab) a
 // field quoted (with doubled quotes) only when it holds the delimiter, '"', '\n' or '\r', when it
 // is the empty field of a one-column table (an empty line would be skipped on reading), or when the
@@ -302,6 +309,24 @@ inline Table read_delimited(const std::filesystem::path& path, std::optional<cha
   }
   const std::string bytes = detail::read_file_bytes(path);
   return parse_delimited(bytes, *delimiter, path.string(), options);
+}
+
+inline std::vector<std::string> read_text_lines(const std::filesystem::path& path) {
+  const std::string bytes = detail::read_file_bytes(path);
+  std::string decoded;
+  const std::string_view text = detail::text_without_bom(bytes, path.string(), decoded);
+  detail::require_utf8(text, path.string());
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.emplace_back(line);
+    start = end + 1;
+  }
+  return lines;
 }
 
 inline std::string format_delimited(const Table& table, char delimiter) {

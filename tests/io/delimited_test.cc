@@ -18,6 +18,7 @@ namespace {
 using neuroscore::io::format_delimited;
 using neuroscore::io::parse_delimited;
 using neuroscore::io::read_delimited;
+using neuroscore::io::read_text_lines;
 using neuroscore::io::Table;
 using neuroscore::io::write_delimited;
 using neuroscore::testing::error_message;
@@ -195,6 +196,21 @@ TEST(DelimitedFiles, ErrorsNameThePath) {
   std::ofstream(csv, std::ios::binary) << "a,b\n1\n";
   EXPECT_EQ(error_message<std::runtime_error>([&] { read_delimited(csv); }),
             csv.string() + ":2: expected 2 fields (as in the header), found 1");
+}
+
+TEST(TextLines, LinesOfUtf8AndUtf16TextWithEmptyLinesKept) {
+  const std::filesystem::path crlf = temp_path("items.txt");
+  std::ofstream(crlf, std::ios::binary) << "\xEF\xBB\xBF" "caf\xC3\xA9 au lait\r\n\r\nlast line";
+  EXPECT_THAT(read_text_lines(crlf), ElementsAre("caf\xC3\xA9 au lait", "", "last line"));
+  const std::filesystem::path utf16 = temp_path("items16.txt");
+  std::ofstream(utf16, std::ios::binary) << std::string("\xFF\xFE" "a\0\n\0\xE9\0\n\0", 10);  // UTF-16LE "a\né\n"
+  EXPECT_THAT(read_text_lines(utf16), ElementsAre("a", "\xC3\xA9"));
+  const std::filesystem::path latin1 = temp_path("latin1.txt");
+  std::ofstream(latin1, std::ios::binary) << "ok\ncaf\xE9\n";
+  EXPECT_EQ(error_message<std::runtime_error>([&] { read_text_lines(latin1); }),
+            latin1.string() + ":2: not valid UTF-8 (byte \"\xE9\"; Latin-1 file? re-save it as UTF-8)");
+  EXPECT_EQ(error_message<std::runtime_error>([] { read_text_lines("/nonexistent/x.txt"); }),
+            "/nonexistent/x.txt: cannot open: No such file or directory");
 }
 
 TEST(DelimitedWrite, QuotesOnlyWhenNeeded) {
