@@ -44,8 +44,21 @@ inline std::size_t word_length(std::string_view word);
 // punctuation only.
 inline std::string word_key(std::string_view word);
 
+// Whether the text holds a punctuation character: a code point of general category P* (ICU
+// u_ispunct: "world." and "«Über»" do, "Tourette's" does (U+0027 is Po), "twenty-five" does,
+// "café" and "$5" do not: "$" is a symbol, Sc). Throws std::invalid_argument for ill-formed UTF-8.
+inline bool has_punctuation(std::string_view utf8);
+
 // ---------------------------------------------------------------------------------------------
 // Implementation.
+
+inline bool has_punctuation(std::string_view utf8) {
+  const icu::UnicodeString s = detail::from_utf8(utf8);
+  for (int32_t i = 0; i < s.length(); i = s.moveIndex32(i, 1)) {
+    if (u_ispunct(s.char32At(i))) return true;
+  }
+  return false;
+}
 
 inline std::string nfc(std::string_view utf8) { return detail::to_utf8(detail::nfc_of(detail::from_utf8(utf8))); }
 

@@ -4,6 +4,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <limits>
 #include <cctype>
 #include <cmath>
 #include <cstddef>
@@ -39,6 +40,9 @@ struct Table {
   // std::runtime_error naming the column, the row index (0-based, into `rows`) and the value
   // when a value is empty, not a number, nan, inf or out of range.
   Eigen::VectorXd numeric_column(std::string_view name) const;
+  // The same, but a value equal to one of `missing` (after trimming spaces and tabs; e.g. "",
+  // "NA", "n/a", "nan") is a missing value: NaN. Every other value must be a finite number.
+  Eigen::VectorXd numeric_column(std::string_view name, const std::vector<std::string>& missing) const;
 };
 
 // How a table is read beyond its delimiter.
@@ -136,7 +140,9 @@ inline std::size_t Table::column_index(std::string_view name) const {
   return index;
 }
 
-inline Eigen::VectorXd Table::numeric_column(std::string_view name) const {
+inline Eigen::VectorXd Table::numeric_column(std::string_view name) const { return numeric_column(name, {}); }
+
+inline Eigen::VectorXd Table::numeric_column(std::string_view name, const std::vector<std::string>& missing) const {
   const std::size_t column = column_index(name);
   Eigen::VectorXd values(static_cast<Eigen::Index>(rows.size()));
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -151,6 +157,10 @@ inline Eigen::VectorXd Table::numeric_column(std::string_view name) const {
     std::string_view field = rows[r][column];
     while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.remove_prefix(1);
     while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.remove_suffix(1);
+    if (std::find(missing.begin(), missing.end(), field) != missing.end()) {
+      values(static_cast<Eigen::Index>(r)) = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
     if (field.empty()) throw std::runtime_error(where() + "empty value, not a number");
     const detail::ParsedNumber number = detail::parse_double(field);
     if (number.status == detail::NumberStatus::malformed) {

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -175,6 +176,20 @@ TEST(DelimitedColumns, NumericColumnErrorsNameRowAndValue) {
   const Table ragged{{"a", "b"}, {{"1", "2"}, {"3"}}};
   EXPECT_EQ(error_message<std::invalid_argument>([&] { ragged.numeric_column("a"); }),
             "column \"a\", row index 1: the row has 1 fields but the table has 2 columns");
+}
+
+TEST(DelimitedColumns, MissingValuesAreNanOnlyWhenListed) {
+  const Table t = parse_delimited("w,rt\nthe,312\nof, NA \nand,\nto,n/a\nin,7\n", ',', "t.csv");
+  const Eigen::VectorXd rt = t.numeric_column("rt", {"", "NA", "n/a"});
+  EXPECT_EQ(rt(0), 312.0);
+  EXPECT_TRUE(std::isnan(rt(1)));
+  EXPECT_TRUE(std::isnan(rt(2)));
+  EXPECT_TRUE(std::isnan(rt(3)));
+  EXPECT_EQ(rt(4), 7.0);
+  EXPECT_EQ(error_message<std::runtime_error>([&] { t.numeric_column("rt", {"NA"}); }),
+            "column \"rt\", row index 2: empty value, not a number");
+  const Table bad = parse_delimited("rt\nfast\n", ',', "b.csv");
+  EXPECT_EQ(error_message<std::runtime_error>([&] { bad.numeric_column("rt", {"NA"}); }), "column \"rt\", row index 0: \"fast\" is not a number");
 }
 
 TEST(DelimitedFiles, DelimiterFromExtension) {

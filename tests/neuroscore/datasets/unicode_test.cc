@@ -36,7 +36,21 @@ TEST(Unicode, TrimmingDropsSurroundingPunctuationClusters) {
   EXPECT_EQ(nu::word_key("\u00ab\u00dcBER\u00bb"), "\u00fcber");
 }
 
+TEST(Unicode, PunctuationIsGeneralCategoryP) {
+  EXPECT_TRUE(nu::has_punctuation("world."));
+  EXPECT_TRUE(nu::has_punctuation("\u00ab\u00dcber\u00bb"));
+  EXPECT_TRUE(nu::has_punctuation("Tourette's"));
+  EXPECT_TRUE(nu::has_punctuation("twenty-five"));
+  EXPECT_TRUE(nu::has_punctuation("\u201cAlice\u201d"));
+  EXPECT_TRUE(nu::has_punctuation("\u00bfQu\u00e9"));  // inverted question mark
+  EXPECT_FALSE(nu::has_punctuation("caf\u00e9"));
+  EXPECT_FALSE(nu::has_punctuation("$5"));   // a currency symbol (Sc), not punctuation
+  EXPECT_FALSE(nu::has_punctuation("e\u0301"));
+  EXPECT_FALSE(nu::has_punctuation(""));
+}
+
 TEST(Unicode, IllFormedUtf8IsAnError) {
   EXPECT_THROW(nu::grapheme_count("caf\xe9"), std::invalid_argument);  // Latin-1 é
   EXPECT_THROW(nu::word_key("\xff"), std::invalid_argument);
+  EXPECT_THROW(nu::has_punctuation("\xff"), std::invalid_argument);
 }
