@@ -103,6 +103,7 @@ std::string check_benchmark_file(const fs::path& file, const fs::path& data_root
   o << "  rows        " << b.responses.rows() << " (" << spec.rows_kind;
   if (spec.rows_kind == "volumes") o << ", TR " << L.spec.tr << " s" << L.tr_note;
   o << ")\n";
+  if (!L.selection_note.empty()) o << "  scored      " << L.selection_note << "\n";
   o << "  targets     " << b.regions.size() << " per subject (" << io::list_column_names(b.regions) << "), " << b.responses.cols() << " in all\n";
   o << "  subjects    " << L.subject_ids.size();
   if (!L.excluded.empty()) o << " (" << L.excluded.size() << " excluded: " << L.excluded.front() << (L.excluded.size() > 1 ? ", ..." : "") << ")";

@@ -33,7 +33,7 @@ Eigen::MatrixXd word_design(const Loaded& L, const Eigen::MatrixXd& w, bool coun
     const Eigen::MatrixXd v = counts ? boxcar_per_volume(L.onsets, w, L.grid).sum
                                      : lanczos_resample(event_midpoints(L.onsets, L.ends), w, L.grid);
     const Eigen::MatrixXd delayed = s.delays.empty() || !delays ? v : fir_delays(v, s.delays);
-    return delayed.bottomRows(L.rows());
+    return delayed.bottomRows(L.all_rows);
   }
   if (s.delays.empty() || !delays) return w;
   return L.groups.empty() ? fir_delays(w, s.delays) : fir_delays(w, s.delays, runs_of_labels(L.groups));
@@ -94,7 +94,7 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
   auto file = std::make_shared<const std::string>(L.spec.file.string());
   const json empty = json::object();
   const Node where(empty, f.key, file);
-  const Eigen::Index n = L.rows();
+  const Eigen::Index n = L.all_rows;  // every row: filters and missing responses are applied after (feature_matrix)
   const bool word_kind = f.kind == "word_rate" || f.kind == "word_length" || f.kind == "word_frequency";
   if (word_kind && L.words.empty()) where.fail("'" + f.kind + "' needs words (rows.words, or rows.word of a table)");
   if (word_kind && L.spec.unit == "sentence") where.fail("'" + f.kind + "' is per word; this benchmark's rows are sentences");
@@ -137,10 +137,6 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
     }
   } else if (f.kind == "oasm") {
     x = oasm_features(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups, f.width);
-  } else if (f.kind == "join") {
-    std::vector<Eigen::MatrixXd> parts;
-    for (const std::string& p : f.of) parts.push_back(done.at(p));
-    x = detail::lbdata::hcat(parts);
   } else if (f.kind == "file") {
     std::vector<std::string> cols;
     Eigen::MatrixXd m = read_numeric(where, f.file, f.columns, f.skip_rows, &cols, f.dataset);
@@ -165,7 +161,12 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
 }  // namespace
 
 Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
-  return under(L, f.key, [&] { return build_feature(L, f, done); });
+  if (f.kind == "join") {  // of earlier controls, at the scored rows already
+    std::vector<Eigen::MatrixXd> parts;
+    for (const std::string& p : f.of) parts.push_back(done.at(p));
+    return detail::lbdata::hcat(parts);
+  }
+  return L.scored(under(L, f.key, [&] { return build_feature(L, f, done); }));
 }
 
 namespace {
@@ -230,7 +231,9 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
       }
     }
     const std::string label = f.name == "lm" ? model.label : f.name + ":" + model.label;
-    const auto to_design = [&](const Eigen::MatrixXd& w, bool counts) { return word_design(L, words_to_rows(L, f, at_words(w)), counts); };
+    const auto to_design = [&](const Eigen::MatrixXd& w, bool counts) {
+      return L.scored(word_design(L, words_to_rows(L, f, at_words(w)), counts));
+    };
     ctx.lm_methods(feats, label, word_level, attributions, to_design, out.benchmark.baseline, out.methods, f.layers);
     for (const std::string& score : f.scores) {
       const Eigen::MatrixXd values = feats.read(score);

@@ -123,6 +123,14 @@ struct FeatureSpec {
   std::vector<long> lag_words;
 };
 
+// A rule that leaves rows out of scoring (the benchmark file's "filter").
+struct RowFilter {
+  std::string key;   // "filter[1]", for messages
+  std::string rule;  // sentence_final | first_word | punctuation | column
+  std::string column;               // column: the column of rows.file
+  std::vector<std::string> values;  // column: the cells whose rows are left out
+};
+
 struct Spec {
   fs::path file;
   std::string name, description;
@@ -153,6 +161,8 @@ struct Spec {
   long response_skip_rows = 0;
   std::string transform = "none", zscore = "none";
   bool drop_constant = false;
+  std::string missing = "error";  // error | drop: a missing response (NA, n/a, empty, nan) is an error, or drops its row
+  std::vector<RowFilter> filters;
   // groups
   std::string groups_kind = "none";  // none | column | file | every
   std::string groups_column;
@@ -215,7 +225,19 @@ struct Loaded {
   // An error about `key` of the benchmark file.
   Node where(const std::string& key) const;
 
+  // Rows left out of scoring (the "filter" rules, missing responses with responses.missing "drop"):
+  // features are computed on all rows (in context, with lags and delays), then `kept` (the scored
+  // rows, in order) are the benchmark's rows. Empty: every row is scored. `groups` are of all rows,
+  // `scored_groups` of the scored ones. `selection_note` says what was left out and why.
+  Eigen::Index all_rows = 0;
+  std::vector<std::size_t> kept;
+  std::vector<int> scored_groups;
+  std::string selection_note;
+
+  // The scored rows (after filters and missing responses).
   Eigen::Index rows() const { return benchmark.responses.rows(); }
+  // The rows of a feature of all rows, at the scored rows.
+  Eigen::MatrixXd scored(const Eigen::MatrixXd& x) const;
 };
 
 // A numeric matrix from NPY, CSV/TSV with a header (columns by name), or whitespace text (columns
@@ -241,6 +263,10 @@ Eigen::MatrixXd in_sorted_row_order(const Loaded& L, const Eigen::MatrixXd& m);
 
 // What one row is: the rows table (sorted), the lines, or the timed words.
 void read_rows(Loaded& L);
+
+// The cells that are missing values under responses.missing "drop": empty, NA, N/A, n/a, na, nan,
+// NaN, NAN (after trimming spaces and tabs).
+const std::vector<std::string>& missing_cells();
 
 // The response matrices, one per subject file (or repeat, or the table's columns), transformed;
 // `names` receives the target names. Excluded subjects are recorded in L.excluded.

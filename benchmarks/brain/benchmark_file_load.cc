@@ -16,7 +16,9 @@
 
 #include "neuroscore/align.hpp"
 #include "neuroscore/io/delimited.hpp"
+#include "neuroscore/score.hpp"
 #include "neuroscore/ceiling.hpp"
+#include "neuroscore/datasets/unicode.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore::benchmarks::bfile {
@@ -224,6 +226,93 @@ void read_texts(Loaded& L) {
   }
 }
 
+// The rows scored: all but those with a missing response (responses.missing "drop") and those a
+// "filter" rule leaves out. Subsets the response matrices; fills L.kept (empty when every row is
+// scored), L.scored_groups and L.selection_note (rows left out per rule, missing cells per target).
+void select_rows(Loaded& L, std::vector<Eigen::MatrixXd>& per_file, const std::vector<std::string>& names) {
+  const Spec& spec = L.spec;
+  const auto n = static_cast<std::size_t>(per_file.front().rows());
+  std::vector<bool> out(n, false);
+  std::vector<std::string> notes;
+  if (spec.missing == "drop") {
+    std::vector<std::size_t> per_target(names.size(), 0);
+    std::size_t rows = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      for (const Eigen::MatrixXd& y : per_file) {
+        for (Eigen::Index j = 0; j < y.cols(); ++j) {
+          if (!std::isnan(y(static_cast<Eigen::Index>(r), j))) continue;
+          if (!out[r]) ++rows;
+          out[r] = true;
+          ++per_target[static_cast<std::size_t>(j)];
+        }
+      }
+    }
+    std::string counts;
+    for (std::size_t j = 0; j < names.size(); ++j) counts += (j ? ", " : "") + names[j] + " " + std::to_string(per_target[j]);
+    notes.push_back(std::to_string(rows) + " with a missing response (responses.missing \"drop\"; missing cells per target: " + counts + ")");
+  }
+  const auto is_first = [&L](std::size_t r) {
+    if (!L.text_words.empty()) {
+      const std::size_t w = L.row_text_word[r];
+      return w == 0 || L.text_item[w - 1] != L.text_item[w];
+    }
+    return r == 0 || L.groups[r - 1] != L.groups[r];
+  };
+  const auto is_last = [&L](std::size_t r) {
+    if (!L.text_words.empty()) {
+      const std::size_t w = L.row_text_word[r];
+      return w + 1 == L.text_words.size() || L.text_item[w + 1] != L.text_item[w];
+    }
+    return r + 1 == L.groups.size() || L.groups[r + 1] != L.groups[r];
+  };
+  for (const RowFilter& f : spec.filters) {
+    std::size_t column = 0;
+    if (f.rule == "column") {
+      const auto it = std::find(L.table.columns.begin(), L.table.columns.end(), f.column);
+      if (it == L.table.columns.end()) L.where(f.key + ".column").fail(spec.rows_file.string() + " has no column '" + f.column + "' (columns: " + io::list_column_names(L.table.columns) + ")");
+      column = static_cast<std::size_t>(it - L.table.columns.begin());
+    }
+    std::size_t matched = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      bool hit = false;
+      if (f.rule == "sentence_final") hit = is_last(r);
+      else if (f.rule == "first_word") hit = is_first(r);
+      else if (f.rule == "punctuation") hit = unicode::has_punctuation(L.words[r]);
+      else {
+        std::string cell = L.table.rows[L.order[r]][column];
+        const auto a = cell.find_first_not_of(" \t");
+        cell = a == std::string::npos ? "" : cell.substr(a, cell.find_last_not_of(" \t") - a + 1);
+        hit = std::find(f.values.begin(), f.values.end(), cell) != f.values.end();
+      }
+      if (!hit) continue;
+      ++matched;
+      out[r] = true;
+    }
+    const std::string what = f.rule == "column" ? "column " + f.column + " in (" + io::list_column_names(f.values) + ")" : f.rule;
+    notes.push_back(std::to_string(matched) + " by " + f.key + " (" + what + ")");
+  }
+  L.all_rows = static_cast<Eigen::Index>(n);
+  const auto left_out = static_cast<std::size_t>(std::count(out.begin(), out.end(), true));
+  if (!notes.empty()) {
+    std::string joined;
+    for (const std::string& s : notes) joined += (joined.empty() ? "" : "; ") + s;
+    L.selection_note = std::to_string(n - left_out) + " of " + std::to_string(n) + " rows scored, " + std::to_string(left_out) +
+                       " left out (a row may match several rules): " + joined;
+  }
+  if (left_out == n) L.where(spec.filters.empty() ? "responses.missing" : "filter").fail("every row is left out: " + L.selection_note);
+  if (left_out == 0) {
+    L.scored_groups = L.groups;
+    return;
+  }
+  for (std::size_t r = 0; r < n; ++r) {
+    if (!out[r]) L.kept.push_back(r);
+  }
+  for (Eigen::MatrixXd& y : per_file) y = rows_of(y, L.kept);
+  if (!L.groups.empty()) {
+    for (const std::size_t r : L.kept) L.scored_groups.push_back(L.groups[r]);
+  }
+}
+
 // Z-scores the subjects (or groups), averages repeats, and fills the benchmark's responses,
 // subjects and regions. Returns the repeats (empty unless the ceiling is "repeats").
 std::vector<Eigen::MatrixXd> assemble_responses(Loaded& L, std::vector<Eigen::MatrixXd>& per_file,
@@ -238,7 +327,7 @@ std::vector<Eigen::MatrixXd> assemble_responses(Loaded& L, std::vector<Eigen::Ma
       if (spec.zscore == "subject") per_file[i] = zscore_columns(per_file[i], what);
       if (spec.zscore == "group") {
         if (L.groups.empty()) where("responses.zscore").fail("'group' needs \"groups\"");
-        per_file[i] = zscore_per_run(per_file[i], runs_of_labels(L.groups), what);
+        per_file[i] = zscore_per_run(per_file[i], runs_of_labels(L.scored_groups), what);
       }
     } catch (const std::invalid_argument& e) {
       if (std::string(e.what()).rfind(spec.file.string(), 0) == 0) throw;
@@ -276,16 +365,16 @@ void set_split(Loaded& L) {
   const Eigen::Index n = b.responses.rows();
   try {
     if (spec.split_kind == "contiguous") b.folds = contiguous_kfold(static_cast<std::size_t>(n), static_cast<std::size_t>(spec.folds), Gap{static_cast<std::size_t>(spec.gap)});
-    else if (spec.split_kind == "grouped") b.folds = group_kfold(L.groups, static_cast<std::size_t>(spec.folds), Gap{static_cast<std::size_t>(spec.gap)});
-    else b.folds = leave_one_group_out(L.groups, Gap{static_cast<std::size_t>(spec.gap)});
+    else if (spec.split_kind == "grouped") b.folds = group_kfold(L.scored_groups, static_cast<std::size_t>(spec.folds), Gap{static_cast<std::size_t>(spec.gap)});
+    else b.folds = leave_one_group_out(L.scored_groups, Gap{static_cast<std::size_t>(spec.gap)});
   } catch (const std::invalid_argument& e) {
     where("split").fail(e.what());
   }
   b.ridge = spec.ridge;
   const bool grouped_inner = spec.inner == "grouped" || (spec.inner == "auto" && spec.split_kind != "contiguous");
-  if (grouped_inner) b.ridge.inner_groups = L.groups;
+  if (grouped_inner) b.ridge.inner_groups = L.scored_groups;
   b.block = BlockLength{static_cast<std::size_t>(spec.block)};
-  if (spec.bootstrap_unit == "groups") b.bootstrap_groups = L.groups;
+  if (spec.bootstrap_unit == "groups") b.bootstrap_groups = L.scored_groups;
 }
 
 // The ceiling per region (r units) and the benchmark's (the median over regions).
@@ -348,6 +437,7 @@ Loaded load(const Spec& spec, std::ostream* log) {
   under(L, "rows", [&] { check_timings(L, n); });
   under(L, "groups", [&] { read_groups(L, n); });
   under(L, "rows", [&] { read_texts(L); });
+  under(L, "filter", [&] { select_rows(L, per_file, names); });
   const std::vector<Eigen::MatrixXd> repeats = under(L, "responses", [&] { return assemble_responses(L, per_file, names); });
   under(L, "split", [&] { set_split(L); });
   under(L, "ceiling", [&] { set_ceiling(L, per_file, repeats); });
@@ -359,6 +449,7 @@ Loaded load(const Spec& spec, std::ostream* log) {
     << (spec.split_kind == "leave-one-group-out" ? "" : " " + std::to_string(spec.folds) + "-fold") << ", gap " << spec.gap;
   if (!spec.delays.empty()) d << "; FIR delays " << spec.delays.size();
   d << "; Pearson r per fold, mean over folds";
+  if (!L.selection_note.empty()) d << "; " << L.selection_note;
   b.description = d.str();
 
   // The LM's stimulus: the TextGrid itself, else one line per group (or one line) of the words.

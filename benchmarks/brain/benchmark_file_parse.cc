@@ -289,7 +289,7 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
   const json root = parse_json(text, file);
   const Node top(root, "", name);
   top.only({"name", "description", "rows", "responses", "groups", "split", "delays", "ridge", "metric", "bootstrap",
-            "ceiling", "controls", "baseline", "methods"});
+            "ceiling", "controls", "baseline", "methods", "filter"});
   const PathResolver path{file.parent_path(), data_root};
   Spec s;
   s.file = file;
@@ -366,7 +366,11 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
   }
 
   const Node resp = top.at("responses");
-  resp.only({"files", "mask", "dataset", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects"});
+  resp.only({"files", "mask", "dataset", "columns", "targets", "skip_rows", "transform", "zscore", "drop_constant_subjects", "missing"});
+  s.missing = resp.choice("missing", "error", {"error", "drop"});
+  if (s.missing == "drop" && s.rows_kind == "volumes") {
+    resp.at("missing").fail("dropping rows of volumes (scrubbing) is not supported; \"drop\" is for table and lines rows");
+  }
   s.response_dataset = resp.str("dataset", "");
   if (resp.has("mask")) s.response_mask = path(resp.at("mask"));
   if (resp.has("files")) {
@@ -510,6 +514,35 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
     }
   }
   if (s.controls.empty() && s.methods.empty()) top.fail("no \"controls\" and no \"methods\": nothing to score");
+
+  // Row filters: rows left out of scoring after every feature is computed on all rows, in context.
+  if (top.has("filter")) {
+    const Node fl = top.at("filter");
+    if (!fl.raw().is_array()) fl.fail("a list of rules, e.g. [{\"rule\": \"sentence_final\"}], got " + fl.shown());
+    if (s.rows_kind != "table") fl.fail("filters are for rows of kind \"table\"");
+    for (std::size_t i = 0; i < fl.size(); ++i) {
+      const Node r = fl.at(i);
+      RowFilter f;
+      f.key = r.key();
+      f.rule = r.choice("rule", "", {"sentence_final", "first_word", "punctuation", "column"});
+      if (f.rule == "column") {
+        r.only({"rule", "column", "values"});
+        f.column = r.at("column").str();
+        f.values = r.strings("values");
+        if (f.values.empty()) r.fail("\"column\" needs \"values\": the cells whose rows are left out");
+      } else {
+        r.only({"rule"});
+      }
+      if ((f.rule == "sentence_final" || f.rule == "first_word") && s.groups_kind == "none") {
+        r.at("rule").fail("'" + f.rule + "' needs \"groups\" (the items whose first or last word it means)");
+      }
+      if (f.rule == "punctuation" && s.word_column.empty()) r.at("rule").fail("'punctuation' needs rows.word");
+      for (const RowFilter& earlier : s.filters) {
+        if (earlier.rule == f.rule && earlier.column == f.column) r.fail("the same rule as " + earlier.key);
+      }
+      s.filters.push_back(std::move(f));
+    }
+  }
   return s;
 }
 

@@ -24,6 +24,7 @@
 #include "neuroscore/io/npy.hpp"
 #include "neuroscore/io/text_matrix.hpp"
 #include "neuroscore/io/textgrid.hpp"
+#include "neuroscore/score.hpp"
 
 namespace neuroscore::benchmarks::bfile {
 namespace {
@@ -102,7 +103,7 @@ void require_finite_rows(const Node& where, const std::string& what, const Eigen
         v << m(i, j);
         where.fail(what + ": row " + std::to_string(i + row_offset + 1) + " of the file (1-based), column " +
                    (static_cast<std::size_t>(j) < columns.size() ? columns[static_cast<std::size_t>(j)] : std::to_string(j)) +
-                   " is " + v.str() + " (drop the row or fill it; rows are never dropped silently)");
+                   " is " + v.str() + " (drop the row or fill it, or let responses.missing \"drop\" leave its row out of scoring, counted; rows are never dropped silently)");
       }
     }
   }
@@ -311,6 +312,13 @@ void read_rows(Loaded& L) {
   }
 }
 
+const std::vector<std::string>& missing_cells() {
+  static const std::vector<std::string> cells = {"", "NA", "N/A", "n/a", "na", "nan", "NaN", "NAN"};
+  return cells;
+}
+
+Eigen::MatrixXd Loaded::scored(const Eigen::MatrixXd& x) const { return kept.empty() ? x : rows_of(x, kept); }
+
 std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>& names, std::ostream* log) {
   const Spec& spec = L.spec;
   const auto where = [&L](const std::string& key) { return L.where(key); };
@@ -328,7 +336,9 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
                         spec.response_files.front().string() + " is " + std::to_string(per_file.front().rows()) + " x " +
                         std::to_string(per_file.front().cols()));
       }
-      require_finite_rows(where(key), p.string(), y, spec.response_skip_rows, cols);
+      // With missing "drop", a NaN is a missing value (its row is dropped in load); infinities stay errors.
+      require_finite_rows(where(key), p.string(), spec.missing == "drop" ? Eigen::MatrixXd(y.array().isNaN().select(0.0, y)) : y,
+                          spec.response_skip_rows, cols);
       std::string reason;
       if ((y.array() == 0.0).all()) reason = "all values are zero";
       for (Eigen::Index c = 0; c < y.cols() && reason.empty(); ++c) {
@@ -355,15 +365,16 @@ std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>&
       }
       Eigen::VectorXd v;
       try {
-        v = L.table.numeric_column(c);
+        v = spec.missing == "drop" ? L.table.numeric_column(c, missing_cells()) : L.table.numeric_column(c);
       } catch (const std::exception& e) {
-        where("responses.columns").fail(spec.rows_file.string() + ": " + e.what() + " (row index: the 0-based data row of the file, before rows.sort_by)");
+        where("responses.columns").fail(spec.rows_file.string() + ": " + e.what() + " (row index: the 0-based data row of the file, before rows.sort_by)" +
+                                        (spec.missing == "error" ? "; if it is a missing value, responses.missing \"drop\" leaves its row out of scoring, counted" : ""));
       }
       for (std::size_t r = 0; r < L.order.size(); ++r) y(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(k)) = v(static_cast<Eigen::Index>(L.order[r]));
     }
     for (Eigen::Index r = 0; r < y.rows(); ++r) {
       for (Eigen::Index k = 0; k < y.cols(); ++k) {
-        if (!std::isfinite(y(r, k))) {
+        if (!std::isfinite(y(r, k)) && !(spec.missing == "drop" && std::isnan(y(r, k)))) {
           where("responses.columns").fail(spec.rows_file.string() + ": " + describe_row(L, static_cast<std::size_t>(r)) + ", column " +
                                           spec.response_columns[static_cast<std::size_t>(k)] + " is " +
                                           L.table.rows[L.order[static_cast<std::size_t>(r)]][L.table.column_index(spec.response_columns[static_cast<std::size_t>(k)])] +

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
@@ -212,6 +213,30 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
   EXPECT_EQ(length->x(0, 0), 4.0);
   EXPECT_EQ(length->x(0, 1), 4.0);
   EXPECT_EQ(length->x(4, 1), 5.0);  // "was" after "there"
+
+  // Filters leave rows out after the model has read them (issue 28 item 5): with the sentence-final
+  // rows filtered out, the other rows keep their values (bit for bit) and their lags.
+  std::string with_filter;
+  {
+    std::ifstream in(dir / "t.json");
+    with_filter.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  with_filter.replace(with_filter.rfind('}'), 1, R"(, "filter": [{"rule": "sentence_final"}]})");
+  std::ofstream(dir / "t.json") << with_filter;
+  LeaderboardContext ctx2(req, log);
+  const BuiltBenchmark filtered = benchmark_file_entry(dir / "t.json", data).build(ctx2);
+  const Method* all = find_method(built.methods, "trained/surprisal");
+  const Method* some = find_method(filtered.methods, "trained/surprisal");
+  ASSERT_NE(some, nullptr);
+  ASSERT_EQ(some->x.rows(), all->x.rows() - 3);  // the three items' last words have rows
+  Eigen::Index row = 0, kept = 0;
+  for (std::size_t s = 0; s < words.size(); ++s) {
+    for (std::size_t p = 0; p < words[s].size(); ++p) {
+      if (!has_row(s, p)) continue;
+      if (p + 1 != words[s].size()) EXPECT_EQ(some->x.row(kept++), all->x.row(row)) << row;
+      ++row;
+    }
+  }
 }
 
 // rows.text names what does not fit: a row whose word is not the text's word at its position, an
