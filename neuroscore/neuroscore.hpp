@@ -25,6 +25,7 @@
 #include "neuroscore/inter_subject_ceiling.hpp"
 #include "neuroscore/metric.hpp"
 #include "neuroscore/null.hpp"
+#include "neuroscore/ols.hpp"
 #include "neuroscore/partition.hpp"
 #include "neuroscore/permutation_test.hpp"
 #include "neuroscore/refit_null.hpp"
