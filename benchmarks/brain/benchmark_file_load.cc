@@ -451,6 +451,7 @@ Loaded load(const Spec& spec, std::ostream* log) {
   d << "; Pearson r per fold, mean over folds";
   if (!L.selection_note.empty()) d << "; " << L.selection_note;
   b.description = d.str();
+  b.signed_effects = spec.rows_kind == "table" && spec.unit == "word";
 
   // The LM's stimulus: the TextGrid itself, else one line per group (or one line) of the words.
   // Volumes are one continuous run ("none"); a table's words break lines at group changes.

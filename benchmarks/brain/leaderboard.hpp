@@ -38,6 +38,7 @@ struct Benchmark {
   Eigen::MatrixXd baseline;               // the simple-feature baseline design (samples x p)
   std::string baseline_name;
   bool harness_check = false;             // simulated data that checks the harness: not in the aggregate
+  bool signed_effects = false;            // word-level: report the signed effects of low-dimensional methods (signed_effects.hpp)
 };
 
 // A feature method: one design matrix on the benchmark's samples.

@@ -190,6 +190,7 @@ std::string leaderboard_markdown(const ReportInputs& in) {
       md << "| " << m << " | " << cell(g4) << " | " << cell(g10) << " | " << cell(g20) << " |\n";
     }
   }
+  md << signed_effects_markdown(in.effects);
   return md.str();
 }
 
@@ -358,6 +359,10 @@ ReportFiles write_report(const ReportInputs& in, const std::filesystem::path& ou
     while (std::getline(s, line)) extra << line << "\n";
     s.close();
     fs::remove(t);
+  }
+  if (!in.effects.empty()) {
+    files.effects_csv = out_dir / "signed_effects.csv";
+    write_signed_effects_csv(files.effects_csv, in.effects);
   }
   const std::string md = leaderboard_markdown(in);
   std::ofstream(files.md) << md;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "benchmarks/brain/leaderboard.hpp"
+#include "benchmarks/brain/signed_effects.hpp"
 
 namespace neuroscore::benchmarks {
 
@@ -16,10 +17,12 @@ struct ReportInputs {
   std::vector<MethodScore> gap_sensitivity;  // Alice with purge gaps 10 and 20 (may be empty)
   std::vector<const Benchmark*> benchmarks;
   std::string run_note;                    // models, options, cache, timing
+  std::vector<SignedEffect> effects;       // word-level benchmarks' signed effects (may be empty)
 };
 
 struct ReportFiles {
   std::filesystem::path csv, md, html;
+  std::filesystem::path effects_csv;  // signed_effects.csv, or empty
   std::vector<std::filesystem::path> figures;  // SVGs written by gnuplot
   bool gnuplot_ran = false;
 };
@@ -43,7 +46,7 @@ std::string report_html(const std::string& markdown, const std::vector<std::file
                         const std::filesystem::path& out_dir);
 
 // Writes out_dir/leaderboard.csv (the shuffled control and the gap check under their own split
-// labels), leaderboard.md, figures/ and report.html.
+// labels), leaderboard.md, figures/ and report.html; signed_effects.csv when there are effects.
 ReportFiles write_report(const ReportInputs& in, const std::filesystem::path& out_dir);
 
 }  // namespace neuroscore::benchmarks

@@ -15,6 +15,7 @@
 #include "benchmarks/brain/benchmark_file.hpp"
 #include "benchmarks/brain/leaderboard_data.hpp"
 #include "benchmarks/brain/lm_features.hpp"
+#include "benchmarks/brain/signed_effects.hpp"
 #include "extract/sha256.hpp"
 #include "neuroscore/io/npy.hpp"
 
@@ -130,6 +131,11 @@ LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log)
     }
     run.scores.insert(run.scores.end(), s.begin(), s.end());
     report.benchmarks.push_back(&b.benchmark);
+    if (b.benchmark.signed_effects) {
+      const std::vector<SignedEffect> e = signed_effects(b.benchmark, b.methods, req.bootstrap, scoring.seed);
+      log << "leaderboard: " << b.benchmark.name << ": signed effects of " << e.size() << " method columns x regions\n";
+      report.effects.insert(report.effects.end(), e.begin(), e.end());
+    }
   }
   for (const BuiltBenchmark& b : built) {
     if (b.shuffled_methods.empty()) continue;
@@ -166,6 +172,7 @@ LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log)
   report.gap_sensitivity = run.gap_sensitivity;
   run.files = write_report(report, req.out_dir);
   log << "leaderboard: wrote " << run.files.csv.string() << ", " << run.files.md.string() << ", " << run.files.html.string()
+      << (run.files.effects_csv.empty() ? "" : ", " + run.files.effects_csv.string())
       << " (" << run.files.figures.size() << " figures" << (run.files.gnuplot_ran ? "" : "; gnuplot failed or missing") << ")\n";
   return run;
 }
