@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,7 +39,29 @@ using bfile::require_lm_words;
 using bfile::score_maps;
 using bfile::under;
 
-BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
+// The spec with the request's --filter rules added (word rows of a table only; a rule the file
+// has already is not repeated).
+Spec with_request_filters(const Spec& file_spec, const LeaderboardContext& ctx) {
+  Spec spec = file_spec;
+  const std::vector<std::string>& rules = ctx.request().filters;
+  if (rules.empty()) return spec;
+  if (spec.rows_kind != "table" || spec.unit != "word") {
+    ctx.log() << "leaderboard: " << spec.name << ": --filter applies to benchmark files of word rows; not to this one\n";
+    return spec;
+  }
+  for (const std::string& rule : rules) {
+    const bool has = std::any_of(spec.filters.begin(), spec.filters.end(), [&](const bfile::RowFilter& f) { return f.rule == rule; });
+    if (has) continue;
+    if ((rule == "sentence_final" || rule == "first_word") && spec.groups_kind == "none") {
+      throw std::invalid_argument(spec.file.string() + ": --filter " + rule + " needs \"groups\" (the items whose first or last word it means)");
+    }
+    spec.filters.push_back({"--filter " + rule, rule, "", {}});
+  }
+  return spec;
+}
+
+BuiltBenchmark build(const Spec& file_spec, LeaderboardContext& ctx) {
+  const Spec spec = with_request_filters(file_spec, ctx);
   ctx.log() << "leaderboard: loading benchmark file " << spec.file.string() << "\n";
   const Loaded L = load(spec, &ctx.log());
   std::vector<Method> controls;
@@ -63,6 +86,7 @@ BuiltBenchmark build(const Spec& spec, LeaderboardContext& ctx) {
       out.methods.push_back({"user/" + f.name, "user", "user", -1, feature_matrix(L, f, done)});
     }
   }
+  out.position_checks = bfile::position_checks(L);
   validate_benchmark(out.benchmark);
   return out;
 }

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks/brain/leaderboard_data.hpp"
@@ -248,6 +249,32 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
       out.methods.push_back(std::move(m));
     }
   }
+}
+
+std::vector<Method> position_checks(const Loaded& L) {
+  if (L.spec.rows_kind != "table" || L.spec.unit != "word" || L.groups.empty()) return {};
+  const auto n = static_cast<std::size_t>(L.all_rows);
+  Eigen::MatrixXd final_word(L.all_rows, 1), position(L.all_rows, 1), length(L.all_rows, 1);
+  // Each row's place in its item and the item's size: in the item's text, else among its rows.
+  const std::vector<int>& items = L.text_words.empty() ? L.groups : L.text_item;
+  std::vector<std::size_t> start(items.size()), size_of(items.size());
+  for (std::size_t w = 0; w < items.size(); ++w) start[w] = w > 0 && items[w - 1] == items[w] ? start[w - 1] : w;
+  for (std::size_t w = items.size(); w-- > 0;) size_of[w] = w + 1 < items.size() && items[w + 1] == items[w] ? size_of[w + 1] : w - start[w] + 1;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t w = L.text_words.empty() ? r : L.row_text_word[r];
+    const auto i = static_cast<Eigen::Index>(r);
+    position(i, 0) = static_cast<double>(w - start[w] + 1);
+    length(i, 0) = static_cast<double>(size_of[w]);
+    final_word(i, 0) = position(i, 0) == length(i, 0) ? 1.0 : 0.0;
+  }
+  std::vector<Method> out;
+  for (const auto& [name, x] : {std::pair<const char*, const Eigen::MatrixXd*>{"sentence_final", &final_word}, {"position", &position},
+                                {"item_length", &length}}) {
+    Method m{std::string("check/") + name, "check", "position_check", -1, L.scored(*x)};
+    m.ranked = false;
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::function<std::vector<fs::path>(const std::vector<MethodScore>&, const fs::path&)> score_maps(const Loaded& L) {

@@ -302,6 +302,12 @@ void require_lm_words(const Loaded& L, const FeatureSpec& f);
 // benchmark's words (or sentences), then the leaderboard's LM methods on the benchmark's rows.
 void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& ctx, BuiltBenchmark& out);
 
+// Position-only controls of word rows in items (groups): check/sentence_final (1 on the last word of
+// the item: of its text with rows.text, else its last row), check/position (the word's 1-based place
+// in the item), check/item_length (words in the item); at the scored rows, diagnostic (not ranked).
+// Empty for other benchmarks.
+std::vector<Method> position_checks(const Loaded& L);
+
 // A NIfTI or GIfTI benchmark's maps: per method, RESULTS/maps/BENCHMARK/METHOD_r.nii.gz (the runs'
 // grid and affine) or METHOD_r.func.gii (one value per vertex), each voxel's or vertex's raw r (mean
 // over subjects), NaN where nothing was scored.

@@ -52,6 +52,9 @@ struct LeaderboardRequest {
   std::size_t bootstrap = 1000;
   bool shuffled_control = true;
   bool gap_sensitivity = true;
+  // --filter: rules (sentence_final, first_word, punctuation) added to every benchmark file of word
+  // rows (its "filter"), the re-analysis the position-only checks point to.
+  std::vector<std::string> filters;
 };
 
 // What an entry builds: the benchmark with its methods, and optional sensitivity variants that
@@ -63,6 +66,10 @@ struct BuiltBenchmark {
   std::vector<Method> shuffled_methods;
   std::vector<Benchmark> gap_variants;  // the same benchmark with longer purge gaps
   std::vector<Method> gap_methods;
+  // Word rows in items: position-only controls (the sentence-final indicator, the word's position,
+  // the item's length), scored on the benchmark as diagnostic rows; the report warns when one alone
+  // reaches half of the best method's r.
+  std::vector<Method> position_checks;
   // Optional outputs of the benchmark's own after scoring (a NIfTI benchmark's score maps): gets
   // its scores and the results directory, returns the files it wrote.
   std::function<std::vector<std::filesystem::path>(const std::vector<MethodScore>&, const std::filesystem::path&)> write_outputs;

@@ -91,6 +91,23 @@ void write_leaderboard_csv(const std::filesystem::path& path, const std::vector<
   if (!out) throw std::runtime_error(path.string() + ": could not write");
 }
 
+std::vector<std::string> position_check_warnings(const std::vector<MethodScore>& scores, const std::vector<MethodScore>& checks) {
+  using detail::report::dash;
+  std::vector<std::string> out;
+  for (const MethodScore& c : checks) {
+    const MethodScore* best = nullptr;
+    for (const MethodScore& s : scores) {
+      if (s.benchmark == c.benchmark && s.ranked && (best == nullptr || s.raw > best->raw)) best = &s;
+    }
+    if (best == nullptr || !(best->raw > 0.0) || !(c.raw >= 0.5 * best->raw)) continue;
+    const std::string rule = c.method == "check/sentence_final" ? "--filter sentence_final" : "--filter sentence_final,first_word";
+    out.push_back(c.benchmark + ": " + c.method + " alone reaches r " + dash(c.raw) + ", at least half of the best method's (" + best->method +
+                  ", r " + dash(best->raw) + "): the rows are partly predictable from their position alone; rerun with " + rule +
+                  " to score without the rows at item edges");
+  }
+  return out;
+}
+
 std::string leaderboard_markdown(const ReportInputs& in) {
   using detail::report::dash;
   std::ostringstream md;
@@ -189,6 +206,24 @@ std::string leaderboard_markdown(const ReportInputs& in) {
       }
       md << "| " << m << " | " << cell(g4) << " | " << cell(g10) << " | " << cell(g20) << " |\n";
     }
+  }
+  if (!in.position_checks.empty()) {
+    md << "\n## Position-only checks (word-level benchmarks; a check, not a score)\n\n"
+          "Each row's position alone, scored like every method: check/sentence_final is 1 on the last word of its item, "
+          "check/position the word's place in the item, check/item_length the item's words. When one of them reaches "
+          "half of the best method's r, the rows are partly predictable from where they are (wrap-up effects at "
+          "sentence ends, say), and a method's r can come from position rather than from the words: rerun with "
+          "`--filter sentence_final` (or `first_word`) to score without those rows.\n\n"
+          "| benchmark | check | raw r | 95% CI | best method (raw r) |\n|---|---|---|---|---|\n";
+    for (const MethodScore& c : in.position_checks) {
+      const MethodScore* best = nullptr;
+      for (const MethodScore& s : in.scores) {
+        if (s.benchmark == c.benchmark && s.ranked && (best == nullptr || s.raw > best->raw)) best = &s;
+      }
+      md << "| " << c.benchmark << " | " << c.method << " | " << dash(c.raw) << " | [" << dash(c.ci_low) << ", " << dash(c.ci_high) << "] | "
+         << (best ? best->method + " (" + dash(best->raw) + ")" : std::string("-")) << " |\n";
+    }
+    for (const std::string& w : position_check_warnings(in.scores, in.position_checks)) md << "\n**Warning:** " << w << "\n";
   }
   md << signed_effects_markdown(in.effects);
   return md.str();
@@ -348,7 +383,7 @@ ReportFiles write_report(const ReportInputs& in, const std::filesystem::path& ou
   write_leaderboard_csv(files.csv, in.scores, "default");
   // Controls and checks go into the same CSV under their own split label.
   for (const auto& [rows, split] : {std::pair<const std::vector<MethodScore>*, const char*>{&in.shuffled, "shuffled_control"},
-                                    {&in.gap_sensitivity, "gap_sensitivity"}}) {
+                                    {&in.gap_sensitivity, "gap_sensitivity"}, {&in.position_checks, "position_check"}}) {
     if (rows->empty()) continue;
     std::ofstream extra(files.csv, std::ios::app);
     const fs::path t = out_dir / ".extra.csv";

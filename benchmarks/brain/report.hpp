@@ -18,6 +18,7 @@ struct ReportInputs {
   std::vector<const Benchmark*> benchmarks;
   std::string run_note;                    // models, options, cache, timing
   std::vector<SignedEffect> effects;       // word-level benchmarks' signed effects (may be empty)
+  std::vector<MethodScore> position_checks;  // word rows: position-only controls (may be empty)
 };
 
 struct ReportFiles {
@@ -26,6 +27,11 @@ struct ReportFiles {
   std::vector<std::filesystem::path> figures;  // SVGs written by gnuplot
   bool gnuplot_ran = false;
 };
+
+// For each benchmark of `checks` (position-only controls), a one-line warning per check whose raw r
+// reaches at least half of the best ranked method's raw r of that benchmark in `scores` (when that
+// r is positive): its rows are partly predictable from their position alone.
+std::vector<std::string> position_check_warnings(const std::vector<MethodScore>& scores, const std::vector<MethodScore>& checks);
 
 // Tidy CSV: one row per method x benchmark x region x metric.
 void write_leaderboard_csv(const std::filesystem::path& path, const std::vector<MethodScore>& scores,
@@ -45,8 +51,8 @@ std::vector<std::filesystem::path> draw_figures(const ReportInputs& in, const st
 std::string report_html(const std::string& markdown, const std::vector<std::filesystem::path>& figures,
                         const std::filesystem::path& out_dir);
 
-// Writes out_dir/leaderboard.csv (the shuffled control and the gap check under their own split
-// labels), leaderboard.md, figures/ and report.html; signed_effects.csv when there are effects.
+// Writes out_dir/leaderboard.csv (the shuffled control, the gap check and the position-only checks
+// under their own split labels), leaderboard.md, figures/ and report.html; signed_effects.csv when there are effects.
 ReportFiles write_report(const ReportInputs& in, const std::filesystem::path& out_dir);
 
 }  // namespace neuroscore::benchmarks

@@ -50,6 +50,9 @@ options:
   --bootstrap B      bootstrap resamples per score (default 1000)
   --no-shuffled      skip the shuffled-split control on Alice
   --no-gap-sensitivity  skip the Alice purge-gap sensitivity table (gaps 4, 10, 20 volumes)
+  --filter LIST      rules added to every benchmark file of word rows (its "filter"):
+                     sentence_final, first_word, punctuation; e.g. after the report warns that
+                     rows are predictable from their position alone
 
 examples:
   bazel run --config=opt //benchmarks/cli:neuroscore -- leaderboard
@@ -99,7 +102,14 @@ LeaderboardRequest parse_leaderboard_args(const std::vector<std::string>& args, 
     else if (flag == "--data") r.data_root = v;
     else if (flag == "--model") r.model_path = v;
     else if (flag == "--tokenizer") r.tokenizer_path = v;
-    else if (flag == "--bootstrap") {
+    else if (flag == "--filter") {
+      for (const std::string& rule : cli::split_names(v)) {
+        if (rule != "sentence_final" && rule != "first_word" && rule != "punctuation") {
+          throw std::invalid_argument("--filter: unknown rule '" + rule + "' (known: sentence_final, first_word, punctuation)");
+        }
+        r.filters.push_back(rule);
+      }
+    } else if (flag == "--bootstrap") {
       r.bootstrap = cli::parse_positive_count(flag, v, std::numeric_limits<long long>::max());
     } else {
       throw std::invalid_argument("unknown option " + flag + " (see neuroscore leaderboard --help)");

@@ -138,6 +138,12 @@ LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log)
     }
   }
   for (const BuiltBenchmark& b : built) {
+    if (b.position_checks.empty() || b.methods.empty()) continue;
+    const std::vector<MethodScore> s = score_all(b.benchmark, b.position_checks);
+    run.position_checks.insert(run.position_checks.end(), s.begin(), s.end());
+    for (const std::string& w : position_check_warnings(run.scores, s)) log << "leaderboard: warning: " << w << "\n";
+  }
+  for (const BuiltBenchmark& b : built) {
     if (b.shuffled_methods.empty()) continue;
     for (const Benchmark& shuffled : b.shuffled) {
       const std::vector<MethodScore> s = score_all(shuffled, b.shuffled_methods);
@@ -170,6 +176,7 @@ LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log)
   report.scores = run.scores;
   report.shuffled = run.shuffled;
   report.gap_sensitivity = run.gap_sensitivity;
+  report.position_checks = run.position_checks;
   run.files = write_report(report, req.out_dir);
   log << "leaderboard: wrote " << run.files.csv.string() << ", " << run.files.md.string() << ", " << run.files.html.string()
       << (run.files.effects_csv.empty() ? "" : ", " + run.files.effects_csv.string())

@@ -22,6 +22,7 @@ std::string leaderboard_usage();
 struct LeaderboardRun {
   std::vector<MethodScore> scores, shuffled;
   std::vector<MethodScore> gap_sensitivity;  // Alice with purge gaps 10 and 20 (the benchmark itself: 4)
+  std::vector<MethodScore> position_checks;  // word rows: position-only controls (BuiltBenchmark::position_checks)
   ReportFiles files;
   int fits_cached = 0, fits_computed = 0, extracts_cached = 0, extracts_computed = 0;
   double seconds = 0.0;

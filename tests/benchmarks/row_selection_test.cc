@@ -9,12 +9,16 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <random>
+#include <utility>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "benchmarks/brain/benchmark_file.hpp"
 #include "benchmarks/brain/leaderboard_registry.hpp"
+#include "benchmarks/cli/leaderboard_run.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
@@ -136,6 +140,70 @@ TEST(RowSelection, MissingResponsesDropTheirRowsAndAreCountedPerTarget) {
   // A value that is not a number and not a missing cell is still an error.
   std::ofstream(dir / "t.tsv", std::ios::app) << "3\t1\tx\tfast\t1\n";
   EXPECT_NE(error_of(dir / "t.json").find("\"fast\" is not a number"), std::string::npos);
+}
+
+// Position-only checks (issue 28 item 9): responses that are mostly a sentence-final offset make
+// check/sentence_final reach more than half of the best method's r; the run warns (log and report),
+// the checks go to leaderboard.csv under their own split label, and --filter sentence_final (one
+// flag) scores without those rows, after which the warning is gone.
+TEST(RowSelection, PositionOnlyChecksWarnAndTheFilterIsOneFlagAway) {
+  const fs::path dir = testing::scratch_dir("position_checks");
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  const std::vector<std::string> words = {"a", "dog", "ran", "far", "away", "from", "the", "big", "house", "today"};
+  std::string table = "item\tpos\tword\tamp\n";
+  for (int i = 1; i <= 30; ++i) {
+    for (int p = 1; p <= 8; ++p) {
+      const std::string& w = words[static_cast<std::size_t>((i * 3 + p * 7) % 10)];
+      const double amp = (p == 8 ? 4.0 : 0.0) + 0.3 * static_cast<double>(w.size()) + noise(rng);
+      table += std::to_string(i) + "\t" + std::to_string(p) + "\t" + w + "\t" + std::to_string(amp) + "\n";
+    }
+  }
+  std::ofstream(dir / "t.tsv") << table;
+  std::ofstream(dir / "t.json") << R"({"name": "edges", "rows": {"kind": "table", "file": "t.tsv", "sort_by": ["item", "pos"], "word": "word"},
+    "responses": {"columns": ["amp"]}, "groups": {"column": "item"}, "split": {"kind": "grouped", "folds": 5}, "bootstrap": {"unit": "groups"},
+    "controls": [{"name": "length", "kind": "word_length"}]})";
+  const auto run = [&](const std::vector<std::string>& filters, const std::string& out) {
+    LeaderboardRequest req;
+    req.data_root = dir;
+    req.out_dir = dir / out;
+    req.benchmark_files = {dir / "t.json"};
+    req.methods = {MethodFamily::kControls};
+    req.models = {};
+    req.bootstrap = 200;
+    req.filters = filters;
+    std::ostringstream log;
+    const LeaderboardRun r = run_leaderboard(req, log);
+    return std::make_pair(r, log.str());
+  };
+  const auto [plain, plain_log] = run({}, "plain");
+  ASSERT_EQ(plain.position_checks.size(), 3u);
+  EXPECT_NE(plain_log.find("leaderboard: warning: edges: check/sentence_final alone reaches r "), std::string::npos) << plain_log;
+  std::ifstream md(dir / "plain" / "leaderboard.md");
+  const std::string report((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find("## Position-only checks"), std::string::npos);
+  EXPECT_NE(report.find("**Warning:** edges: check/sentence_final alone"), std::string::npos);
+  EXPECT_NE(report.find("rerun with --filter sentence_final"), std::string::npos);
+  std::ifstream csv(dir / "plain" / "leaderboard.csv");
+  const std::string rows((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>());
+  EXPECT_NE(rows.find("check/sentence_final"), std::string::npos);
+  EXPECT_NE(rows.find("position_check"), std::string::npos);
+
+  const auto [filtered, filtered_log] = run({"sentence_final"}, "filtered");
+  EXPECT_EQ(filtered_log.find("check/sentence_final alone"), std::string::npos) << filtered_log;
+  std::ifstream md2(dir / "filtered" / "leaderboard.md");
+  const std::string report2((std::istreambuf_iterator<char>(md2)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report2.find("210 of 240 rows scored, 30 left out (a row may match several rules): 30 by --filter sentence_final (sentence_final)"),
+            std::string::npos)
+      << report2;
+  // An unknown rule is a one-line error of the flag.
+  bool help = false;
+  try {
+    parse_leaderboard_args({"--filter", "final"}, &help);
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "--filter: unknown rule 'final' (known: sentence_final, first_word, punctuation)");
+  }
 }
 
 TEST(RowSelection, BadFiltersAreNamed) {
