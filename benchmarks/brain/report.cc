@@ -45,6 +45,34 @@ std::string html_escape(const std::string& in) {
   }
   return out;
 }
+}  // namespace
+
+// What the benchmark's bootstrap resamples, in words: whole groups, or blocks of consecutive rows;
+// crossed with subjects when there are several.
+std::string resampling_sentence(const Benchmark& b) {
+  const int subjects = detail::leaderboard::subject_count(b);
+  std::string unit;
+  if (!b.bootstrap_groups.empty()) {
+    std::vector<int> distinct = b.bootstrap_groups;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    unit = "its " + std::to_string(distinct.size()) + " groups (whole groups of rows drawn with replacement)";
+  } else {
+    unit = "blocks of " + std::to_string(b.block.samples) + " consecutive rows (drawn with replacement)";
+  }
+  return "95% percentile bootstrap over " + (subjects >= 2 ? std::to_string(subjects) + " subjects x " + unit + ", both drawn" : unit);
+}
+
+// What a METHOD+controls row is, when the benchmark has one.
+std::string plus_controls_sentence(const Benchmark& b, const std::vector<MethodScore>& scores) {
+  const bool any = std::any_of(scores.begin(), scores.end(), [&](const MethodScore& s) { return s.benchmark == b.name && s.family == "model+controls"; });
+  if (!any) return "";
+  return " A row ending in '+controls' is the model's middle layer (named in the row) and the baseline control (" + b.baseline_name +
+         ") side by side in one ridge fit: what the model adds to the controls shows as its gain.";
+}
+
+namespace {
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string q = "\"";
@@ -128,7 +156,8 @@ std::string leaderboard_markdown(const ReportInputs& in) {
   const std::vector<MethodAggregate> agg = aggregate_rows(real);
   md << "## Aggregate\n\nUnweighted mean of ceiling-normalized scores over the real benchmarks that have a ceiling "
         "(score / ceiling, both r; here: " << (with_ceiling.empty() ? "none" : with_ceiling)
-     << "), and mean raw r over every real benchmark the method was scored on."
+     << "), and mean raw r over every real benchmark the method was scored on. '–' in mean normalized: none of the method's "
+        "benchmarks has a ceiling."
      << (check_names.empty() ? std::string() : " Left out (simulated, checks the harness): " + check_names + ".") << "\n\n"
         "| rank | method | mean normalized | benchmarks with ceiling | mean raw r | benchmarks |\n|---|---|---|---|---|---|\n";
   int rank = 1;
@@ -139,8 +168,9 @@ std::string leaderboard_markdown(const ReportInputs& in) {
   for (const Benchmark* b : in.benchmarks) {
     md << "\n## " << b->name << "\n\n" << b->description << ".\n\nCeiling: "
        << (std::isfinite(b->ceiling) ? dash(b->ceiling) + " r (" + b->ceiling_note + ")" : b->ceiling_note)
+       << ". CI: " << detail::report::resampling_sentence(*b)
        << ". Gain: unique R^2 over the baseline (" << (b->baseline_name.empty() ? "none" : b->baseline_name)
-       << "), r^2 units. p vs best: p that the method is as good as the best of the ranked methods (comparison with the "
+       << "), r^2 units." << detail::report::plus_controls_sentence(*b, in.scores) << " p vs best: p that the method is as good as the best of the ranked methods (comparison with the "
           "best by a sign-flip max statistic over all of them: corrected for picking the leader on these data and for "
           "the number of methods; small = worse than the best). Rank '-': one layer of a layer curve, a diagnostic (its "
           "best is picked on the test folds); each model's entry is its inner-CV-chosen layer.\n\n"

@@ -168,7 +168,7 @@ LeaderboardRun run_leaderboard(const LeaderboardRequest& req, std::ostream& log)
             "(grad_norm, grad_x_input; conductance uses 8 Gauss-Legendre points and a mean-embedding baseline when asked for). ";
   }
   note << "Raw score: Pearson r per test fold, mean over folds, median over a subject's targets, mean over subjects. "
-          "CI: 95% percentile bootstrap, subjects x blocks on multi-subject benchmarks (" << req.bootstrap << " resamples). "
+          "CI: 95% percentile bootstrap over each benchmark's resampling units, stated in its section (" << req.bootstrap << " resamples). "
           "Ranked: each model through its inner-CV layer; single layers are diagnostic rows; p vs best: comparison with the best. Fits: " << run.fits_computed << " computed, "
        << run.fits_cached << " from the cache; extracts: " << run.extracts_computed << " computed, " << run.extracts_cached
        << " cached; " << std::fixed << std::setprecision(1) << run.seconds << " s.";

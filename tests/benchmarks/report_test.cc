@@ -57,6 +57,29 @@ TEST(Report, WritesTidyCsvMarkdownAndHtmlWithWellFormedSvgFigures) {
   const std::string md = slurp(files.md);
   EXPECT_NE(md.find("| 1 | synthetic/planted |"), std::string::npos) << md;
   EXPECT_NE(md.find("## synthetic"), std::string::npos);
+  // The resampling sentence comes from the benchmark (4 subjects x blocks here), and the
+  // '+controls' rows are defined where they appear.
+  EXPECT_NE(md.find("CI: 95% percentile bootstrap over 4 subjects x blocks of " + std::to_string(syn.benchmark.block.samples) +
+                    " consecutive rows (drawn with replacement), both drawn."),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("'–' in mean normalized: none of the method's benchmarks has a ceiling."), std::string::npos);
+  nb::Benchmark grouped = syn.benchmark;
+  grouped.name = "grouped";
+  grouped.target_subject.assign(grouped.target_subject.size(), 0);
+  grouped.bootstrap_groups.assign(static_cast<std::size_t>(grouped.responses.rows()), 0);
+  for (std::size_t i = 0; i < grouped.bootstrap_groups.size(); ++i) grouped.bootstrap_groups[i] = static_cast<int>(i / 30);
+  nb::ReportInputs g;
+  g.benchmarks.push_back(&grouped);
+  nb::MethodScore plus = in.scores.front();
+  plus.benchmark = "grouped";
+  plus.method = "trained/activations_block_2+controls";
+  plus.family = "model+controls";
+  g.scores.push_back(plus);
+  const std::string gmd = nb::leaderboard_markdown(g);
+  EXPECT_NE(gmd.find("CI: 95% percentile bootstrap over its 10 groups (whole groups of rows drawn with replacement)."), std::string::npos) << gmd;
+  EXPECT_NE(gmd.find("A row ending in '+controls' is the model's middle layer"), std::string::npos);
+  EXPECT_EQ(md.find("A row ending in '+controls'"), std::string::npos);  // none in the synthetic benchmark
 
   ASSERT_TRUE(files.gnuplot_ran) << "gnuplot missing or failed (tools/setup.sh installs gnuplot-nox); see "
                                  << (out / "figures").string() << "/*.gp.log";
