@@ -201,17 +201,15 @@ ExtractSummary run_extract(const FeatureRequest& req, std::ostream* progress) {
                 << " s" << std::flush;
     };
   }
-  // Each word is encoded alone, as the family writes a word inside running text (see
-  // WordTokenizer::kind).
-  std::vector<std::vector<std::int32_t>> word_tokens;
+  // Each segment's words are encoded whole, as the model reads running text, and each token is
+  // given to its word by the one alignment rule (extract/word_alignment.hpp; WordTokenizer::kind).
+  const std::vector<std::vector<std::int32_t>> word_tokens = encode_words_in_context(tok, words, stim.segment_of);
   std::int64_t n_tokens = 0;
   for (std::size_t w = 0; w < words.size(); ++w) {
-    const bool first = w == 0 || stim.segment_of[w] != stim.segment_of[w - 1];
-    word_tokens.push_back(tok.encode_word(words[w], first));
-    if (word_tokens.back().empty()) {
+    if (word_tokens[w].empty()) {
       throw std::runtime_error("stimulus word " + std::to_string(w) + " '" + words[w] + "' encodes to no token");
     }
-    n_tokens += static_cast<std::int64_t>(word_tokens.back().size());
+    n_tokens += static_cast<std::int64_t>(word_tokens[w].size());
   }
   // Sentence pooling reads each segment's words up to its final punctuation (see
   // final_punctuation_of): the model still reads the punctuation.

@@ -9,11 +9,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "extract/gpt2_tokenizer.hpp"
 #include "extract/llama2c_tokenizer.hpp"
+#include "extract/word_tokenizer.hpp"
 #include "tests/io/expect_error.hpp"
 #include "tests/testing/data.hpp"
 
@@ -147,6 +152,74 @@ TEST(AlignTok512, WholeTextTokensOfAWordAreTheWordEncodedAlone) {
     const std::vector<std::int32_t> in_text(ids.begin() + a.first_token[w], ids.begin() + a.end_token[w]);
     EXPECT_EQ(in_text, alone) << "word " << w << " '" << words[w] << "'";
   }
+}
+
+// The pipeline's encoder (encode_words_in_context): each segment encoded whole and aligned. On
+// tok512 it gives every word the ids of the word encoded alone, as the pipeline did before it used
+// the alignment (so every extract keeps its bits), in each segment.
+TEST(EncodeWordsInContext, Tok512GivesEachWordItsOwnIdsInEverySegment) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(root);
+  const WordTokenizer tok = load_word_tokenizer((root / "models" / "stories260K" / "tok512.bin").string(), 512);
+  const std::vector<std::string> words = {"Once", "upon", "a", "time,", "Lily", "saw", "a", "caf\xC3\xA9", "\xE2\x80\x94", "42", "dragons!"};
+  const std::vector<std::int64_t> segment_of = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2};
+  const std::vector<std::vector<std::int32_t>> ids = encode_words_in_context(tok, words, segment_of);
+  ASSERT_EQ(ids.size(), words.size());
+  for (std::size_t w = 0; w < words.size(); ++w) EXPECT_EQ(ids[w], tok.encode_word(words[w], false)) << words[w];
+  EXPECT_NE(tok.kind.find("no piece spans a space, so word by word"), std::string::npos) << tok.kind;
+}
+
+// A llama2.c vocabulary with a piece across a space ("a b"): the whole text merges the two words,
+// which encoding each word alone would have hidden; the pipeline's encoder names the segment and
+// the word.
+TEST(EncodeWordsInContext, AMergeAcrossWordsInRunningTextIsNamed) {
+  std::string bin;
+  const auto put_i32 = [&](std::int32_t v) { bin.append(reinterpret_cast<const char*>(&v), 4); };
+  const auto put_piece = [&](const std::string& p, float score) {
+    bin.append(reinterpret_cast<const char*>(&score), 4);
+    put_i32(static_cast<std::int32_t>(p.size()));
+    bin += p;
+  };
+  put_i32(16);
+  put_piece("<unk>", 0.0f);
+  put_piece("\n<s>\n", 0.0f);
+  put_piece("\n</s>\n", 0.0f);
+  for (int b = 0; b < 256; ++b) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "<0x%02X>", b);
+    put_piece(hex, 0.0f);
+  }
+  put_piece(" ", 0.0f);
+  put_piece("a", 0.0f);
+  put_piece("b", 0.0f);
+  put_piece("a ", 9.0f);
+  put_piece("a b", 10.0f);
+  const std::filesystem::path path = std::filesystem::path(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp") / "merge_across.bin";
+  std::ofstream(path, std::ios::binary) << bin;
+  const WordTokenizer tok = load_word_tokenizer(path.string(), 264);
+  EXPECT_EQ(tok.kind.find("word by word"), std::string::npos);
+  const std::string m = error_message<std::invalid_argument>([&] { encode_words_in_context(tok, {"a", "a", "b"}, {0, 1, 1}); });
+  EXPECT_NE(m.find("the words of segment 1 (words 1..2, 0-based; word indices below count from the segment's first): "
+                   "align_tokens_to_words: word 1 (0-based) 'b' starts inside token 1 'a b'"),
+            std::string::npos)
+      << m;
+  // Segment 0 alone is fine: one word, " a" as " " and "a".
+  EXPECT_EQ(encode_words_in_context(tok, {"a"}, {0}).front(), (std::vector<std::int32_t>{259, 260}));
+}
+
+// GPT-2 (a directory with vocab.json and merges.txt): the ids of each word in the whole text.
+TEST(EncodeWordsInContext, Gpt2WordsKeepTheirLeadingSpace) {
+  const Gpt2Tokenizer g = hand_made_gpt2();
+  const std::filesystem::path dir = std::filesystem::path(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp") / "gpt2_dir";
+  std::filesystem::create_directories(dir);
+  nlohmann::json vocab = nlohmann::json::object();
+  for (const auto& [symbol, id] : g.encoder) vocab[symbol] = id;
+  std::ofstream(dir / "vocab.json") << vocab.dump();
+  std::ofstream(dir / "merges.txt") << "\xC4\xA0 t\nh e\n\xC4\xA0t he\nl l\n";
+  const WordTokenizer tok = load_word_tokenizer(dir.string(), 0);
+  const std::vector<std::string> words = {"the", "hello", "the", "tell"};
+  const std::vector<std::vector<std::int32_t>> ids = encode_words_in_context(tok, words, {0, 0, 0, 0});
+  for (std::size_t w = 0; w < words.size(); ++w) EXPECT_EQ(ids[w], encode(g, w == 0 ? words[w] : " " + words[w])) << words[w];
+  EXPECT_EQ(ids[2].size(), 1U);  // " the" is one token (Ġthe)
 }
 
 }  // namespace
