@@ -143,6 +143,8 @@ struct Spec {
   // line per item), where each row's word is in it (rows.position, counted from position_first),
   // and what is read before it (rows.context). Empty: the model reads the rows' words.
   std::string text_column, position_column, context_column;
+  long context_previous_items = 0;  // rows.context.previous_items: the texts of up to N items before it
+  std::string context_within;       // ... of the same value of this column (a story, a passage); "": any
   fs::path text_file;
   long position_first = 1;
   double tr = 0.0, t0 = 0.0;

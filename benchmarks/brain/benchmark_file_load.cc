@@ -153,7 +153,8 @@ void read_texts(Loaded& L) {
       const std::string& v = cell(item_start[i], c);
       for (std::size_t r = item_start[i] + 1; r < item_start[i + 1]; ++r) {
         if (cell(r, c) != v) {
-          where(key).fail(describe_row(L, r) + " gives its item another " + (key == "rows.text" ? "text" : "context") + " than row " +
+          where(key).fail(describe_row(L, r) + " gives its item another " +
+                          (key == "rows.text" ? std::string("text") : key == "rows.context" ? std::string("context") : "'" + name + "'") + " than row " +
                           std::to_string(item_start[i] + 1) + " ('" + cell(r, c) + "' vs '" + v + "')");
         }
       }
@@ -175,7 +176,20 @@ void read_texts(Loaded& L) {
                                    " items (groups): one line per item, in the order of the items after rows.sort_by");
     }
   }
-  const std::vector<std::string> contexts = spec.context_column.empty() ? std::vector<std::string>(items) : per_item(spec.context_column, "rows.context");
+  std::vector<std::string> contexts = spec.context_column.empty() ? std::vector<std::string>(items) : per_item(spec.context_column, "rows.context");
+  if (spec.context_previous_items > 0) {
+    // The texts of up to N items before each, of the same `within` value (one value per item).
+    const std::vector<std::string> within = spec.context_within.empty() ? std::vector<std::string>(items)
+                                                                          : per_item(spec.context_within, "rows.context.within");
+    for (std::size_t i = 0; i < items; ++i) {
+      std::string context;
+      for (std::size_t k = i >= static_cast<std::size_t>(spec.context_previous_items) ? i - static_cast<std::size_t>(spec.context_previous_items) : 0; k < i; ++k) {
+        if (within[k] != within[i]) continue;
+        context += (context.empty() ? "" : " ") + texts[k];
+      }
+      contexts[i] = context;
+    }
+  }
   const std::size_t pc = column_of(spec.position_column, "rows.position");
   const std::size_t wc = column_of(spec.word_column, "rows.word");
   L.row_text_word.assign(L.groups.size(), 0);

@@ -360,8 +360,17 @@ Spec parse_spec(const std::string& text, const fs::path& file, const fs::path& d
     if (rows.has("context")) {
       const Node c = rows.at("context");
       if (!rows.has("text")) c.fail("is read before an item's text; give rows.text");
-      c.only({"column"});
-      s.context_column = c.at("column").str();
+      c.only({"column", "previous_items", "within"});
+      if (c.has("column") == c.has("previous_items")) {
+        c.fail("give exactly one of \"column\" (text read before each item) or \"previous_items\" (the texts of the items before it)");
+      }
+      if (c.has("column")) {
+        s.context_column = c.at("column").str();
+        if (c.has("within")) c.at("within").fail("belongs to \"previous_items\"");
+      } else {
+        s.context_previous_items = c.integer("previous_items", 0, 1);
+        s.context_within = c.str("within", "");
+      }
     }
   }
 

@@ -239,6 +239,57 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
   }
 }
 
+// rows.context.previous_items: the texts of the items before each (within the same story) are read
+// before it, never scored; the surprisal of an item's words is that of the direct extract of the
+// joined texts.
+TEST(WordScores, PreviousItemsOfTheSameStoryAreContext) {
+  NEUROSCORE_DATA_ROOT_OR_SKIP(data);
+  const fs::path dir = testing::scratch_dir("word_previous_items");
+  const std::vector<std::string> items = {"Lily had a red ball", "She played with it in the park", "Tom saw a big dog"};
+  const std::vector<int> story = {1, 1, 2};
+  std::string table = "story\titem\tpos\tword\ttext\trt\n";
+  int k = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::istringstream in(items[i]);
+    int p = 1;
+    for (std::string w; in >> w; ++p, ++k) {
+      table += std::to_string(story[i]) + "\t" + std::to_string(i + 1) + "\t" + std::to_string(p) + "\t" + w + "\t" + items[i] + "\t" +
+               std::to_string(300 + (k * 37) % 50) + "\n";
+    }
+  }
+  std::ofstream(dir / "t.tsv") << table;
+  std::ofstream(dir / "t.json") << R"({"name": "previous-items", "rows": {"kind": "table", "file": "t.tsv", "sort_by": ["item", "pos"], "word": "word",
+      "text": {"column": "text"}, "position": "pos", "context": {"previous_items": 1, "within": "story"}},
+    "responses": {"columns": ["rt"]}, "groups": {"column": "item"}, "split": {"kind": "grouped", "folds": 3},
+    "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_0"], "scores": ["surprisal"]}]})";
+  EXPECT_NE(check_benchmark_file(dir / "t.json", data).find("and 5 words of context before them (rows.context)"), std::string::npos);
+  LeaderboardRequest req;
+  req.data_root = data;
+  req.out_dir = dir / "out";
+  req.methods = {MethodFamily::kActivations};
+  req.models = {LeaderboardModel::trained()};
+  std::ostringstream log;
+  LeaderboardContext ctx(req, log);
+  const BuiltBenchmark built = benchmark_file_entry(dir / "t.json", data).build(ctx);
+  std::ofstream(dir / "items.txt") << items[0] << "\n" << items[0] << " " << items[1] << "\n" << items[2] << "\n";
+  extract::FeatureRequest q = leaderboard_feature_request();
+  q.model_path = (data / "models/stories260K/stories260K.bin").string();
+  q.tokenizer_path = (data / "models/stories260K/tok512.bin").string();
+  q.stimulus = extract::Stimulus::file((dir / "items.txt").string(), extract::Segments::kLines);
+  q.out_dir = (dir / "direct").string();
+  extract::run_extract(q, nullptr);
+  const Eigen::MatrixXd direct = io::read_npy_matrix(dir / "direct" / "surprisal.npy");
+  ASSERT_EQ(direct.rows(), 5 + 5 + 7 + 5);
+  const Method* m = find_method(built.methods, "trained/surprisal");
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(m->x.rows(), 17);
+  // Item 1: read words 0..4; item 2: words 10..16 (after item 1 again, as context); item 3: 17..21.
+  for (Eigen::Index r = 0; r < 5; ++r) EXPECT_EQ(m->x(r, 0), direct(r, 0)) << r;
+  for (Eigen::Index r = 5; r < 12; ++r) EXPECT_EQ(m->x(r, 0), direct(r + 5, 0)) << r;
+  for (Eigen::Index r = 12; r < 17; ++r) EXPECT_EQ(m->x(r, 0), direct(r + 5, 0)) << r;
+  EXPECT_NE(m->x(5, 0), direct(5, 0));  // "She" after "... red ball" is not "She" at the start of a text
+}
+
 // rows.text names what does not fit: a row whose word is not the text's word at its position, an
 // item whose rows disagree on its text, a position outside the text, and keys given without it.
 TEST(WordScores, TextThatDoesNotFitTheRowsIsNamed) {
