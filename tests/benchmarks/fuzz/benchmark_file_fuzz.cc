@@ -49,6 +49,19 @@ fs::path dataset() {
     table << "word\tstory\tpos\trt\n";
     for (int i = 0; i < 60; ++i) table << "w" << i << "\t" << i / 20 << "\t" << i % 20 << "\t" << 300 + (i * 37) % 50 << "\n";
     std::ofstream(d / "corpus.txt") << "w1 w2 w3 w1 word1 word2 the a the\n";
+    // Word rows of 6 items (2 stories) with each item's text: the first word of each item has no
+    // row, some responses are missing (NA), some rows are rejected.
+    std::ofstream texts(d / "texts.tsv");
+    texts << "word\tstory\titem\tpos\ttext\trt\trejected\n";
+    for (int item = 0; item < 6; ++item) {
+      std::string text;
+      for (int p = 0; p < 10; ++p) text += (p ? " " : "") + std::string(p % 3 == 2 ? "w," : "w") + std::to_string(item * 10 + p);
+      for (int p = 1; p < 10; ++p) {
+        const int i = item * 10 + p;
+        texts << (p % 3 == 2 ? "w," : "w") << i << "\t" << item / 3 << "\t" << item << "\t" << p + 1 << "\t" << text << "\t"
+              << (i % 7 == 0 ? std::string("NA") : std::to_string(300 + (i * 37) % 50)) << "\t" << (i % 11 == 0 ? 1 : 0) << "\n";
+      }
+    }
     return d;
   }();
   return dir;
