@@ -166,7 +166,7 @@ void apply_option(const std::string& flag, const std::string& value, ex::Feature
                                    std::vector<ex::Feature>{ex::Feature::kActivations, ex::Feature::kAttention,
                                                             ex::Feature::kGradNorm, ex::Feature::kGradXInput,
                                                             ex::Feature::kIntegratedGradients, ex::Feature::kErasure,
-                                                            ex::Feature::kConductance}));
+                                                            ex::Feature::kConductance, ex::Feature::kEntropy}));
     }
   } else if (flag == "--context") {
     req.context_words = whole(flag, value);

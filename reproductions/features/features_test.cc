@@ -151,7 +151,9 @@ TEST(PereiraFeatures, SixHundredTwentySevenSentenceRows) {
     // Context never crosses a sentence: the first word of each sentence has 0 context words.
     const Eigen::MatrixXd ctx = array(target, "context_words");
     for (Eigen::Index i = 0; i < w; ++i) {
-      if (i == 0 || seg(i, 0) != seg(i - 1, 0)) ASSERT_EQ(ctx(i, 0), 0.0) << "word " << i;
+      if (i == 0 || seg(i, 0) != seg(i - 1, 0)) {
+        ASSERT_EQ(ctx(i, 0), 0.0) << "word " << i;
+      }
     }
     for (const std::string layer : {"embedding", "block_0", "block_4"}) {
       expect_shape(target, "segment_activations_" + layer, 627, kDim);
