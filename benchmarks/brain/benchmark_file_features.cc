@@ -128,7 +128,13 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
   } else if (f.kind == "position_one_hot" && L.groups.empty()) {
     where.fail("'position_one_hot' needs \"groups\" (without them every row has its own position)");
   } else if (f.kind == "position" || f.kind == "position_one_hot") {
-    const std::vector<int> pos = position_in_group(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups);
+    std::vector<int> pos = position_in_group(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups);
+    if (!L.text_words.empty()) {
+      // With rows.text, a row's position is its word's place in the item's text (words without a
+      // row count), not its place among the item's rows.
+      const std::vector<int> in_text = position_in_group(L.text_item);
+      for (std::size_t r = 0; r < pos.size(); ++r) pos[r] = in_text[L.row_text_word[r]];
+    }
     if (f.kind == "position_one_hot") {
       x = one_hot(pos);
     } else {

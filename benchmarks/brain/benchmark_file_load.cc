@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "neuroscore/align.hpp"
-#include "neuroscore/io/delimited.hpp"
-#include "neuroscore/score.hpp"
 #include "neuroscore/ceiling.hpp"
 #include "neuroscore/datasets/unicode.hpp"
+#include "neuroscore/io/delimited.hpp"
+#include "neuroscore/score.hpp"
 #include "neuroscore/split.hpp"
 
 namespace neuroscore::benchmarks::bfile {
@@ -192,6 +192,13 @@ void read_texts(Loaded& L) {
   }
   const std::size_t pc = column_of(spec.position_column, "rows.position");
   const std::size_t wc = column_of(spec.word_column, "rows.word");
+  // Positions are decimal numbers (the strict reader: "0x10", "nan", "" are errors naming the cell).
+  Eigen::VectorXd positions;
+  try {
+    positions = L.table.numeric_column(spec.position_column);
+  } catch (const std::exception& e) {
+    where("rows.position").fail(spec.rows_file.string() + ": " + e.what() + " (row index: the 0-based data row of the file, before rows.sort_by)");
+  }
   L.row_text_word.assign(L.groups.size(), 0);
   std::size_t read = 0;
   for (std::size_t i = 0; i < items; ++i) {
@@ -214,15 +221,7 @@ void read_texts(Loaded& L) {
     std::vector<std::size_t> row_at(words.size(), L.groups.size());
     for (std::size_t r = item_start[i]; r < item_start[i + 1]; ++r) {
       const std::string& shown = cell(r, pc);
-      double v = 0.0;
-      try {
-        std::size_t used = 0;
-        v = std::stod(shown, &used);
-        if (used != shown.size()) v = NAN;
-      } catch (const std::exception&) {
-        v = NAN;
-      }
-      const double p = v - static_cast<double>(spec.position_first);
+      const double p = positions(static_cast<Eigen::Index>(L.order[r])) - static_cast<double>(spec.position_first);
       if (!(p >= 0.0 && p < static_cast<double>(words.size()) && p == std::floor(p))) {
         where("rows.position").fail(describe_row(L, r) + ": position " + shown + " is not in its item's text (" + std::to_string(words.size()) +
                                     " words, the first at " + std::to_string(spec.position_first) + ")");

@@ -291,7 +291,7 @@ std::vector<std::filesystem::path> draw_figures(const ReportInputs& in, const st
     }
     if (n == 0) continue;
     draw("bars_" + b->name, d.str(),
-         "set title " + gp_quote(b->name + ": raw score (Pearson r) with 95% block-bootstrap CI") +
+         "set title " + gp_quote(b->name + ": raw score (Pearson r) with 95% bootstrap CI") +
              "\nset style fill solid 0.6\nset boxwidth 0.7\nset xtics rotate by -50 font ',8' nomirror\n"
              "set ylabel 'r'\nset grid ytics\nset bmargin 12\nset xrange [-0.6:" + std::to_string(n) + "-0.4]\n"
              "plot datafile using 1:3:xtic(2) with boxes lc rgb '#4477aa' title 'score', "
@@ -364,6 +364,27 @@ std::vector<std::filesystem::path> draw_figures(const ReportInputs& in, const st
          "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.7\n"
          "set ylabel 'r'\nset grid ytics\nset xtics rotate by -20\nset bmargin 6\n"
          "plot datafile using 2:xtic(1) title 'contiguous', '' using 3 title 'shuffled'\n");
+  }
+  // 5. Signed effects, one forest plot per benchmark: each method column's coefficient per SD with
+  // its 95% interval, a line at 0 (up to 40 rows; the rest are in signed_effects.csv).
+  std::vector<std::string> effect_benchmarks;
+  for (const SignedEffect& e : in.effects) {
+    if (std::find(effect_benchmarks.begin(), effect_benchmarks.end(), e.benchmark) == effect_benchmarks.end()) effect_benchmarks.push_back(e.benchmark);
+  }
+  for (const std::string& name : effect_benchmarks) {
+    std::ostringstream d;
+    int n = 0;
+    for (const SignedEffect& e : in.effects) {
+      if (e.benchmark != name || !e.note.empty() || !std::isfinite(e.coefficient) || n >= 40) continue;
+      const std::string label = e.method + (e.columns > 1 ? " [" + std::to_string(e.column) + "]" : "") + " " + e.region;
+      d << n++ << " " << gp_quote(label) << " " << num(e.coefficient, 6) << " " << num(e.ci_low, 6) << " " << num(e.ci_high, 6) << "\n";
+    }
+    if (n == 0) continue;
+    draw("effects_" + name, d.str(),
+         "set title " + gp_quote(name + ": signed effects (OLS per SD over the baseline) with 95% bootstrap CI") +
+             "\nset ytics font ',8' nomirror\nset yrange [" + std::to_string(n) + "-0.5:-0.5]\nset xlabel 'response units per SD of the feature'\n"
+             "set grid xtics\nset lmargin 40\nset arrow from 0, graph 0 to 0, graph 1 nohead lc rgb 'gray'\n"
+             "plot datafile using 3:1:4:5:ytic(2) with xerrorbars lc rgb '#aa3377' pt 7 title 'coefficient, 95% CI'\n");
   }
   return svgs;
 }

@@ -188,6 +188,12 @@ TEST(RowSelection, PositionOnlyChecksWarnAndTheFilterIsOneFlagAway) {
   const std::string rows((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>());
   EXPECT_NE(rows.find("check/sentence_final"), std::string::npos);
   EXPECT_NE(rows.find("position_check"), std::string::npos);
+  // The signed effects (here: word length, no baseline) are drawn as a forest plot.
+  ASSERT_TRUE(plain.files.gnuplot_ran);
+  std::ifstream svg(dir / "plain" / "figures" / "effects_edges.svg");
+  const std::string figure((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_NE(figure.find("</svg>"), std::string::npos);
+  EXPECT_NE(figure.find("control/length"), std::string::npos);
 
   const auto [filtered, filtered_log] = run({"sentence_final"}, "filtered");
   EXPECT_EQ(filtered_log.find("check/sentence_final alone"), std::string::npos) << filtered_log;

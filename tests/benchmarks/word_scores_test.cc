@@ -149,7 +149,7 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
   std::ofstream(dir / "t.json") << R"({"name": "word-context", "rows": {"kind": "table", "file": "t.tsv", "sort_by": ["story", "position"], "word": "word",
       "text": {"column": "sentence"}, "position": {"column": "position", "first": 0}, "context": {"column": "before"}},
     "responses": {"columns": ["rt"]}, "groups": {"column": "story"}, "split": {"kind": "grouped", "folds": 3},
-    "controls": [{"name": "length", "kind": "word_length", "lag_words": [0, 1]}],
+    "controls": [{"name": "length", "kind": "word_length", "lag_words": [0, 1]}, {"name": "position", "kind": "position"}],
     "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_0"], "scores": ["surprisal", "entropy"], "lag_words": [0, 1]}]})";
 
   // `benchmark check` says what the model reads: 48 words with rows, the 52 words of the three texts
@@ -213,6 +213,10 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
   EXPECT_EQ(length->x(0, 0), 4.0);
   EXPECT_EQ(length->x(0, 1), 4.0);
   EXPECT_EQ(length->x(4, 1), 5.0);  // "was" after "there"
+  // A position counts the words of the text: "upon" (row 0) is word 2 of its item.
+  const Method* position = find_method(built.methods, "control/position");
+  ASSERT_NE(position, nullptr);
+  EXPECT_EQ(position->x(0, 0), 2.0);
 
   // Filters leave rows out after the model has read them (issue 28 item 5): with the sentence-final
   // rows filtered out, the other rows keep their values (bit for bit) and their lags.
@@ -320,6 +324,11 @@ TEST(WordScores, TextThatDoesNotFitTheRowsIsNamed) {
                 .find("rows.position: row 1 after rows.sort_by (data row 1 of t.tsv, item=1 pos=4): position 4 is not in its item's "
                       "text (3 words, the first at 1)"),
             std::string::npos);
+  // Positions are decimal numbers: "0x2" (which strtod reads as 2) is an error naming the cell.
+  const std::string hex = error_of("item\tpos\twpos\tword\ttext\trt\n1\t1\t0x2\tcat\tthe cat sat\t1\n",
+                                   R"("text": {"column": "text"}, "position": "wpos")");
+  EXPECT_NE(hex.find("rows.position: "), std::string::npos) << hex;
+  EXPECT_NE(hex.find("\"0x2\" is not a number"), std::string::npos) << hex;
   EXPECT_NE(error_of(good, R"("position": "pos")").find("rows.position: places rows in rows.text; give rows.text"), std::string::npos);
   EXPECT_NE(error_of(good, R"("text": {"column": "text"})").find("rows.text: needs rows.position"), std::string::npos);
 }
