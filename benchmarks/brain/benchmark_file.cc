@@ -69,7 +69,24 @@ BuiltBenchmark build(const Spec& file_spec, LeaderboardContext& ctx) {
   for (const FeatureSpec& f : spec.controls) {
     Eigen::MatrixXd x = feature_matrix(L, f, done);
     done[f.name] = x;
-    controls.push_back({"control/" + f.name, "control", "control", -1, std::move(x)});
+    Method m{"control/" + f.name, "control", "control", -1, std::move(x)};
+    m.column_labels = bfile::lag_labels(L, f, m.x.cols());
+    if (f.kind == "join") {
+      // A join's columns are its parts' (a one-column part by its name).
+      for (const std::string& part : f.of) {
+        const Method* p = nullptr;
+        for (const Method& c : controls) {
+          if (c.name == "control/" + part) p = &c;
+        }
+        if (p == nullptr) continue;
+        for (Eigen::Index k = 0; k < p->x.cols(); ++k) {
+          const std::string own = static_cast<std::size_t>(k) < p->column_labels.size() ? " " + p->column_labels[static_cast<std::size_t>(k)] : "";
+          m.column_labels.push_back(p->x.cols() == 1 || !own.empty() ? part + own : part + " [" + std::to_string(k) + "]");
+        }
+      }
+      if (static_cast<Eigen::Index>(m.column_labels.size()) != m.x.cols()) m.column_labels.clear();
+    }
+    controls.push_back(std::move(m));
   }
   BuiltBenchmark out;
   if (!spec.baseline.empty()) {
@@ -83,7 +100,9 @@ BuiltBenchmark build(const Spec& file_spec, LeaderboardContext& ctx) {
     if (f.kind == "language_model") {
       if (ctx.wants_lm()) under(L, f.key, [&] { add_lm_methods(L, f, ctx, out); });
     } else {
-      out.methods.push_back({"user/" + f.name, "user", "user", -1, feature_matrix(L, f, done)});
+      Method m{"user/" + f.name, "user", "user", -1, feature_matrix(L, f, done)};
+      m.column_labels = bfile::lag_labels(L, f, m.x.cols());
+      out.methods.push_back(std::move(m));
     }
   }
   out.position_checks = bfile::position_checks(L);

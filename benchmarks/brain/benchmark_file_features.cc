@@ -167,6 +167,15 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
 
 }  // namespace
 
+std::vector<std::string> lag_labels(const Loaded& L, const FeatureSpec& f, Eigen::Index columns) {
+  if (f.lag_words.empty() || static_cast<Eigen::Index>(f.lag_words.size()) != columns) return {};
+  const bool delayed = f.kind == "file" ? f.delays && !L.spec.delays.empty() : !L.spec.delays.empty();
+  if (delayed) return {};
+  std::vector<std::string> out;
+  for (const long k : f.lag_words) out.push_back("lag " + std::to_string(k));
+  return out;
+}
+
 Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done) {
   if (f.kind == "join") {  // of earlier controls, at the scored rows already
     std::vector<Eigen::MatrixXd> parts;
@@ -252,6 +261,7 @@ void add_lm_methods(const Loaded& L, const FeatureSpec& f, LeaderboardContext& c
         }
       }
       Method m{method_prefix(label) + "/" + score, method_prefix(label), score, -1, to_design(values, false)};
+      m.column_labels = lag_labels(L, f, m.x.cols());
       out.methods.push_back(std::move(m));
     }
   }

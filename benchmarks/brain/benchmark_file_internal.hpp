@@ -297,6 +297,10 @@ Loaded load(const Spec& spec, std::ostream* log);
 // feature's key. `done`: earlier controls (for joins).
 Eigen::MatrixXd feature_matrix(const Loaded& L, const FeatureSpec& f, const std::map<std::string, Eigen::MatrixXd>& done);
 
+// The labels of a feature's columns when each is one value of a word at one lag ("lag 0", "lag 1",
+// ...): one column per lag, no FIR delays; else empty (numbered). `columns`: the feature's.
+std::vector<std::string> lag_labels(const Loaded& L, const FeatureSpec& f, Eigen::Index columns);
+
 // A language model needs words: timed words, a table's word column, or lines.
 void require_lm_words(const Loaded& L, const FeatureSpec& f);
 

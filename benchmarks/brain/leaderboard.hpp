@@ -55,6 +55,9 @@ struct Method {
   // false: a diagnostic row (one layer of a layer curve, whose best is picked on test folds):
   // reported, but not ranked, not tested and not in the aggregate.
   bool ranked = true;
+  // What each column of x is ("lag 1", "word_frequency"), for reports of single columns (signed
+  // effects); empty: the columns are numbered.
+  std::vector<std::string> column_labels;
 };
 
 struct ScoringOptions {

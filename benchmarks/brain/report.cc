@@ -376,7 +376,7 @@ std::vector<std::filesystem::path> draw_figures(const ReportInputs& in, const st
     int n = 0;
     for (const SignedEffect& e : in.effects) {
       if (e.benchmark != name || !e.note.empty() || !std::isfinite(e.coefficient) || n >= 40) continue;
-      const std::string label = e.method + (e.columns > 1 ? " [" + std::to_string(e.column) + "]" : "") + " " + e.region;
+      const std::string label = e.method + (!e.label.empty() ? " " + e.label : e.columns > 1 ? " [" + std::to_string(e.column) + "]" : "") + " " + e.region;
       d << n++ << " " << gp_quote(label) << " " << num(e.coefficient, 6) << " " << num(e.ci_low, 6) << " " << num(e.ci_high, 6) << "\n";
     }
     if (n == 0) continue;

@@ -66,6 +66,7 @@ std::vector<SignedEffect> signed_effects(const Benchmark& b, const std::vector<M
         s.method = m.name;
         s.column = static_cast<long>(c);
         s.columns = static_cast<long>(p);
+        if (static_cast<Eigen::Index>(m.column_labels.size()) == p) s.label = m.column_labels[static_cast<std::size_t>(c)];
         s.region = region;
         s.rows = static_cast<std::size_t>(b.responses.rows());
         s.adjusted_for = is_baseline ? "its other columns" : adjusted;
@@ -96,7 +97,7 @@ std::vector<SignedEffect> signed_effects(const Benchmark& b, const std::vector<M
 void write_signed_effects_csv(const std::filesystem::path& path, const std::vector<SignedEffect>& effects) {
   std::ofstream f(path);
   if (!f) throw std::runtime_error(path.string() + ": cannot write");
-  f << "benchmark,method,column,columns,region,coefficient,ci_low,ci_high,rows,adjusted_for,note\n";
+  f << "benchmark,method,column,columns,label,region,coefficient,ci_low,ci_high,rows,adjusted_for,note\n";
   const auto field = [](const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string q = "\"";
@@ -104,7 +105,7 @@ void write_signed_effects_csv(const std::filesystem::path& path, const std::vect
     return q + "\"";
   };
   for (const SignedEffect& e : effects) {
-    f << field(e.benchmark) << "," << field(e.method) << "," << e.column << "," << e.columns << "," << field(e.region) << ","
+    f << field(e.benchmark) << "," << field(e.method) << "," << e.column << "," << e.columns << "," << field(e.label) << "," << field(e.region) << ","
       << csv_number(e.coefficient) << "," << csv_number(e.ci_low) << "," << csv_number(e.ci_high) << "," << e.rows << ","
       << field(e.adjusted_for) << "," << field(e.note) << "\n";
   }
@@ -128,7 +129,8 @@ std::string signed_effects_markdown(const std::vector<SignedEffect>& effects) {
          << "| method | column | region | coefficient | 95% CI | sign | adjusted for |\n|---|---|---|---|---|---|---|\n";
     }
     const bool excludes_zero = e.ci_low > 0.0 || e.ci_high < 0.0;
-    md << "| " << e.method << " | " << (e.columns > 1 ? std::to_string(e.column) + " of " + std::to_string(e.columns) : "-") << " | " << e.region
+    const std::string column = !e.label.empty() ? e.label : e.columns > 1 ? std::to_string(e.column) + " of " + std::to_string(e.columns) : "-";
+    md << "| " << e.method << " | " << column << " | " << e.region
        << " | " << fixed(e.coefficient, 4) << " | ";
     if (!e.note.empty()) {
       md << e.note << " | - | " << e.adjusted_for << " |\n";

@@ -21,6 +21,7 @@ inline constexpr long kMaxSignedEffectColumns = 8;
 struct SignedEffect {
   std::string benchmark, method;
   long column = 0, columns = 1;  // the method's design column (0-based) and its number of columns
+  std::string label;             // what the column is (Method::column_labels), or "" when unnamed
   std::string region;            // the target region; the coefficient is the mean over subjects
   double coefficient = 0.0;      // response units per SD of the feature column
   double ci_low = 0.0, ci_high = 0.0;

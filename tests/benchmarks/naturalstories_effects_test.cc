@@ -72,6 +72,9 @@ TEST(NaturalStoriesEffects, SurprisalAndEntropyEffectsAreRegistered) {
   const SignedEffect* frequency = find("control/length+frequency+position", 1);
   const SignedEffect* position = find("control/length+frequency+position", 2);
   ASSERT_TRUE(length && frequency && position);
+  EXPECT_EQ(length->label, "word_length");  // a join's columns are named after its parts
+  EXPECT_EQ(frequency->label, "word_frequency");
+  EXPECT_EQ(position->label, "position");
   EXPECT_GT(length->ci_low, 0.0);
   EXPECT_LT(frequency->ci_high, 0.0);
   EXPECT_LT(position->ci_high, 0.0);

@@ -93,6 +93,7 @@ TEST(WordScores, SurprisalAndEntropyAreTheExtractsValuesWithSpillover) {
     EXPECT_TRUE(m->ranked);
     ASSERT_EQ(m->x.rows(), direct.rows());
     ASSERT_EQ(m->x.cols(), 2);  // lag 0, lag 1
+    EXPECT_EQ(m->column_labels, (std::vector<std::string>{"lag 0", "lag 1"}));
     Eigen::Index row = 0;
     for (std::size_t s = 0; s < words.size(); ++s) {
       for (std::size_t p = 0; p < words[s].size(); ++p, ++row) {
