@@ -25,6 +25,25 @@ std::string lower_extension(const fs::path& p) {
   return ext;
 }
 
+// The ids of a single-spaced text as the concatenation of each word's ids, `encode_one(word)`: the
+// whole-text encoding of tokenizers whose merges never cross a space (SentencePiece splits at
+// whitespace; llama2.c vocabularies without a piece spanning one).
+template <class EncodeOne>
+std::vector<std::int32_t> ids_word_by_word(std::string_view text, EncodeOne&& encode_one) {
+  std::vector<std::int32_t> ids;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) {
+      const std::vector<std::int32_t> w = encode_one(text.substr(start, end - start));
+      ids.insert(ids.end(), w.begin(), w.end());
+    }
+    start = end + 1;
+  }
+  return ids;
+}
+
 WordTokenizer gpt2_word_tokenizer(Gpt2Tokenizer tok, const std::string& source) {
   WordTokenizer t;
   const auto eot = tok.encoder.find("<|endoftext|>");
@@ -85,18 +104,7 @@ WordTokenizer load_word_tokenizer(const std::string& path, std::int64_t model_vo
     // SentencePiece splits running text at whitespace before its merges (each piece of a word
     // starts a new "\u2581word"), so a text's ids are its words' ids in order.
     t.encode_text = [sp](const std::string& text) {
-      std::vector<std::int32_t> ids;
-      std::size_t start = 0;
-      while (start < text.size()) {
-        std::size_t end = text.find(' ', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) {
-          const std::vector<std::int32_t> w = encode_word(*sp, std::string_view(text).substr(start, end - start));
-          ids.insert(ids.end(), w.begin(), w.end());
-        }
-        start = end + 1;
-      }
-      return ids;
+      return ids_word_by_word(text, [&](std::string_view w) { return encode_word(*sp, w); });
     };
     t.token_bytes = [sp](const std::vector<std::int32_t>& ids) { return llama2c_token_bytes(sp->vocabulary, ids); };
     t.prefix = " ";
@@ -122,18 +130,7 @@ WordTokenizer load_word_tokenizer(const std::string& path, std::int64_t model_vo
   t.encode_word = [tok](const std::string& w, bool) { return encode(*tok, w, EncodeOptions{false, false}); };
   t.encode_text = [tok, merges_stay_in_words](const std::string& text) {
     if (!merges_stay_in_words) return encode(*tok, text, EncodeOptions{false, false});
-    std::vector<std::int32_t> ids;
-    std::size_t start = 0;
-    while (start < text.size()) {
-      std::size_t end = text.find(' ', start);
-      if (end == std::string::npos) end = text.size();
-      if (end > start) {
-        const std::vector<std::int32_t> w = encode(*tok, std::string_view(text).substr(start, end - start), EncodeOptions{false, false});
-        ids.insert(ids.end(), w.begin(), w.end());
-      }
-      start = end + 1;
-    }
-    return ids;
+    return ids_word_by_word(text, [&](std::string_view w) { return encode(*tok, w, EncodeOptions{false, false}); });
   };
   t.token_bytes = [tok](const std::vector<std::int32_t>& ids) { return llama2c_token_bytes(*tok, ids); };
   t.prefix = " ";
