@@ -128,13 +128,10 @@ Eigen::MatrixXd build_feature(const Loaded& L, const FeatureSpec& f, const std::
   } else if (f.kind == "position_one_hot" && L.groups.empty()) {
     where.fail("'position_one_hot' needs \"groups\" (without them every row has its own position)");
   } else if (f.kind == "position" || f.kind == "position_one_hot") {
-    std::vector<int> pos = position_in_group(L.groups.empty() ? std::vector<int>(static_cast<std::size_t>(n), 0) : L.groups);
-    if (!L.text_words.empty()) {
-      // With rows.text, a row's position is its word's place in the item's text (words without a
-      // row count), not its place among the item's rows.
-      const std::vector<int> in_text = position_in_group(L.text_item);
-      for (std::size_t r = 0; r < pos.size(); ++r) pos[r] = in_text[L.row_text_word[r]];
-    }
+    // With rows.text, a row's position is its word's place in the item's text (words without a
+    // row count), not its place among the item's rows (item_places).
+    const std::vector<std::size_t>& places = item_places(L).position;
+    const std::vector<int> pos(places.begin(), places.end());
     if (f.kind == "position_one_hot") {
       x = one_hot(pos);
     } else {
@@ -271,17 +268,12 @@ std::vector<Method> position_checks(const Loaded& L) {
   if (L.spec.rows_kind != "table" || L.spec.unit != "word" || L.groups.empty()) return {};
   const auto n = static_cast<std::size_t>(L.all_rows);
   Eigen::MatrixXd final_word(L.all_rows, 1), position(L.all_rows, 1), length(L.all_rows, 1);
-  // Each row's place in its item and the item's size: in the item's text, else among its rows.
-  const std::vector<int>& items = L.text_words.empty() ? L.groups : L.text_item;
-  std::vector<std::size_t> start(items.size()), size_of(items.size());
-  for (std::size_t w = 0; w < items.size(); ++w) start[w] = w > 0 && items[w - 1] == items[w] ? start[w - 1] : w;
-  for (std::size_t w = items.size(); w-- > 0;) size_of[w] = w + 1 < items.size() && items[w + 1] == items[w] ? size_of[w + 1] : w - start[w] + 1;
+  const ItemPlaces places = item_places(L);
   for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t w = L.text_words.empty() ? r : L.row_text_word[r];
     const auto i = static_cast<Eigen::Index>(r);
-    position(i, 0) = static_cast<double>(w - start[w] + 1);
-    length(i, 0) = static_cast<double>(size_of[w]);
-    final_word(i, 0) = position(i, 0) == length(i, 0) ? 1.0 : 0.0;
+    position(i, 0) = static_cast<double>(places.position[r] + 1);
+    length(i, 0) = static_cast<double>(places.size[r]);
+    final_word(i, 0) = places.last(r) ? 1.0 : 0.0;
   }
   std::vector<Method> out;
   for (const auto& [name, x] : {std::pair<const char*, const Eigen::MatrixXd*>{"sentence_final", &final_word}, {"position", &position},

@@ -251,6 +251,17 @@ Eigen::MatrixXd read_numeric(const Node& where, const fs::path& p, const std::ve
 void require_finite_rows(const Node& where, const std::string& what, const Eigen::MatrixXd& m, long row_offset,
                          const std::vector<std::string>& columns);
 
+// Where each row's word stands in its item, for every row (before filters): its 0-based place and
+// the item's number of words, counted in the item's text with rows.text (words without a row
+// count), else among the item's rows (groups; no groups: one item). Position controls, the
+// first-word and sentence-final filters and the position-only checks all read it.
+struct ItemPlaces {
+  std::vector<std::size_t> position, size;
+  bool first(std::size_t r) const { return position[r] == 0; }
+  bool last(std::size_t r) const { return position[r] + 1 == size[r]; }
+};
+ItemPlaces item_places(const Loaded& L);
+
 // Row r (0-based, in the benchmark's row order) as an error names it, with its numbering: for a
 // table, its 1-based place after rows.sort_by, the data row of rows.file it came from (1-based, the
 // header not counted) and its sort_by key ("row 18 after rows.sort_by (data row 3 of t.tsv,

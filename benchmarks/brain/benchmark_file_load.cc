@@ -264,20 +264,8 @@ void select_rows(Loaded& L, std::vector<Eigen::MatrixXd>& per_file, const std::v
     for (std::size_t j = 0; j < names.size(); ++j) counts += (j ? ", " : "") + names[j] + " " + std::to_string(per_target[j]);
     notes.push_back(std::to_string(rows) + " with a missing response (responses.missing \"drop\"; missing cells per target: " + counts + ")");
   }
-  const auto is_first = [&L](std::size_t r) {
-    if (!L.text_words.empty()) {
-      const std::size_t w = L.row_text_word[r];
-      return w == 0 || L.text_item[w - 1] != L.text_item[w];
-    }
-    return r == 0 || L.groups[r - 1] != L.groups[r];
-  };
-  const auto is_last = [&L](std::size_t r) {
-    if (!L.text_words.empty()) {
-      const std::size_t w = L.row_text_word[r];
-      return w + 1 == L.text_words.size() || L.text_item[w + 1] != L.text_item[w];
-    }
-    return r + 1 == L.groups.size() || L.groups[r + 1] != L.groups[r];
-  };
+  L.all_rows = static_cast<Eigen::Index>(n);
+  const ItemPlaces places = item_places(L);
   for (const RowFilter& f : spec.filters) {
     std::size_t column = 0;
     if (f.rule == "column") {
@@ -288,8 +276,8 @@ void select_rows(Loaded& L, std::vector<Eigen::MatrixXd>& per_file, const std::v
     std::size_t matched = 0;
     for (std::size_t r = 0; r < n; ++r) {
       bool hit = false;
-      if (f.rule == "sentence_final") hit = is_last(r);
-      else if (f.rule == "first_word") hit = is_first(r);
+      if (f.rule == "sentence_final") hit = places.last(r);
+      else if (f.rule == "first_word") hit = places.first(r);
       else if (f.rule == "punctuation") hit = unicode::has_punctuation(L.words[r]);
       else {
         std::string cell = L.table.rows[L.order[r]][column];
@@ -304,7 +292,6 @@ void select_rows(Loaded& L, std::vector<Eigen::MatrixXd>& per_file, const std::v
     const std::string what = f.rule == "column" ? "column " + f.column + " in (" + io::list_column_names(f.values) + ")" : f.rule;
     notes.push_back(std::to_string(matched) + " by " + f.key + " (" + what + ")");
   }
-  L.all_rows = static_cast<Eigen::Index>(n);
   const auto left_out = static_cast<std::size_t>(std::count(out.begin(), out.end(), true));
   if (!notes.empty()) {
     std::string joined;

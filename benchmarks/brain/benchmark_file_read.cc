@@ -319,6 +319,22 @@ const std::vector<std::string>& missing_cells() {
 
 Eigen::MatrixXd Loaded::scored(const Eigen::MatrixXd& x) const { return kept.empty() ? x : rows_of(x, kept); }
 
+ItemPlaces item_places(const Loaded& L) {
+  const auto n = static_cast<std::size_t>(L.all_rows);
+  const std::vector<int> one_item(n, 0);
+  const std::vector<int>& items = !L.text_words.empty() ? L.text_item : L.groups.empty() ? one_item : L.groups;
+  std::vector<std::size_t> start(items.size()), size_of(items.size());
+  for (std::size_t w = 0; w < items.size(); ++w) start[w] = w > 0 && items[w - 1] == items[w] ? start[w - 1] : w;
+  for (std::size_t w = items.size(); w-- > 0;) size_of[w] = w + 1 < items.size() && items[w + 1] == items[w] ? size_of[w + 1] : w - start[w] + 1;
+  ItemPlaces out;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t w = L.text_words.empty() ? r : L.row_text_word[r];
+    out.position.push_back(w - start[w]);
+    out.size.push_back(size_of[w]);
+  }
+  return out;
+}
+
 std::vector<Eigen::MatrixXd> read_responses(Loaded& L, std::vector<std::string>& names, std::ostream* log) {
   const Spec& spec = L.spec;
   const auto where = [&L](const std::string& key) { return L.where(key); };
