@@ -17,6 +17,7 @@
 #include "benchmarks/brain/benchmark_file.hpp"
 #include "benchmarks/brain/leaderboard_registry.hpp"
 #include "benchmarks/brain/signed_effects.hpp"
+#include "tests/benchmarks/word_level_testing.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
@@ -27,14 +28,8 @@ namespace fs = std::filesystem;
 TEST(NaturalStoriesEffects, SurprisalAndEntropyEffectsAreRegistered) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
   const fs::path dir = testing::scratch_dir("naturalstories_effects");
-  LeaderboardRequest req;
-  req.data_root = data;
-  req.out_dir = dir / "out";
-  req.methods = {MethodFamily::kActivations, MethodFamily::kControls};
-  req.models = {LeaderboardModel::trained()};
-  std::ostringstream log;
-  LeaderboardContext ctx(req, log);
-  const BuiltBenchmark built = benchmark_file_entry("benchmarks/brain/examples/naturalstories_surprisal.json", data).build(ctx);
+  const BuiltBenchmark built =
+      word_testing::build_benchmark_file("benchmarks/brain/examples/naturalstories_surprisal.json", data, dir / "out", {MethodFamily::kActivations, MethodFamily::kControls});
   EXPECT_EQ(built.benchmark.responses.rows(), 10256 - 10);  // the first word of each story filtered out
   const std::vector<SignedEffect> effects = signed_effects(built.benchmark, built.methods, 1000, Seed{7});
   std::string shown;

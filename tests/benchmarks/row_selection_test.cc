@@ -19,6 +19,7 @@
 #include "benchmarks/brain/benchmark_file.hpp"
 #include "benchmarks/brain/leaderboard_registry.hpp"
 #include "benchmarks/cli/leaderboard_run.hpp"
+#include "tests/benchmarks/word_level_testing.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
@@ -26,21 +27,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Method* find_method(const std::vector<Method>& methods, const std::string& name) {
-  for (const Method& m : methods) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
+using word_testing::find_method;
 
 BuiltBenchmark build_controls(const fs::path& file, const fs::path& dir) {
-  LeaderboardRequest req;
-  req.data_root = dir;
-  req.out_dir = dir / "out";
-  req.methods = {MethodFamily::kControls};
-  std::ostringstream log;
-  LeaderboardContext ctx(req, log);
-  return benchmark_file_entry(file, dir).build(ctx);
+  return word_testing::build_benchmark_file(file, dir, dir / "out", {MethodFamily::kControls});
 }
 
 std::string error_of(const fs::path& file) {

@@ -28,6 +28,7 @@
 #include "benchmarks/brain/signed_effects.hpp"
 #include "extract/run_extract.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "tests/benchmarks/word_level_testing.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
@@ -35,12 +36,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Method* find_method(const std::vector<Method>& methods, const std::string& name) {
-  for (const Method& m : methods) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
+using word_testing::build_benchmark_file;
+using word_testing::extract_lines;
+using word_testing::find_method;
 
 TEST(SimulatedErp, PlantedSurprisalEffectIsRecoveredWithItsSignAndSize) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
@@ -63,13 +61,7 @@ TEST(SimulatedErp, PlantedSurprisalEffectIsRecoveredWithItsSignAndSize) {
     }
   }
   // The model's own surprisal of every word, in context.
-  extract::FeatureRequest q = leaderboard_feature_request();
-  q.model_path = (data / "models/stories260K/stories260K.bin").string();
-  q.tokenizer_path = (data / "models/stories260K/tok512.bin").string();
-  q.stimulus = extract::Stimulus::file((dir / "items.txt").string(), extract::Segments::kLines);
-  q.features = {extract::Feature::kActivations};
-  q.out_dir = (dir / "direct").string();
-  extract::run_extract(q, nullptr);
+  extract_lines(data, dir / "items.txt", dir / "direct");
   const Eigen::MatrixXd surprisal = io::read_npy_matrix(dir / "direct" / "surprisal.npy");
   ASSERT_EQ(surprisal.rows(), 400);
   // Planted: 2.0 per SD of surprisal over the scored words (not first, not final), +3.0 on finals.
@@ -110,14 +102,7 @@ TEST(SimulatedErp, PlantedSurprisalEffectIsRecoveredWithItsSignAndSize) {
       "filter": [{"rule": "sentence_final"}],
       "controls": [{"name": "length", "kind": "word_length"}],
       "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_0"], "scores": ["surprisal"]}]})";
-    LeaderboardRequest req;
-    req.data_root = data;
-    req.out_dir = dir / ("out_" + name);
-    req.methods = {MethodFamily::kActivations, MethodFamily::kControls};
-    req.models = {LeaderboardModel::trained()};
-    std::ostringstream log;
-    LeaderboardContext ctx(req, log);
-    return benchmark_file_entry(dir / (name + ".json"), data).build(ctx);
+    return build_benchmark_file(dir / (name + ".json"), data, dir / ("out_" + name), {MethodFamily::kActivations, MethodFamily::kControls});
   };
   const BuiltBenchmark a = build(1, "erp-a");
   const BuiltBenchmark b = build(2, "erp-b");

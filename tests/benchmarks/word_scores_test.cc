@@ -20,6 +20,7 @@
 #include "benchmarks/brain/lm_features.hpp"
 #include "extract/run_extract.hpp"
 #include "neuroscore/io/npy.hpp"
+#include "tests/benchmarks/word_level_testing.hpp"
 #include "tests/testing/data.hpp"
 
 namespace neuroscore::benchmarks {
@@ -27,12 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Method* find_method(const std::vector<Method>& methods, const std::string& name) {
-  for (const Method& m : methods) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
+using word_testing::build_benchmark_file;
+using word_testing::extract_lines;
+using word_testing::find_method;
 
 TEST(WordScores, SurprisalAndEntropyAreTheExtractsValuesWithSpillover) {
   NEUROSCORE_DATA_ROOT_OR_SKIP(data);
@@ -65,24 +63,11 @@ TEST(WordScores, SurprisalAndEntropyAreTheExtractsValuesWithSpillover) {
     "responses": {"columns": ["rt"]}, "groups": {"column": "story"}, "split": {"kind": "grouped", "folds": 3},
     "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_0"], "scores": ["surprisal", "entropy"], "lag_words": [0, 1]}]})";
 
-  LeaderboardRequest req;
-  req.data_root = data;
-  req.out_dir = dir / "out";
-  req.methods = {MethodFamily::kActivations};
-  req.models = {LeaderboardModel::trained()};
-  std::ostringstream log;
-  LeaderboardContext ctx(req, log);
-  const BuiltBenchmark built = benchmark_file_entry(dir / "t.json", data).build(ctx);
+  const BuiltBenchmark built = build_benchmark_file(dir / "t.json", data, dir / "out", {MethodFamily::kActivations});
 
   // The same words as a text file, one item per line, through the pipeline directly.
   std::ofstream(dir / "items.txt") << items[0] << "\n" << items[1] << "\n" << items[2] << "\n";
-  extract::FeatureRequest q = leaderboard_feature_request();
-  q.model_path = (data / "models/stories260K/stories260K.bin").string();
-  q.tokenizer_path = (data / "models/stories260K/tok512.bin").string();
-  q.stimulus = extract::Stimulus::file((dir / "items.txt").string(), extract::Segments::kLines);
-  q.features = {extract::Feature::kActivations, extract::Feature::kEntropy};
-  q.out_dir = (dir / "direct").string();
-  extract::run_extract(q, nullptr);
+  extract_lines(data, dir / "items.txt", dir / "direct", {extract::Feature::kActivations, extract::Feature::kEntropy});
 
   for (const std::string score : {"surprisal", "entropy"}) {
     SCOPED_TRACE(score);
@@ -160,14 +145,8 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
                       "texts of 3 items (rows.text, 4 of their words have no row) and 3 words of context before them (rows.context)"),
             std::string::npos);
 
-  LeaderboardRequest req;
-  req.data_root = data;
-  req.out_dir = dir / "out";
-  req.methods = {MethodFamily::kActivations, MethodFamily::kControls};
-  req.models = {LeaderboardModel::trained()};
-  std::ostringstream log;
-  LeaderboardContext ctx(req, log);
-  const BuiltBenchmark built = benchmark_file_entry(dir / "t.json", data).build(ctx);
+  const BuiltBenchmark built =
+      build_benchmark_file(dir / "t.json", data, dir / "out", {MethodFamily::kActivations, MethodFamily::kControls});
 
   // The whole texts, context first, one item per line, through the pipeline directly.
   std::ofstream lines(dir / "items.txt");
@@ -181,13 +160,7 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
     lines << (context[s].empty() ? "" : context[s] + " ") << items[s] << "\n";
   }
   lines.close();
-  extract::FeatureRequest q = leaderboard_feature_request();
-  q.model_path = (data / "models/stories260K/stories260K.bin").string();
-  q.tokenizer_path = (data / "models/stories260K/tok512.bin").string();
-  q.stimulus = extract::Stimulus::file((dir / "items.txt").string(), extract::Segments::kLines);
-  q.features = {extract::Feature::kActivations, extract::Feature::kEntropy};
-  q.out_dir = (dir / "direct").string();
-  extract::run_extract(q, nullptr);
+  extract_lines(data, dir / "items.txt", dir / "direct", {extract::Feature::kActivations, extract::Feature::kEntropy});
 
   for (const std::string score : {"surprisal", "entropy"}) {
     SCOPED_TRACE(score);
@@ -228,8 +201,8 @@ TEST(WordScores, EveryWordOfAnItemIsReadInContext) {
   }
   with_filter.replace(with_filter.rfind('}'), 1, R"(, "filter": [{"rule": "sentence_final"}]})");
   std::ofstream(dir / "t.json") << with_filter;
-  LeaderboardContext ctx2(req, log);
-  const BuiltBenchmark filtered = benchmark_file_entry(dir / "t.json", data).build(ctx2);
+  const BuiltBenchmark filtered =
+      build_benchmark_file(dir / "t.json", data, dir / "out", {MethodFamily::kActivations, MethodFamily::kControls});
   const Method* all = find_method(built.methods, "trained/surprisal");
   const Method* some = find_method(filtered.methods, "trained/surprisal");
   ASSERT_NE(some, nullptr);
@@ -268,21 +241,9 @@ TEST(WordScores, PreviousItemsOfTheSameStoryAreContext) {
     "responses": {"columns": ["rt"]}, "groups": {"column": "item"}, "split": {"kind": "grouped", "folds": 3},
     "methods": [{"name": "lm", "kind": "language_model", "layers": ["block_0"], "scores": ["surprisal"]}]})";
   EXPECT_NE(check_benchmark_file(dir / "t.json", data).find("and 5 words of context before them (rows.context)"), std::string::npos);
-  LeaderboardRequest req;
-  req.data_root = data;
-  req.out_dir = dir / "out";
-  req.methods = {MethodFamily::kActivations};
-  req.models = {LeaderboardModel::trained()};
-  std::ostringstream log;
-  LeaderboardContext ctx(req, log);
-  const BuiltBenchmark built = benchmark_file_entry(dir / "t.json", data).build(ctx);
+  const BuiltBenchmark built = build_benchmark_file(dir / "t.json", data, dir / "out", {MethodFamily::kActivations});
   std::ofstream(dir / "items.txt") << items[0] << "\n" << items[0] << " " << items[1] << "\n" << items[2] << "\n";
-  extract::FeatureRequest q = leaderboard_feature_request();
-  q.model_path = (data / "models/stories260K/stories260K.bin").string();
-  q.tokenizer_path = (data / "models/stories260K/tok512.bin").string();
-  q.stimulus = extract::Stimulus::file((dir / "items.txt").string(), extract::Segments::kLines);
-  q.out_dir = (dir / "direct").string();
-  extract::run_extract(q, nullptr);
+  extract_lines(data, dir / "items.txt", dir / "direct");
   const Eigen::MatrixXd direct = io::read_npy_matrix(dir / "direct" / "surprisal.npy");
   ASSERT_EQ(direct.rows(), 5 + 5 + 7 + 5);
   const Method* m = find_method(built.methods, "trained/surprisal");
